@@ -1,0 +1,116 @@
+package io.tokiowakes.detect;
+
+import io.tokiowakes.classify.WakeKind;
+
+import java.util.function.Consumer;
+
+/**
+ * tokio-console's task lints plus the external-only rule, applied to {@link TaskState}. Each
+ * check reports a type at most once per task (the task remembers what it reported). Only
+ * {@code task} and {@code local} tasks are linted, as in tokio-console.
+ */
+public final class TaskLints {
+
+    private final LintSettings settings;
+
+    public TaskLints(LintSettings settings) {
+        this.settings = settings;
+    }
+
+    public LintSettings settings() {
+        return settings;
+    }
+
+    /** At spawn: what the span's fields already tell. */
+    public void onSpawn(TaskState t, long ts, Consumer<Finding> out) {
+        if (!t.info.isLinted()) {
+            return;
+        }
+        Long size = t.info.sizeBytes();
+        Long original = t.info.originalSizeBytes();
+        if (original != null && !original.equals(size)) {
+            report(t, new Finding(AnomalyType.AUTO_BOXED_FUTURE, ts,
+                    "future of " + original + " bytes was auto-boxed (" + size + " bytes on the stack)", original), out);
+        }
+        long largest = Math.max(size == null ? 0 : size, original == null ? 0 : original);
+        if (largest >= settings.largeFutureBytes()) {
+            report(t, new Finding(AnomalyType.LARGE_FUTURE, ts,
+                    "future is " + largest + " bytes (>= " + settings.largeFutureBytes() + ")", largest), out);
+        }
+    }
+
+    /** After a poll ended. */
+    public void onPollEnd(TaskState t, long ts, Consumer<Finding> out) {
+        if (t.info.isLinted() && t.lastPollNanos >= settings.longPollNanos()) {
+            report(t, new Finding(AnomalyType.LONG_POLL, ts,
+                    "one poll ran " + t.lastPollNanos / 1_000_000 + " ms without yielding", t.lastPollNanos), out);
+        }
+    }
+
+    /** After a wake was counted: a long-lived task need not close to be called external-only. */
+    public void onWake(TaskState t, long ts, Consumer<Finding> out) {
+        if (t.info.isLinted() && t.wakes() >= settings.externalOnlyMinWakes() && externalOnly(t)) {
+            report(t, externalOnlyFinding(t, ts), out);
+        }
+    }
+
+    /** At span_close. */
+    public void onClose(TaskState t, long ts, Consumer<Finding> out) {
+        if (!t.info.isLinted()) {
+            return;
+        }
+        if (externalOnly(t)) {
+            report(t, externalOnlyFinding(t, ts), out);
+        }
+        long wakes = t.wakes();
+        long self = t.wakes(WakeKind.SELF);
+        if (wakes >= settings.selfWakeMinWakes() && self * 100 > wakes * settings.selfWakePercent()) {
+            report(t, new Finding(AnomalyType.SELF_WAKE_DOMINANT, ts,
+                    self + " of " + wakes + " wakes were self-wakes", wakes), out);
+        }
+    }
+
+    /**
+     * Keeps the lost-waker watch of a task current after anything changed it. A task that
+     * returned Ready looks lost until its close arrives, hence the grace period.
+     */
+    public void updateLostWakerWatch(TaskState t, long ts) {
+        boolean looksLost = t.info.isLinted() && t.idle() && !t.scheduled && t.outstandingWakers() <= 0
+                && !t.reported.contains(AnomalyType.LOST_WAKER);
+        if (!looksLost) {
+            t.lostWakerSinceNanos = -1;
+        } else if (t.lostWakerSinceNanos < 0) {
+            t.lostWakerSinceNanos = ts;
+        }
+    }
+
+    /** @return whether the watch is over: reported now, or no longer watched */
+    public boolean checkLostWaker(TaskState t, long now, Consumer<Finding> out) {
+        if (t.lostWakerSinceNanos < 0) {
+            return true;
+        }
+        if (now - t.lostWakerSinceNanos < settings.lostWakerGraceNanos()) {
+            return false;
+        }
+        report(t, new Finding(AnomalyType.LOST_WAKER, now,
+                "idle with no waker for " + (now - t.lostWakerSinceNanos) / 1_000_000 + " ms: nothing can wake it",
+                null), out);
+        t.lostWakerSinceNanos = -1;
+        return true;
+    }
+
+    private static boolean externalOnly(TaskState t) {
+        return t.wakes() > 0 && t.wakes(WakeKind.EXTERNAL) == t.wakes();
+    }
+
+    private static Finding externalOnlyFinding(TaskState t, long ts) {
+        return new Finding(AnomalyType.EXTERNAL_ONLY_WAKES, ts,
+                "all " + t.wakes() + " wakes came from outside the runtime", t.wakes());
+    }
+
+    private static void report(TaskState t, Finding f, Consumer<Finding> out) {
+        if (t.reported.add(f.type())) {
+            out.accept(f);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.tokiowakes.detect;
+
+import io.tokiowakes.classify.WakeKind;
+import io.tokiowakes.ingest.TaskInfo;
+import io.tokiowakes.ingest.WakerOp;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The life of one live task span: polls, scheduling and waker accounting in console-subscriber's
+ * model. Times are the source's trace time ({@code ts_nanos}). Fields are public so the state
+ * store's serde sees them; the methods are the only writers.
+ */
+public class TaskState {
+    public long spanId;
+    public TaskInfo info;
+    public long createdNanos;
+
+    /** Depth of entries of this span across threads; 0 = not being polled. */
+    public int running;
+    /** Woken (or just spawned) and not polled since. */
+    public boolean scheduled;
+    public long scheduledSinceNanos;
+    public long pollStartNanos;
+    public boolean lastEnterScheduled;
+    public long lastPollNanos;
+    public long maxPollNanos;
+
+    public long polls;
+    public long busyNanos;
+    public long scheduledNanos;
+
+    public long wakerClones;
+    public long wakerDrops;
+    public long wakesByValue;
+    public long wakesByRef;
+    public long[] wakesByKind = new long[WakeKind.values().length];
+
+    /** Trace time since when the task has looked like a lost waker; -1 when it does not. */
+    public long lostWakerSinceNanos = -1;
+    public Set<AnomalyType> reported = EnumSet.noneOf(AnomalyType.class);
+
+    public TaskState() {
+    }
+
+    public TaskState(long spanId, TaskInfo info, long createdNanos) {
+        this.spanId = spanId;
+        this.info = info;
+        this.createdNanos = createdNanos;
+        // A new task is scheduled: its first poll needs no wake.
+        this.scheduled = true;
+        this.scheduledSinceNanos = createdNanos;
+    }
+
+    public void onEnter(long ts) {
+        if (running++ > 0) {
+            return;
+        }
+        pollStartNanos = ts;
+        lastEnterScheduled = scheduled;
+        if (scheduled) {
+            scheduledNanos += Math.max(0, ts - scheduledSinceNanos);
+            scheduled = false;
+        }
+    }
+
+    public void onExit(long ts) {
+        if (running == 0) {
+            return; // an exit whose enter was never seen
+        }
+        if (--running > 0) {
+            return;
+        }
+        long poll = Math.max(0, ts - pollStartNanos);
+        polls++;
+        busyNanos += poll;
+        lastPollNanos = poll;
+        maxPollNanos = Math.max(maxPollNanos, poll);
+    }
+
+    /**
+     * Tokio enters a task's span once more to drop the future; that last pair is not a poll. It
+     * is recognised by starting while the task was not scheduled (a real poll follows a wake).
+     */
+    public void onClose() {
+        if (running == 0 && polls > 0 && !lastEnterScheduled) {
+            polls--;
+            busyNanos -= lastPollNanos;
+        }
+    }
+
+    public void onWakerOp(WakerOp op, WakeKind kind, long ts) {
+        switch (op) {
+            case CLONE -> wakerClones++;
+            case DROP -> wakerDrops++;
+            case WAKE, WAKE_BY_REF -> {
+                if (op == WakerOp.WAKE) {
+                    wakesByValue++;
+                } else {
+                    wakesByRef++;
+                }
+                wakesByKind[kind.ordinal()]++;
+                if (!scheduled) {
+                    scheduled = true;
+                    scheduledSinceNanos = ts;
+                }
+            }
+        }
+    }
+
+    public long wakes() {
+        return wakesByValue + wakesByRef;
+    }
+
+    public long wakes(WakeKind kind) {
+        return wakesByKind[kind.ordinal()];
+    }
+
+    /** Wakers that exist and could still wake the task: clones minus drops minus wakes by value. */
+    public long outstandingWakers() {
+        return wakerClones - wakerDrops - wakesByValue;
+    }
+
+    public boolean idle() {
+        return running == 0 && polls > 0;
+    }
+}

@@ -1,0 +1,14 @@
+package io.tokiowakes.emit;
+
+/** A value the job emits, with the Kafka key it goes out under. */
+public sealed interface Output permits WakeEdge, Anomaly, TaskSummary {
+
+    String source();
+
+    /** {@code "<source>/<span id>"} of the task the value is about. */
+    String key();
+
+    static String key(String source, long spanId) {
+        return source + "/" + Long.toUnsignedString(spanId);
+    }
+}

@@ -1,0 +1,39 @@
+package io.tokiowakes.emit;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.tokiowakes.classify.WakeKind;
+import io.tokiowakes.detect.AnomalyType;
+import io.tokiowakes.detect.TaskState;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A task's life at close, on {@code tokio.task-summaries}: for dashboards and alerting.
+ * Times are nanoseconds of trace time.
+ */
+public record TaskSummary(String source, long tsNanos, TaskRef task, long createdNanos, long lifetimeNanos,
+                          long polls, long busyNanos, long scheduledNanos, long idleNanos, long maxPollNanos,
+                          long wakes, Map<WakeKind, Long> wakesByKind,
+                          long wakerClones, long wakerDrops, long wakesByValue, long wakesByRef,
+                          List<AnomalyType> anomalies) implements Output {
+
+    public static TaskSummary of(String source, TaskState t, long closedNanos) {
+        Map<WakeKind, Long> byKind = new EnumMap<>(WakeKind.class);
+        for (WakeKind k : WakeKind.values()) {
+            byKind.put(k, t.wakes(k));
+        }
+        long lifetime = Math.max(0, closedNanos - t.createdNanos);
+        return new TaskSummary(source, closedNanos, TaskRef.withLocation(t), t.createdNanos, lifetime,
+                t.polls, t.busyNanos, t.scheduledNanos, Math.max(0, lifetime - t.busyNanos - t.scheduledNanos),
+                t.maxPollNanos, t.wakes(), byKind, t.wakerClones, t.wakerDrops, t.wakesByValue, t.wakesByRef,
+                List.copyOf(t.reported));
+    }
+
+    @Override
+    @JsonIgnore
+    public String key() {
+        return Output.key(source, task.spanId());
+    }
+}

@@ -1,0 +1,25 @@
+package io.tokiowakes.engine;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/** Per-source bookkeeping of the engine and of the ordering buffer in front of it. */
+public class SourceState {
+    /** Latest trace time processed: the source's clock for grace periods. */
+    public long clockNanos;
+    /** Tasks that currently look like a lost waker and wait out the grace period. */
+    public Set<Long> lostWakerWatch = new HashSet<>();
+
+    /** Latest trace time that arrived (ordering buffer). */
+    public long arrivedNanos;
+    /** Records that arrived, used to keep buffer keys of equal sort keys apart. */
+    public long arrivals;
+    /** Records in the ordering buffer. */
+    public long buffered;
+    /** Sort key of the last record released to the engine, -1 before the first. */
+    public long lastReleasedKey = -1;
+    /** Records that arrived after a later one had been released (they came past the window). */
+    public long late;
+    /** Wall-clock time of the last arrival, to flush the buffer of a source that went quiet. */
+    public long lastArrivalWallMs;
+}

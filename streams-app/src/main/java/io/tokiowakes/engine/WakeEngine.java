@@ -1,0 +1,191 @@
+package io.tokiowakes.engine;
+
+import io.tokiowakes.classify.WakeClassifier;
+import io.tokiowakes.classify.WakeKind;
+import io.tokiowakes.detect.AnomalyType;
+import io.tokiowakes.detect.Finding;
+import io.tokiowakes.detect.TaskLints;
+import io.tokiowakes.detect.TaskState;
+import io.tokiowakes.emit.Anomaly;
+import io.tokiowakes.emit.Output;
+import io.tokiowakes.emit.TaskRef;
+import io.tokiowakes.emit.TaskSummary;
+import io.tokiowakes.emit.ThreadRef;
+import io.tokiowakes.emit.WakeEdge;
+import io.tokiowakes.ingest.TraceRecord;
+import io.tokiowakes.resolve.Resolution;
+import io.tokiowakes.resolve.ThreadState;
+import io.tokiowakes.resolve.WakerResolver;
+
+import java.util.Iterator;
+import java.util.function.Consumer;
+
+/**
+ * Applies one source's records, in the source's order, to its state: task spans open and close,
+ * threads enter and exit them, and each wake is resolved, classified and checked against the
+ * lints. Everything it finds goes to the output consumer.
+ */
+public final class WakeEngine {
+
+    private final TaskLints lints;
+
+    public WakeEngine(TaskLints lints) {
+        this.lints = lints;
+    }
+
+    public void apply(TraceRecord r, SourceStore store, Consumer<Output> out) {
+        switch (r.type()) {
+            case SPAN_NEW -> {
+                if (r.isTaskSpanNew()) {
+                    spawn(r, store, out);
+                }
+            }
+            case SPAN_ENTER -> enter(r, store);
+            case SPAN_EXIT -> exit(r, store, out);
+            case SPAN_CLOSE -> close(r, store, out);
+            case EVENT -> {
+                if (r.isWakerEvent()) {
+                    wakerEvent(r, store, out);
+                }
+            }
+            default -> {
+            }
+        }
+        advanceClock(r.source(), r.tsNanos(), store, out);
+    }
+
+    private void spawn(TraceRecord r, SourceStore store, Consumer<Output> out) {
+        // A span ID is unique only among live spans: a new task span starts afresh.
+        TaskState task = new TaskState(r.spanId(), r.task(), r.tsNanos());
+        store.clearUnknownWake(r.spanId());
+        lints.onSpawn(task, r.tsNanos(), f -> out.accept(anomaly(r.source(), task, f)));
+        store.putTask(task);
+    }
+
+    private void enter(TraceRecord r, SourceStore store) {
+        TaskState task = store.get(r.spanId());
+        if (task == null) {
+            return;
+        }
+        if (r.threadId() != null) {
+            ThreadState thread = threadOf(r, store);
+            thread.enter(r.spanId());
+            store.putThread(r.threadId(), thread);
+        }
+        task.onEnter(r.tsNanos());
+        watch(task, r.tsNanos(), store);
+        store.putTask(task);
+    }
+
+    private void exit(TraceRecord r, SourceStore store, Consumer<Output> out) {
+        TaskState task = store.get(r.spanId());
+        if (task == null) {
+            return;
+        }
+        if (r.threadId() != null) {
+            ThreadState thread = threadOf(r, store);
+            thread.exit(r.spanId());
+            store.putThread(r.threadId(), thread);
+        }
+        task.onExit(r.tsNanos());
+        if (task.running == 0) {
+            lints.onPollEnd(task, r.tsNanos(), f -> out.accept(anomaly(r.source(), task, f)));
+        }
+        watch(task, r.tsNanos(), store);
+        store.putTask(task);
+    }
+
+    private void close(TraceRecord r, SourceStore store, Consumer<Output> out) {
+        TaskState task = store.get(r.spanId());
+        if (task == null) {
+            return;
+        }
+        task.onClose();
+        lints.onClose(task, r.tsNanos(), f -> out.accept(anomaly(r.source(), task, f)));
+        out.accept(TaskSummary.of(r.source(), task, r.tsNanos()));
+        store.removeTask(r.spanId());
+        SourceState source = store.source();
+        if (source.lostWakerWatch.remove(r.spanId())) {
+            store.putSource(source);
+        }
+    }
+
+    private void wakerEvent(TraceRecord r, SourceStore store, Consumer<Output> out) {
+        long wakeeId = r.wakeeSpanId();
+        TaskState wakee = store.get(wakeeId);
+        if (r.wakerOp().isWake()) {
+            ThreadState thread = r.threadId() == null ? null : threadOf(r, store);
+            Resolution resolution = WakerResolver.resolve(r, thread, store);
+            WakeKind kind = WakeClassifier.classify(resolution, wakeeId);
+            TaskState waker = resolution.current() != null ? resolution.current() : resolution.workerSpan();
+            out.accept(new WakeEdge(r.source(), r.seq(), r.tsNanos(), r.wakerOp().wire(), kind,
+                    waker == null ? null : TaskRef.of(waker),
+                    wakee == null ? TaskRef.unknown(wakeeId) : TaskRef.of(wakee),
+                    new ThreadRef(r.threadId(), r.threadName())));
+            if (wakee == null) {
+                if (store.firstUnknownWake(wakeeId)) {
+                    out.accept(new Anomaly(AnomalyType.WAKE_OF_UNKNOWN_TASK, r.source(), r.tsNanos(),
+                            TaskRef.unknown(wakeeId), "a " + r.wakerOp().wire() + " names span "
+                            + Long.toUnsignedString(wakeeId) + ", which is not a live task", null));
+                }
+                return;
+            }
+            wakee.onWakerOp(r.wakerOp(), kind, r.tsNanos());
+            lints.onWake(wakee, r.tsNanos(), f -> out.accept(anomaly(r.source(), wakee, f)));
+        } else {
+            if (wakee == null) {
+                return;
+            }
+            wakee.onWakerOp(r.wakerOp(), null, r.tsNanos());
+        }
+        watch(wakee, r.tsNanos(), store);
+        store.putTask(wakee);
+    }
+
+    private ThreadState threadOf(TraceRecord r, SourceStore store) {
+        ThreadState thread = store.thread(r.threadId());
+        if (thread == null) {
+            thread = new ThreadState();
+        }
+        thread.name = r.threadName();
+        return thread;
+    }
+
+    private void watch(TaskState task, long ts, SourceStore store) {
+        lints.updateLostWakerWatch(task, ts);
+        SourceState source = store.source();
+        boolean changed = task.lostWakerSinceNanos >= 0
+                ? source.lostWakerWatch.add(task.spanId)
+                : source.lostWakerWatch.remove(task.spanId);
+        if (changed) {
+            store.putSource(source);
+        }
+    }
+
+    /** The source's clock moved: tasks that looked lost for the whole grace period are reported. */
+    private void advanceClock(String sourceName, long ts, SourceStore store, Consumer<Output> out) {
+        SourceState source = store.source();
+        if (ts <= source.clockNanos) {
+            return;
+        }
+        source.clockNanos = ts;
+        for (Iterator<Long> it = source.lostWakerWatch.iterator(); it.hasNext(); ) {
+            TaskState task = store.get(it.next());
+            if (task == null) {
+                it.remove();
+                continue;
+            }
+            if (lints.checkLostWaker(task, ts, f -> out.accept(anomaly(sourceName, task, f)))) {
+                it.remove();
+                store.putTask(task);
+            }
+        }
+        store.putSource(source);
+    }
+
+    private static Anomaly anomaly(String source, TaskState task, Finding f) {
+        Long wakes = f.type() == AnomalyType.EXTERNAL_ONLY_WAKES || f.type() == AnomalyType.SELF_WAKE_DOMINANT
+                ? task.wakes() : null;
+        return new Anomaly(f.type(), source, f.tsNanos(), TaskRef.withLocation(task), f.detail(), wakes);
+    }
+}

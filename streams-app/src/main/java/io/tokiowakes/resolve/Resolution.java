@@ -1,0 +1,13 @@
+package io.tokiowakes.resolve;
+
+import io.tokiowakes.detect.TaskState;
+
+/**
+ * Who was running where a wake fired.
+ *
+ * @param current       the task being polled on the thread, or null when none was
+ * @param workerSpan    the worker's own blocking span when only that was entered, else null
+ * @param runtimeThread the thread has polled tasks before: it belongs to the runtime
+ */
+public record Resolution(TaskState current, TaskState workerSpan, boolean runtimeThread) {
+}

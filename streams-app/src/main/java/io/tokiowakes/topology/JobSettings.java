@@ -1,0 +1,47 @@
+package io.tokiowakes.topology;
+
+import io.tokiowakes.detect.LintSettings;
+
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * The job's own settings (not Kafka's).
+ *
+ * @param reorderWindowNanos records of a source are held this long in trace time and released
+ *                           in {@code seq} order, so that records of one source spread over
+ *                           partitions are applied in the order they happened
+ * @param idleFlushMs        a source that sent nothing for this long (wall clock) has its held
+ *                           records released: the tail of a trace does not wait forever
+ * @param maxRecordBytes     larger input values go to the dead-letter topic
+ */
+public record JobSettings(Topics topics, long reorderWindowNanos, long idleFlushMs, int maxRecordBytes,
+                          LintSettings lints) {
+
+    public static final long DEFAULT_REORDER_WINDOW_MS = 200;
+    public static final long DEFAULT_IDLE_FLUSH_MS = 1000;
+    public static final int DEFAULT_MAX_RECORD_BYTES = 1 << 20;
+
+    public static JobSettings defaults() {
+        return new JobSettings(Topics.DEFAULT, Duration.ofMillis(DEFAULT_REORDER_WINDOW_MS).toNanos(),
+                DEFAULT_IDLE_FLUSH_MS, DEFAULT_MAX_RECORD_BYTES, LintSettings.DEFAULTS);
+    }
+
+    public static JobSettings from(Properties p) {
+        Topics topics = Topics.withPrefix(p.getProperty("topic.prefix", ""));
+        String input = p.getProperty("topic.input");
+        if (input != null) {
+            topics = topics.withInput(input);
+        }
+        return new JobSettings(topics,
+                Duration.ofMillis(Long.parseLong(p.getProperty("reorder.window.ms",
+                        String.valueOf(DEFAULT_REORDER_WINDOW_MS)))).toNanos(),
+                Long.parseLong(p.getProperty("reorder.idle-flush.ms", String.valueOf(DEFAULT_IDLE_FLUSH_MS))),
+                Integer.parseInt(p.getProperty("input.max-record-bytes", String.valueOf(DEFAULT_MAX_RECORD_BYTES))),
+                LintSettings.from(p));
+    }
+
+    public JobSettings withTopics(Topics t) {
+        return new JobSettings(t, reorderWindowNanos, idleFlushMs, maxRecordBytes, lints);
+    }
+}

@@ -1,0 +1,62 @@
+package io.tokiowakes.topology;
+
+import io.tokiowakes.ingest.TraceRecord;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Ingest: keeps only what wake resolution needs, before anything moves between partitions.
+ * Span records are keyed by their span, so one partition sees a span's whole life: an index of
+ * the live task spans tells which enter/exit/close records are of tasks. Resource and user spans,
+ * and events other than waker events, stop here (most of the traffic).
+ * What passes is re-keyed by source, so that one source's records meet in one place.
+ */
+class TaskSpanFilterProcessor extends ContextualProcessor<String, TraceRecord, String, TraceRecord> {
+
+    static final String STORE = "task-span-index";
+
+    private KeyValueStore<String, String> liveTaskSpans;
+
+    @Override
+    public void init(ProcessorContext<String, TraceRecord> context) {
+        super.init(context);
+        liveTaskSpans = context.getStateStore(STORE);
+    }
+
+    @Override
+    public void process(Record<String, TraceRecord> in) {
+        TraceRecord r = in.value();
+        if (keep(r)) {
+            context().forward(in.withKey(r.source()));
+        }
+    }
+
+    private boolean keep(TraceRecord r) {
+        return switch (r.type()) {
+            case SPAN_NEW -> {
+                if (!r.isTaskSpanNew()) {
+                    yield false;
+                }
+                liveTaskSpans.put(spanKey(r), r.task().kind());
+                yield true;
+            }
+            case SPAN_ENTER, SPAN_EXIT -> liveTaskSpans.get(spanKey(r)) != null;
+            case SPAN_CLOSE -> {
+                String key = spanKey(r);
+                if (liveTaskSpans.get(key) == null) {
+                    yield false;
+                }
+                liveTaskSpans.delete(key);
+                yield true;
+            }
+            case SPAN_RECORD -> false;
+            case EVENT -> r.isWakerEvent();
+        };
+    }
+
+    private static String spanKey(TraceRecord r) {
+        return r.source() + "/" + r.spanId();
+    }
+}

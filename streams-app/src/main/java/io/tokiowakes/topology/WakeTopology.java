@@ -1,0 +1,88 @@
+package io.tokiowakes.topology;
+
+import io.tokiowakes.detect.TaskState;
+import io.tokiowakes.emit.Anomaly;
+import io.tokiowakes.emit.Output;
+import io.tokiowakes.emit.TaskSummary;
+import io.tokiowakes.emit.WakeEdge;
+import io.tokiowakes.engine.SourceState;
+import io.tokiowakes.ingest.TraceRecord;
+import io.tokiowakes.json.JsonSerde;
+import io.tokiowakes.resolve.ThreadState;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The job: ingest -> resolve -> classify -> detect -> emit.
+ * <pre>
+ *   tokio.trace --decode--> (invalid) --> tokio.trace.dlq
+ *               --filter task spans (by span partition)--> repartition by source
+ *               --order, resolve, classify, detect--> tokio.wake-edges | tokio.anomalies | tokio.task-summaries
+ * </pre>
+ * Every command builds its topology here: {@code run} on a broker, {@code analyze} and the
+ * tests in-process.
+ */
+public final class WakeTopology {
+
+    private WakeTopology() {
+    }
+
+    public static Topology build(JobSettings settings, JobMetrics metrics) {
+        Topics topics = settings.topics();
+        StreamsBuilder builder = new StreamsBuilder();
+        addStores(builder);
+
+        KStream<String, Decoded> decoded = builder
+                .stream(topics.input(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("trace-input"))
+                .process(() -> new DecodeProcessor(settings.maxRecordBytes()), Named.as("decode"));
+
+        decoded.filterNot((k, d) -> d.isOk(), Named.as("invalid"))
+                .peek((k, d) -> metrics.deadLetter(), Named.as("count-dead-letters"))
+                .mapValues(Decoded::raw, Named.as("original-bytes"))
+                .to(topics.deadLetter(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("dead-letter"));
+
+        decoded.filter((k, d) -> d.isOk(), Named.as("valid"))
+                .mapValues(Decoded::record, Named.as("record"))
+                .process(TaskSpanFilterProcessor::new, Named.as("filter-task-spans"), TaskSpanFilterProcessor.STORE)
+                .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(TraceRecord.class)).withName("by-source"))
+                .process(() -> new WakeProcessor(settings, metrics), Named.as("resolve-wakes"),
+                        StoreNames.LIVE_TASKS, StoreNames.THREADS, StoreNames.SOURCES, StoreNames.UNKNOWN_WAKES,
+                        StoreNames.ORDERING_BUFFER)
+                .split(Named.as("emit-"))
+                .branch((k, o) -> o instanceof WakeEdge, Branched.withConsumer(
+                        s -> s.to(topics.wakeEdges(), produced("wake-edges")), "wake-edges"))
+                .branch((k, o) -> o instanceof Anomaly, Branched.withConsumer(
+                        s -> s.to(topics.anomalies(), produced("anomalies")), "anomalies"))
+                .branch((k, o) -> o instanceof TaskSummary, Branched.withConsumer(
+                        s -> s.to(topics.taskSummaries(), produced("task-summaries")), "task-summaries"))
+                .noDefaultBranch();
+        return builder.build();
+    }
+
+    private static Produced<String, Output> produced(String name) {
+        return Produced.with(Serdes.String(), JsonSerde.of(Output.class)).withName(name);
+    }
+
+    private static void addStores(StreamsBuilder builder) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(TaskSpanFilterProcessor.STORE), Serdes.String(), Serdes.String()));
+        addStore(builder, StoreNames.LIVE_TASKS, JsonSerde.of(TaskState.class));
+        addStore(builder, StoreNames.THREADS, JsonSerde.of(ThreadState.class));
+        addStore(builder, StoreNames.SOURCES, JsonSerde.of(SourceState.class));
+        addStore(builder, StoreNames.UNKNOWN_WAKES, Serdes.String());
+        addStore(builder, StoreNames.ORDERING_BUFFER, JsonSerde.of(TraceRecord.class));
+    }
+
+    private static <V> void addStore(StreamsBuilder builder, String name, Serde<V> values) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values));
+    }
+}
