@@ -1,0 +1,105 @@
+package io.tokiowakes.analyze;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tokiowakes.json.Json;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * An {@code *.expected.json} of the fixtures, compared the way {@code compare_wakes.py} does:
+ * edges as a multiset of (source, op, kind, wakee, waker-for-SELF/TASK/BLOCKING), anomalies as
+ * a set of (source, type, task span).
+ */
+public final class ExpectedWakes {
+
+    private final Map<String, Integer> edges;
+    private final Set<String> anomalies;
+
+    private ExpectedWakes(Map<String, Integer> edges, Set<String> anomalies) {
+        this.edges = edges;
+        this.anomalies = anomalies;
+    }
+
+    public static ExpectedWakes fixture(String name) throws IOException {
+        try (InputStream in = ExpectedWakes.class.getResourceAsStream("/fixtures/" + name + ".expected.json")) {
+            JsonNode root = Json.MAPPER.readTree(in);
+            List<JsonNode> e = new ArrayList<>();
+            root.path("edges").forEach(e::add);
+            List<JsonNode> a = new ArrayList<>();
+            root.path("anomalies").forEach(a::add);
+            return of(e, a);
+        }
+    }
+
+    public static ExpectedWakes fromOutputs(Path dir) throws IOException {
+        return of(readJsonl(dir.resolve(TraceFileAnalyzer.WAKE_EDGES_FILE)),
+                readJsonl(dir.resolve(TraceFileAnalyzer.ANOMALIES_FILE)));
+    }
+
+    public static ExpectedWakes of(List<JsonNode> edgeValues, List<JsonNode> anomalyValues) {
+        Map<String, Integer> e = new HashMap<>();
+        for (JsonNode n : edgeValues) {
+            e.merge(edgeKey(n), 1, Integer::sum);
+        }
+        Set<String> a = new TreeSet<>();
+        for (JsonNode n : anomalyValues) {
+            a.add(n.path("source").asText() + "|" + n.path("type").asText() + "|" + n.path("task").path("span_id").asText());
+        }
+        return new ExpectedWakes(e, a);
+    }
+
+    static List<JsonNode> readJsonl(Path file) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            if (!line.isBlank()) {
+                out.add(Json.MAPPER.readTree(line));
+            }
+        }
+        return out;
+    }
+
+    private static String edgeKey(JsonNode e) {
+        String kind = e.path("kind").asText();
+        String waker = Set.of("SELF", "TASK", "BLOCKING").contains(kind) ? e.path("waker").path("span_id").asText() : "-";
+        return String.join("|", e.path("source").asText(), e.path("op").asText(), kind,
+                e.path("wakee").path("span_id").asText(), waker);
+    }
+
+    public int edgeCount() {
+        return edges.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** @return the differences, one line each; empty when both match */
+    public List<String> differences(ExpectedWakes found) {
+        List<String> diff = new ArrayList<>();
+        Set<String> keys = new TreeSet<>(edges.keySet());
+        keys.addAll(found.edges.keySet());
+        for (String k : keys) {
+            int exp = edges.getOrDefault(k, 0);
+            int got = found.edges.getOrDefault(k, 0);
+            if (exp != got) {
+                diff.add("edge " + k + ": expected " + exp + ", found " + got);
+            }
+        }
+        for (String a : anomalies) {
+            if (!found.anomalies.contains(a)) {
+                diff.add("missing anomaly " + a);
+            }
+        }
+        for (String a : found.anomalies) {
+            if (!anomalies.contains(a)) {
+                diff.add("unexpected anomaly " + a);
+            }
+        }
+        return diff;
+    }
+}

@@ -1,0 +1,35 @@
+package io.tokiowakes.analyze;
+
+import io.tokiowakes.topology.JobSettings;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Real traces of a real Tokio 1.24 runtime, with the edges and anomalies they must give. */
+class FixtureAnalysisTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"seed-program", "mixed-w2"})
+    void analyzeFindsExactlyTheExpectedEdgesAndAnomalies(String fixture, @TempDir Path out) throws IOException {
+        AnalysisResult result;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(
+                getClass().getResourceAsStream("/fixtures/" + fixture + ".jsonl"), StandardCharsets.UTF_8))) {
+            result = new TraceFileAnalyzer(JobSettings.defaults()).analyze(in, out);
+        }
+        ExpectedWakes expected = ExpectedWakes.fixture(fixture);
+        assertEquals(List.of(), expected.differences(ExpectedWakes.fromOutputs(out)));
+        assertTrue(expected.edgeCount() > 0);
+        assertEquals(0, result.rejected());
+        assertEquals(0, result.count("late-records"));
+    }
+}

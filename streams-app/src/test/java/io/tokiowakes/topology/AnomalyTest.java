@@ -1,0 +1,223 @@
+package io.tokiowakes.topology;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tokiowakes.detect.LintSettings;
+import io.tokiowakes.json.Json;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Each anomaly, and the twin that looks close but is fine. */
+class AnomalyTest {
+
+    private static final String WORKER = "ThreadId(2)";
+    private static final String FOREIGN = "ThreadId(9)";
+
+    /** A task parked on a channel: it clones its waker and returns Pending. */
+    private static TraceScript parked(TraceScript t, long span) {
+        return t.on(WORKER, "tokio-runtime-worker").enter(span).cloneWaker(span, span).exit(span);
+    }
+
+    @Test
+    void taskWokenOnlyFromOutsideIsReportedAtClose() {
+        TraceScript t = new TraceScript("svc").task(8, "ext-only-consumer");
+        for (int i = 0; i < 3; i++) {
+            parked(t, 8).on(FOREIGN, "legacy-feeder").wake(8, null);
+        }
+        t.on(WORKER, "w").poll(8).poll(8).close(8);
+        try (TopologyHarness h = new TopologyHarness().run(t)) {
+            assertEquals(List.of("EXTERNAL_ONLY_WAKES"), h.anomalyTypes(8));
+            JsonNode a = h.anomalies.get(0);
+            assertEquals(3, a.path("wakes").asLong());
+            assertEquals("ext-only-consumer", a.path("task").path("name").asText());
+            assertEquals("src/main.rs:10:5", a.path("task").path("loc").asText());
+            assertEquals(1008, a.path("task").path("task_id").asLong());
+        }
+    }
+
+    @Test
+    void taskWokenFromOutsideAndByATaskIsFine() {
+        TraceScript t = new TraceScript("svc").task(8, "consumer").task(9, "producer");
+        parked(t, 8).on(FOREIGN, "feeder").wake(8, null);
+        parked(t, 8).on(WORKER, "w").enter(9).wake(8, 9L).exit(9);
+        t.poll(8).poll(8).close(8);
+        try (TopologyHarness h = new TopologyHarness().run(t)) {
+            assertEquals(List.of(), h.anomalyTypes(8));
+        }
+    }
+
+    @Test
+    void longLivedExternalOnlyTaskIsReportedOnceWithoutClosing() {
+        JobSettings s = JobSettings.defaults();
+        LintSettings l = s.lints();
+        s = new JobSettings(s.topics(), s.reorderWindowNanos(), s.idleFlushMs(), s.maxRecordBytes(),
+                new LintSettings(5, l.lostWakerGraceNanos(), l.selfWakeMinWakes(), l.selfWakePercent(),
+                        l.longPollNanos(), l.largeFutureBytes()));
+        TraceScript t = new TraceScript("svc").task(8, "listener");
+        for (int i = 0; i < 12; i++) {
+            parked(t, 8).on(FOREIGN, "feeder").wake(8, null);
+        }
+        try (TopologyHarness h = new TopologyHarness(s).run(t)) {
+            assertEquals(List.of("EXTERNAL_ONLY_WAKES"), h.anomalyTypes(8));
+            assertEquals(5, h.anomalies.get(0).path("wakes").asLong());
+        }
+    }
+
+    @Test
+    void blockingTasksAreNotLinted() {
+        TraceScript t = new TraceScript("svc").blocking(30, "app::work::{{closure}}")
+                .on("ThreadId(5)", "tokio-runtime-worker").enter(30).cloneWaker(30, 30L).exit(30)
+                .on(FOREIGN, "x").wake(30, null)
+                .on("ThreadId(5)", "tokio-runtime-worker").advanceMillis(50).poll(30).close(30);
+        try (TopologyHarness h = new TopologyHarness().run(t)) {
+            assertEquals(List.of(), h.anomalies);
+        }
+    }
+
+    @Test
+    void taskThatDroppedItsOnlyWakerIsALostWakerAfterTheGrace() {
+        TraceScript t = new TraceScript("svc").task(20, "lost-waker").task(21, "busy")
+                .on(WORKER, "w").enter(20).cloneWaker(20, 20L).dropWaker(20, 20L).exit(20);
+        for (int i = 0; i < 10; i++) {
+            t.advanceMillis(1).poll(21);
+        }
+        try (TopologyHarness h = new TopologyHarness().run(t)) {
+            assertEquals(List.of("LOST_WAKER"), h.anomalyTypes(20));
+            assertEquals(List.of(), h.anomalyTypes(21), "a task polled all along is not lost");
+        }
+    }
+
+    @Test
+    void taskThatFinishedIsNeverALostWaker() {
+        // Ready, then Tokio's drop enter/exit, then close: all within the grace.
+        TraceScript t = new TraceScript("svc").task(20, "finisher").task(21, "busy")
+                .on(WORKER, "w").poll(20).advanceMillis(1).poll(20).close(20);
+        for (int i = 0; i < 10; i++) {
+            t.advanceMillis(1).poll(21);
+        }
+        try (TopologyHarness h = new TopologyHarness().run(t)) {
+            assertEquals(List.of(), h.anomalies);
+        }
+    }
+
+    @Test
+    void taskWhoseWakerIsHeldElsewhereIsNotLost() {
+        TraceScript t = new TraceScript("svc").task(20, "waiting").task(21, "busy")
+                .on(WORKER, "w").enter(20).cloneWaker(20, 20L).exit(20);
+        for (int i = 0; i < 10; i++) {
+            t.advanceMillis(1).poll(21);
+        }
+        try (TopologyHarness h = new TopologyHarness().run(t)) {
+            assertEquals(List.of(), h.anomalies);
+        }
+    }
+
+    @Test
+    void lostWakerNeedsTheGraceToPassInTraceTime() {
+        // The trace ends 2 ms after the waker was dropped: less than the 5 ms grace.
+        TraceScript t = new TraceScript("svc").task(20, "maybe").task(21, "busy")
+                .on(WORKER, "w").enter(20).cloneWaker(20, 20L).dropWaker(20, 20L).exit(20)
+                .advanceMillis(2).poll(21);
+        try (TopologyHarness h = new TopologyHarness().run(t)) {
+            assertEquals(List.of(), h.anomalies);
+        }
+    }
+
+    @Test
+    void taskWokenAfterDroppingWakerIsNotLost() {
+        TraceScript t = new TraceScript("svc").task(20, "t").task(21, "busy")
+                .on(WORKER, "w").enter(20).cloneWaker(20, 20L).dropWaker(20, 20L).wakeByRef(20, 20L).exit(20)
+                .advanceMillis(10).poll(21);
+        try (TopologyHarness h = new TopologyHarness().run(t)) {
+            assertEquals(List.of(), h.anomalyTypes(20), "scheduled: it will be polled again");
+        }
+    }
+
+    @Test
+    void mostlySelfWokenTaskIsSelfWakeDominant() {
+        TraceScript t = new TraceScript("svc").task(8, "spinner").task(9, "other");
+        t.on(WORKER, "w");
+        for (int i = 0; i < 8; i++) {
+            t.enter(8).wakeByRef(8, 8L).exit(8);
+        }
+        for (int i = 0; i < 2; i++) {
+            t.enter(8).cloneWaker(8, 8L).exit(8).enter(9).wake(8, 9L).exit(9);
+        }
+        t.poll(8).poll(8).close(8);
+        try (TopologyHarness h = new TopologyHarness().run(t)) {
+            assertEquals(List.of("SELF_WAKE_DOMINANT"), h.anomalyTypes(8));
+            assertEquals(10, h.anomalies.get(0).path("wakes").asLong());
+        }
+    }
+
+    @Test
+    void halfSelfWakesOrTooFewWakesAreFine() {
+        TraceScript t = new TraceScript("svc").task(8, "half").task(7, "few").task(9, "other");
+        t.on(WORKER, "w");
+        for (int i = 0; i < 5; i++) {
+            t.enter(8).wakeByRef(8, 8L).exit(8);
+            t.enter(8).cloneWaker(8, 8L).exit(8).enter(9).wake(8, 9L).exit(9);
+        }
+        for (int i = 0; i < 9; i++) {
+            t.enter(7).wakeByRef(7, 7L).exit(7);
+        }
+        t.poll(8).close(8).poll(7).close(7);
+        try (TopologyHarness h = new TopologyHarness().run(t)) {
+            assertEquals(List.of(), h.anomalies);
+        }
+    }
+
+    @Test
+    void wakeOfASpanThatIsNoLiveTaskIsReportedOnce() {
+        TraceScript t = new TraceScript("svc").task(8, "a")
+                .on(WORKER, "w").enter(8).wake(404, 8L).wake(404, 8L).exit(8);
+        try (TopologyHarness h = new TopologyHarness().run(t)) {
+            assertEquals(List.of("WAKE_OF_UNKNOWN_TASK"), h.anomalyTypes(404));
+            assertEquals(1, h.anomalies.size());
+        }
+    }
+
+    @Test
+    void wakeOfATaskThatClosedIsAWakeOfAnUnknownTask() {
+        TraceScript t = new TraceScript("svc").task(8, "gone").task(9, "waker")
+                .on(WORKER, "w").poll(8).close(8).enter(9).wake(8, 9L).exit(9);
+        try (TopologyHarness h = new TopologyHarness().run(t)) {
+            assertEquals(List.of("WAKE_OF_UNKNOWN_TASK"), h.anomalies.stream().map(a -> a.path("type").asText()).toList());
+        }
+    }
+
+    @Test
+    void wakeOfALiveTaskIsNotUnknown() {
+        TraceScript t = new TraceScript("svc").task(8, "a").task(9, "b")
+                .on(WORKER, "w").enter(9).wake(8, 9L).exit(9);
+        try (TopologyHarness h = new TopologyHarness().run(t)) {
+            assertEquals(List.of(), h.anomalies);
+        }
+    }
+
+    @Test
+    void pollOfOverASecondIsALongPoll() {
+        TraceScript t = new TraceScript("svc").task(8, "hog").task(9, "quick")
+                .on(WORKER, "w").enter(8).advanceMillis(1200).cloneWaker(8, 8L).exit(8)
+                .enter(9).advanceMillis(300).exit(9);
+        try (TopologyHarness h = new TopologyHarness().run(t)) {
+            assertEquals(List.of("LONG_POLL"), h.anomalyTypes(8));
+            assertEquals(List.of(), h.anomalyTypes(9));
+        }
+    }
+
+    @Test
+    void largeAndAutoBoxedFuturesAreReportedAtSpawn() {
+        TraceScript t = new TraceScript("svc")
+                .taskWith(8, "big", Json.MAPPER.createObjectNode().put("size.bytes", 2048))
+                .taskWith(9, "boxed", Json.MAPPER.createObjectNode().put("size.bytes", 8).put("original_size.bytes", 20000))
+                .taskWith(10, "small", Json.MAPPER.createObjectNode().put("size.bytes", 512));
+        try (TopologyHarness h = new TopologyHarness().run(t)) {
+            assertEquals(List.of("LARGE_FUTURE"), h.anomalyTypes(8));
+            assertEquals(List.of("AUTO_BOXED_FUTURE", "LARGE_FUTURE"), h.anomalyTypes(9));
+            assertEquals(List.of(), h.anomalyTypes(10));
+        }
+    }
+}

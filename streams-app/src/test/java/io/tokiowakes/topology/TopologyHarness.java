@@ -1,0 +1,148 @@
+package io.tokiowakes.topology;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tokiowakes.ingest.InvalidRecordException;
+import io.tokiowakes.ingest.TraceDecoder;
+import io.tokiowakes.json.Json;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/** Drives the job's topology in-process (TopologyTestDriver) and reads its outputs as JSON. */
+final class TopologyHarness implements AutoCloseable {
+
+    final JobSettings settings;
+    final JobMetrics metrics = new JobMetrics();
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<String, byte[]> input;
+    final List<JsonNode> edges = new ArrayList<>();
+    final List<JsonNode> anomalies = new ArrayList<>();
+    final List<JsonNode> summaries = new ArrayList<>();
+    final List<TestRecord<String, byte[]>> deadLetters = new ArrayList<>();
+    final List<String> edgeKeys = new ArrayList<>();
+    private final TestOutputTopic<String, byte[]> edgesOut;
+    private final TestOutputTopic<String, byte[]> anomaliesOut;
+    private final TestOutputTopic<String, byte[]> summariesOut;
+    private final TestOutputTopic<String, byte[]> dlqOut;
+
+    TopologyHarness() {
+        this(JobSettings.defaults());
+    }
+
+    TopologyHarness(JobSettings settings) {
+        this.settings = settings;
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "harness");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "in-process:0");
+        try {
+            props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("harness").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        driver = new TopologyTestDriver(WakeTopology.build(settings, metrics), props, Instant.EPOCH);
+        Topics t = settings.topics();
+        input = driver.createInputTopic(t.input(), new StringSerializer(), new ByteArraySerializer());
+        edgesOut = out(t.wakeEdges());
+        anomaliesOut = out(t.anomalies());
+        summariesOut = out(t.taskSummaries());
+        dlqOut = out(t.deadLetter());
+    }
+
+    private TestOutputTopic<String, byte[]> out(String topic) {
+        return driver.createOutputTopic(topic, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Pipes the records in this order, keyed as the contract says, then lets the ordering buffer drain. */
+    TopologyHarness run(List<String> records) {
+        pipe(records);
+        return flush();
+    }
+
+    TopologyHarness run(TraceScript... scripts) {
+        for (TraceScript s : scripts) {
+            pipe(s.records());
+        }
+        return flush();
+    }
+
+    TopologyHarness pipe(List<String> records) {
+        TraceDecoder decoder = new TraceDecoder(Integer.MAX_VALUE);
+        for (String line : records) {
+            byte[] value = line.getBytes(StandardCharsets.UTF_8);
+            String key;
+            try {
+                key = decoder.decode(value).contractKey();
+            } catch (InvalidRecordException e) {
+                key = null;
+            }
+            input.pipeInput(key, value);
+        }
+        return this;
+    }
+
+    TopologyHarness pipeBytes(String key, byte[] value) {
+        input.pipeInput(key, value);
+        return this;
+    }
+
+    TopologyHarness flush() {
+        driver.advanceWallClockTime(Duration.ofMillis(settings.idleFlushMs() + 500));
+        drain();
+        return this;
+    }
+
+    TopologyHarness drain() {
+        for (TestRecord<String, byte[]> r : edgesOut.readRecordsToList()) {
+            edges.add(parse(r.value()));
+            edgeKeys.add(r.key());
+        }
+        anomaliesOut.readValuesToList().forEach(v -> anomalies.add(parse(v)));
+        summariesOut.readValuesToList().forEach(v -> summaries.add(parse(v)));
+        deadLetters.addAll(dlqOut.readRecordsToList());
+        return this;
+    }
+
+    private static JsonNode parse(byte[] v) {
+        try {
+            return Json.MAPPER.readTree(v);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The edges woken into that span, in output order. */
+    List<JsonNode> edgesTo(long wakee) {
+        return edges.stream().filter(e -> e.path("wakee").path("span_id").asLong() == wakee).toList();
+    }
+
+    List<String> anomalyTypes(long spanId) {
+        return anomalies.stream().filter(a -> a.path("task").path("span_id").asLong() == spanId)
+                .map(a -> a.path("type").asText()).toList();
+    }
+
+    JsonNode summary(long spanId) {
+        return summaries.stream().filter(s -> s.path("task").path("span_id").asLong() == spanId)
+                .findFirst().orElseThrow(() -> new AssertionError("no summary for span " + spanId));
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
