@@ -19,7 +19,6 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -54,7 +53,7 @@ public final class TraceFileAnalyzer {
         this.settings = settings;
     }
 
-    public AnalysisResult analyze(BufferedReader in, Path outDir) throws IOException {
+    public AnalysisResult analyze(TraceLines trace, Path outDir) throws IOException {
         Files.createDirectories(outDir);
         Topics topics = settings.topics();
         JobMetrics metrics = new JobMetrics();
@@ -63,33 +62,26 @@ public final class TraceFileAnalyzer {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "tokio-wakes-analyze");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "in-process:0");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put("processing.exception.handler.global.enabled", "true");
         TraceDecoder keyer = new TraceDecoder(Integer.MAX_VALUE);
         List<Long> lineOfOffset = new ArrayList<>();
-        long records = 0;
+        long[] records = {0};
         Instant start = Instant.ofEpochMilli(0);
         try (TopologyTestDriver driver = new TopologyTestDriver(WakeTopology.build(settings, metrics), props, start);
              Outputs outputs = new Outputs(driver, topics, outDir)) {
             TestInputTopic<String, byte[]> input = driver.createInputTopic(topics.input(),
                     new StringSerializer(), new ByteArraySerializer());
-            String line;
-            long lineNo = 0;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                byte[] value = line.getBytes(StandardCharsets.UTF_8);
+            trace.forEach((lineNo, value) -> {
                 input.pipeInput(new TestRecord<>(contractKey(keyer, value), value, start));
                 lineOfOffset.add(lineNo);
-                records++;
-                if (records % DRAIN_EVERY == 0) {
+                if (++records[0] % DRAIN_EVERY == 0) {
                     outputs.drain(lineOfOffset);
                 }
-            }
+            });
             // The end of the file: let the ordering buffer release the tail of every source.
             driver.advanceWallClockTime(Duration.ofMillis(settings.idleFlushMs() + 1000));
             outputs.drain(lineOfOffset);
-            return new AnalysisResult(records, metrics.snapshot(), outputs.rejected);
+            return new AnalysisResult(records[0], metrics.snapshot(), outputs.rejected);
         } finally {
             deleteTree(stateDir);
         }

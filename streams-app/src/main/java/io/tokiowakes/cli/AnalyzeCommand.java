@@ -4,14 +4,10 @@ import io.tokiowakes.analyze.AnalysisResult;
 import io.tokiowakes.analyze.TraceFileAnalyzer;
 import io.tokiowakes.topology.JobSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -20,8 +16,8 @@ import java.util.concurrent.Callable;
         description = "Run the job's topology over a captured trace file and write its outputs to a folder.")
 public final class AnalyzeCommand implements Callable<Integer> {
 
-    @Option(names = "--input", required = true, paramLabel = "TRACE.jsonl", description = "trace record v1, one JSON a line")
-    Path input;
+    @Mixin
+    TraceInputOptions input;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
             description = "gets wake-edges.jsonl, anomalies.jsonl, task-summaries.jsonl, rejected.jsonl")
@@ -32,28 +28,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        JobSettings settings = JobSettings.from(ConfigFiles.load(config));
-        AnalysisResult result;
-        try (BufferedReader in = open(input)) {
-            result = new TraceFileAnalyzer(settings).analyze(in, out);
+        JobSettings settings;
+        try {
+            settings = JobSettings.from(ConfigFiles.load(config));
+        } catch (NumberFormatException e) {
+            throw new UserError("bad job setting in " + config + ": " + e.getMessage());
         }
+        AnalysisResult result = new TraceFileAnalyzer(settings).analyze(input.lines(), out);
         printSummary(result);
         return 0;
-    }
-
-    static BufferedReader open(Path input) {
-        try {
-            if (Files.isDirectory(input)) {
-                throw new UserError("not a file: " + input);
-            }
-            return Files.newBufferedReader(input, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new UserError("no such file: " + input);
-        } catch (AccessDeniedException e) {
-            throw new UserError("cannot read " + input + ": permission denied");
-        } catch (IOException e) {
-            throw new UserError("cannot read " + input + ": " + e.getMessage());
-        }
     }
 
     private void printSummary(AnalysisResult r) {
@@ -69,7 +52,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
     }
 
-    private static String byPrefix(Map<String, Long> counters, String prefix) {
+    static String byPrefix(Map<String, Long> counters, String prefix) {
         StringBuilder sb = new StringBuilder();
         long total = 0;
         for (Map.Entry<String, Long> e : counters.entrySet()) {

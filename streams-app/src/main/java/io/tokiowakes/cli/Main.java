@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code java -jar streams-app.jar <command>}: the job and its tools. */
 @Command(name = "streams-app.jar", mixinStandardHelpOptions = true, version = "tokio-wakes 0.1.0",
         description = "Who woke whom in Tokio runtimes: a Kafka Streams job over tracing records.",
-        subcommands = {AnalyzeCommand.class})
+        subcommands = {AnalyzeCommand.class, LocalKafkaCommand.class, RunCommand.class, ReplayCommand.class,
+                DumpCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code of a usage error or of input that cannot be read. */

@@ -5,10 +5,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -22,9 +20,8 @@ class FixtureAnalysisTest {
     @ValueSource(strings = {"seed-program", "mixed-w2"})
     void analyzeFindsExactlyTheExpectedEdgesAndAnomalies(String fixture, @TempDir Path out) throws IOException {
         AnalysisResult result;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                getClass().getResourceAsStream("/fixtures/" + fixture + ".jsonl"), StandardCharsets.UTF_8))) {
-            result = new TraceFileAnalyzer(JobSettings.defaults()).analyze(in, out);
+        try (InputStream in = getClass().getResourceAsStream("/fixtures/" + fixture + ".jsonl")) {
+            result = new TraceFileAnalyzer(JobSettings.defaults()).analyze(TraceLines.of(in), out);
         }
         ExpectedWakes expected = ExpectedWakes.fixture(fixture);
         assertEquals(List.of(), expected.differences(ExpectedWakes.fromOutputs(out)));

@@ -1,0 +1,61 @@
+package io.tokiowakes.kafka;
+
+import io.tokiowakes.topology.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+
+/** Creates the job's topics where they are missing; existing topics are left as they are. */
+public final class TopicSetup {
+
+    private TopicSetup() {
+    }
+
+    /** @return the topics it created */
+    public static List<String> ensure(Properties client, Topics topics, int inputPartitions, int outputPartitions)
+            throws InterruptedException {
+        try (Admin admin = Admin.create(client)) {
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> wanted = new ArrayList<>();
+            add(wanted, existing, topics.input(), inputPartitions, Map.of());
+            for (String out : topics.outputs()) {
+                add(wanted, existing, out, outputPartitions, Map.of());
+            }
+            add(wanted, existing, topics.deadLetter(), 1, Map.of());
+            if (wanted.isEmpty()) {
+                return List.of();
+            }
+            List<String> created = new ArrayList<>();
+            for (var e : admin.createTopics(wanted).values().entrySet()) {
+                try {
+                    e.getValue().get();
+                    created.add(e.getKey());
+                } catch (ExecutionException ex) {
+                    if (!(ex.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + e.getKey() + ": "
+                                + ex.getCause().getMessage(), ex.getCause());
+                    }
+                }
+            }
+            return created;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot list topics: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private static void add(List<NewTopic> wanted, Set<String> existing, String name, int partitions,
+                            Map<String, String> configs) {
+        if (!existing.contains(name)) {
+            // The broker's default replication factor: 1 on a local broker, the cluster's choice elsewhere.
+            wanted.add(new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(configs));
+        }
+    }
+}

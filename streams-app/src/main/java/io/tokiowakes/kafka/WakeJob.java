@@ -1,0 +1,90 @@
+package io.tokiowakes.kafka;
+
+import io.tokiowakes.topology.JobMetrics;
+import io.tokiowakes.topology.JobSettings;
+import io.tokiowakes.topology.WakeTopology;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** The job on a Kafka cluster: the topology in a KafkaStreams instance, exactly-once. */
+public final class WakeJob implements AutoCloseable {
+
+    public static final String DEFAULT_APPLICATION_ID = "tokio-wakes";
+
+    private final KafkaStreams streams;
+    private final JobMetrics metrics = new JobMetrics();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    public WakeJob(Properties client, JobSettings settings) {
+        Properties p = streamsConfig(client, settings);
+        streams = new KafkaStreams(WakeTopology.build(settings, metrics), p);
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                stopped.countDown();
+            }
+        });
+    }
+
+    /** Defaults of the job, under whatever the user configured. */
+    static Properties streamsConfig(Properties client, JobSettings settings) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
+        // A record whose processing throws goes to the dead-letter topic; the job goes on.
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class.getName());
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, settings.topics().deadLetter());
+        p.put("processing.exception.handler.global.enabled", "true");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        p.putAll(client);
+        return p;
+    }
+
+    public WakeJob start() {
+        streams.start();
+        return this;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public JobMetrics metrics() {
+        return metrics;
+    }
+
+    public boolean isRunning() {
+        return streams.state().isRunningOrRebalancing();
+    }
+
+    /** Blocks until the job has stopped (closed, or failed). */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (streams.state() == KafkaStreams.State.RUNNING) {
+                return true;
+            }
+            if (stopped.await(50, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        stopped.countDown();
+    }
+}

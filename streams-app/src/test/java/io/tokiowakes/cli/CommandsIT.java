@@ -1,0 +1,106 @@
+package io.tokiowakes.cli;
+
+import io.tokiowakes.analyze.ExpectedWakes;
+import io.tokiowakes.broker.LocalKafka;
+import io.tokiowakes.kafka.KafkaTestSupport;
+import io.tokiowakes.kafka.TopicSetup;
+import io.tokiowakes.kafka.WakeJob;
+import io.tokiowakes.topology.JobSettings;
+import io.tokiowakes.topology.Topics;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The CLI against a real broker: replay and dump around a running job, and the demo. */
+class CommandsIT {
+
+    private static LocalKafka kafka;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private PrintStream oldOut;
+
+    @BeforeAll
+    static void startBroker(@TempDir Path dir) throws IOException {
+        kafka = LocalKafka.start(dir.resolve("kafka"), 0, Map.of());
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @BeforeEach
+    void capture() {
+        oldOut = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(oldOut);
+    }
+
+    @Test
+    void replayThenDumpAroundTheJobGivesTheExpectedWakes(@TempDir Path dir) throws Exception {
+        String prefix = "cli-" + System.nanoTime() + ".";
+        JobSettings settings = JobSettings.defaults().withTopics(Topics.withPrefix(prefix));
+        TopicSetup.ensure(KafkaTestSupport.client(kafka.bootstrapServers()), settings.topics(), 4, 4);
+        Path trace = KafkaTestSupport.writeLines(dir.resolve("seed.jsonl"), KafkaTestSupport.fixture("seed-program"));
+        try (WakeJob job = new WakeJob(KafkaTestSupport.streamsConfig(kafka.bootstrapServers(), settings, dir.resolve("state")), settings).start()) {
+            assertTrue(job.awaitRunning(Duration.ofSeconds(60)));
+            assertEquals(0, Main.execute("replay", "--bootstrap-server", kafka.bootstrapServers(),
+                    "--topic-prefix", prefix, "--input", trace.toString()));
+            assertTrue(out.toString(StandardCharsets.UTF_8).contains("replayed 148 records to " + prefix + "tokio.trace"));
+            Path dumped = dir.resolve("out");
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            do {
+                assertEquals(0, Main.execute("dump", "--bootstrap-server", kafka.bootstrapServers(),
+                        "--topic-prefix", prefix, "--out", dumped.toString(), "--idle-ms", "2000"));
+            } while (Files.readAllLines(dumped.resolve("wake-edges.jsonl")).size() < 4 && System.nanoTime() < deadline);
+            assertEquals(List.of(), ExpectedWakes.fixture("seed-program").differences(ExpectedWakes.fromOutputs(dumped)));
+        }
+    }
+
+    @Test
+    void commandsWithoutABrokerAddressSayWhatIsMissing() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream oldErr = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(2, Main.execute("dump", "--out", "/tmp/x"));
+        } finally {
+            System.setErr(oldErr);
+        }
+        // KAFKA_BOOTSTRAP_SERVERS may be set where this runs; then the command has an address.
+        if (System.getenv("KAFKA_BOOTSTRAP_SERVERS") == null) {
+            assertEquals("dump: no Kafka to talk to: give --bootstrap-server (or KAFKA_BOOTSTRAP_SERVERS)",
+                    err.toString(StandardCharsets.UTF_8).strip());
+        }
+    }
+
+    @Test
+    void demoRunsBrokerJobAndTraceAndPrintsWhoWokeWhom(@TempDir Path dir) {
+        assertEquals(0, Main.execute("demo", "--dir", dir.toString()));
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("wake edges (4):"), printed);
+        assertTrue(printed.contains("SELF") && printed.contains("EXTERNAL") && printed.contains("sender-task"), printed);
+        assertTrue(printed.contains("anomalies (0):"), printed);
+    }
+}

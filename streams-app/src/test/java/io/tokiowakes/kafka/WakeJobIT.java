@@ -1,0 +1,118 @@
+package io.tokiowakes.kafka;
+
+import io.tokiowakes.analyze.ExpectedWakes;
+import io.tokiowakes.analyze.TraceFileAnalyzer;
+import io.tokiowakes.analyze.TraceLines;
+import io.tokiowakes.broker.LocalKafka;
+import io.tokiowakes.topology.JobSettings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The job on a real Kafka broker: both real fixtures, published with the contract's keys into
+ * 1, 4 and 8 partitions and delivered interleaved, give exactly the expected edges and anomalies,
+ * and exactly what {@code analyze} gives on the same records.
+ */
+class WakeJobIT {
+
+    private static LocalKafka kafka;
+
+    @BeforeAll
+    static void startBroker(@TempDir Path dir) throws IOException {
+        kafka = LocalKafka.start(dir.resolve("kafka"), 0, Map.of());
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} input partitions")
+    @ValueSource(ints = {1, 4, 8})
+    void fixturesGiveTheExpectedResultsWhateverThePartitioning(int partitions, @TempDir Path dir) throws Exception {
+        List<byte[]> records = new ArrayList<>(KafkaTestSupport.fixture("seed-program"));
+        records.addAll(KafkaTestSupport.fixture("mixed-w2"));
+        List<byte[]> delivered = KafkaTestSupport.interleaved(records, partitions);
+
+        JobSettings settings = KafkaTestSupport.pipeline("p" + partitions);
+        Properties client = KafkaTestSupport.client(kafka.bootstrapServers());
+        TopicSetup.ensure(client, settings.topics(), partitions, partitions);
+
+        Path out = dir.resolve("job");
+        try (WakeJob job = new WakeJob(KafkaTestSupport.streamsConfig(kafka.bootstrapServers(), settings, dir.resolve("state")), settings).start()) {
+            assertTrue(job.awaitRunning(Duration.ofSeconds(60)), "job running");
+            try (TraceReplayer replayer = new TraceReplayer(client, settings.topics().input(), 0)) {
+                delivered.forEach(replayer::send);
+                replayer.flush();
+            }
+            ExpectedWakes expected = expectedOfBothFixtures();
+            awaitEdges(client, settings, out, expected.edgeCount());
+            assertEquals(0, job.metrics().get("late-records"), "nothing arrived past the ordering window");
+
+            assertEquals(List.of(), expected.differences(ExpectedWakes.fromOutputs(out)));
+        }
+
+        Path analyzed = dir.resolve("analyze");
+        new TraceFileAnalyzer(settings).analyze(sink -> {
+            long n = 0;
+            for (byte[] r : records) {
+                sink.accept(++n, r);
+            }
+        }, analyzed);
+        for (String file : List.of(TraceFileAnalyzer.WAKE_EDGES_FILE, TraceFileAnalyzer.ANOMALIES_FILE,
+                TraceFileAnalyzer.TASK_SUMMARIES_FILE)) {
+            assertEquals(sorted(analyzed.resolve(file)), sorted(out.resolve(file)), file + " equals analyze's");
+        }
+    }
+
+    private static ExpectedWakes expectedOfBothFixtures() throws IOException {
+        List<com.fasterxml.jackson.databind.JsonNode> edges = new ArrayList<>();
+        List<com.fasterxml.jackson.databind.JsonNode> anomalies = new ArrayList<>();
+        for (String f : List.of("seed-program", "mixed-w2")) {
+            try (InputStream in = WakeJobIT.class.getResourceAsStream("/fixtures/" + f + ".expected.json")) {
+                var root = io.tokiowakes.json.Json.MAPPER.readTree(in);
+                root.path("edges").forEach(edges::add);
+                root.path("anomalies").forEach(anomalies::add);
+            }
+        }
+        return ExpectedWakes.of(edges, anomalies);
+    }
+
+    /** Dumps the outputs until the expected number of edges is there and nothing more comes. */
+    static void awaitEdges(Properties client, JobSettings settings, Path out, int edges) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (true) {
+            Map<String, Long> counts = OutputDumper.dump(client, settings.topics(), out, Duration.ofSeconds(2));
+            if (counts.getOrDefault(TraceFileAnalyzer.WAKE_EDGES_FILE, 0L) >= edges || System.nanoTime() > deadline) {
+                break;
+            }
+        }
+        // Whatever the job still had to say (summaries, late anomalies) is in after a quiet spell.
+        OutputDumper.dump(client, settings.topics(), out, Duration.ofSeconds(3));
+    }
+
+    private static List<String> sorted(Path file) throws IOException {
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.removeIf(String::isBlank);
+        lines.sort(null);
+        return lines;
+    }
+}
