@@ -27,19 +27,28 @@ pub struct WakeFilter {
 
 impl Default for WakeFilter {
     fn default() -> Self {
-        WakeFilter { all: false, app_level: Level::INFO }
+        WakeFilter {
+            all: false,
+            app_level: Level::INFO,
+        }
     }
 }
 
 impl WakeFilter {
     /// Keeps every span and event.
     pub fn all() -> Self {
-        WakeFilter { all: true, ..WakeFilter::default() }
+        WakeFilter {
+            all: true,
+            ..WakeFilter::default()
+        }
     }
 
     /// Keeps application spans and events at `level` or more severe.
     pub fn with_app_level(self, level: Level) -> Self {
-        WakeFilter { app_level: level, ..self }
+        WakeFilter {
+            app_level: level,
+            ..self
+        }
     }
 
     /// Whether spans and events of this callsite are written.
@@ -54,7 +63,8 @@ impl WakeFilter {
         if meta.is_event() && target == "tokio::task::waker" {
             return true;
         }
-        let tokio_internal = target == "tokio" || target.starts_with("tokio::") || target.starts_with("runtime::");
+        let tokio_internal =
+            target == "tokio" || target.starts_with("tokio::") || target.starts_with("runtime::");
         // tracing orders levels by verbosity: TRACE is the greatest.
         !tokio_internal && *meta.level() <= self.app_level
     }

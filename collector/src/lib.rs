@@ -97,7 +97,10 @@ impl WakeRecordLayer {
 
     /// Appends to the file at `path`, creating it if needed.
     pub fn file(path: impl Into<PathBuf>) -> io::Result<Builder> {
-        let file = OpenOptions::new().create(true).append(true).open(path.into())?;
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path.into())?;
         Ok(Builder::new(Sink::plain(file)))
     }
 
@@ -114,7 +117,9 @@ impl WakeRecordLayer {
 
     /// A handle to flush the output and read its counters.
     pub fn handle(&self) -> Handle {
-        Handle { shared: self.shared.clone() }
+        Handle {
+            shared: self.shared.clone(),
+        }
     }
 
     /// This layer behind its [`WakeFilter`], ready for `registry().with(..)`.
@@ -131,13 +136,28 @@ impl WakeRecordLayer {
         self.filter
     }
 
-    fn emit(&self, kind: Kind, span_id: Option<u64>, parent_id: Option<Option<u64>>,
-            meta: Option<&'static tracing_core::Metadata<'static>>, fields: Option<Fields>) {
+    fn emit(
+        &self,
+        kind: Kind,
+        span_id: Option<u64>,
+        parent_id: Option<Option<u64>>,
+        meta: Option<&'static tracing_core::Metadata<'static>>,
+        fields: Option<Fields>,
+    ) {
         let thread = ThreadInfo::current();
         let mut queue = self.shared.lock_queue();
         let seq = queue.next_seq;
         queue.next_seq += 1;
-        let record = Record { kind, seq, ts_nanos: now_nanos(), thread, span_id, parent_id, meta, fields };
+        let record = Record {
+            kind,
+            seq,
+            ts_nanos: now_nanos(),
+            thread,
+            span_id,
+            parent_id,
+            meta,
+            fields,
+        };
         let sent = match &queue.tx {
             Some(tx) => match tx.try_send(Msg::Record(record)) {
                 Ok(()) => true,
@@ -154,7 +174,12 @@ impl WakeRecordLayer {
 
 impl Builder {
     fn new(sink: Sink) -> Self {
-        Builder { sink, source: None, filter: WakeFilter::default(), capacity: DEFAULT_CAPACITY }
+        Builder {
+            sink,
+            source: None,
+            filter: WakeFilter::default(),
+            capacity: DEFAULT_CAPACITY,
+        }
     }
 
     /// The `source` of every record; default `"<binary name>-<pid>"`. Span IDs are unique
@@ -196,12 +221,18 @@ impl Builder {
         let stats = Arc::new(writer::Stats::default());
         let thread = writer::spawn(rx, self.sink, source, stats.clone())?;
         let shared = Shared {
-            queue: Mutex::new(Queue { next_seq: 0, tx: Some(tx) }),
+            queue: Mutex::new(Queue {
+                next_seq: 0,
+                tx: Some(tx),
+            }),
             dropped: AtomicU64::new(0),
             stats,
             thread: Mutex::new(Some(thread)),
         };
-        Ok(WakeRecordLayer { shared: Arc::new(shared), filter: self.filter })
+        Ok(WakeRecordLayer {
+            shared: Arc::new(shared),
+            filter: self.filter,
+        })
     }
 }
 
@@ -275,17 +306,31 @@ where
             ctx.lookup_current().map(|span| span.id().into_u64())
         } else {
             // An explicit parent, or its nearest ancestor this layer writes.
-            ctx.span(id).and_then(|span| span.parent()).map(|p| p.id().into_u64())
+            ctx.span(id)
+                .and_then(|span| span.parent())
+                .map(|p| p.id().into_u64())
         };
         let mut fields = Fields::new();
         attrs.record(&mut FieldVisitor(&mut fields));
-        self.emit(Kind::SpanNew, Some(id.into_u64()), Some(parent), Some(attrs.metadata()), Some(fields));
+        self.emit(
+            Kind::SpanNew,
+            Some(id.into_u64()),
+            Some(parent),
+            Some(attrs.metadata()),
+            Some(fields),
+        );
     }
 
     fn on_record(&self, id: &Id, values: &SpanValues<'_>, _ctx: Context<'_, S>) {
         let mut fields = Fields::new();
         values.record(&mut FieldVisitor(&mut fields));
-        self.emit(Kind::SpanRecord, Some(id.into_u64()), None, None, Some(fields));
+        self.emit(
+            Kind::SpanRecord,
+            Some(id.into_u64()),
+            None,
+            None,
+            Some(fields),
+        );
     }
 
     fn on_enter(&self, id: &Id, _ctx: Context<'_, S>) {
@@ -312,12 +357,21 @@ where
         };
         let mut fields = Fields::new();
         event.record(&mut FieldVisitor(&mut fields));
-        self.emit(Kind::Event, None, Some(parent), Some(event.metadata()), Some(fields));
+        self.emit(
+            Kind::Event,
+            None,
+            Some(parent),
+            Some(event.metadata()),
+            Some(fields),
+        );
     }
 }
 
 fn now_nanos() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0)
 }
 
 fn default_source() -> String {

@@ -43,12 +43,17 @@ impl ThreadInfo {
             static CURRENT: Arc<ThreadInfo> = Arc::new(ThreadInfo::new());
         }
         // During thread teardown the thread-local may already be gone.
-        CURRENT.try_with(Arc::clone).unwrap_or_else(|_| Arc::new(ThreadInfo::new()))
+        CURRENT
+            .try_with(Arc::clone)
+            .unwrap_or_else(|_| Arc::new(ThreadInfo::new()))
     }
 
     fn new() -> ThreadInfo {
         let thread = std::thread::current();
-        ThreadInfo { id: format!("{:?}", thread.id()), name: thread.name().unwrap_or("").to_owned() }
+        ThreadInfo {
+            id: format!("{:?}", thread.id()),
+            name: thread.name().unwrap_or("").to_owned(),
+        }
     }
 }
 
@@ -140,7 +145,6 @@ impl<'a> JsonObject<'a> {
     }
 }
 
-
 /// Records field values with their JSON types: integers and booleans as such,
 /// everything formatted (`%x`, `?x`, messages) as strings.
 pub(crate) struct FieldVisitor<'a>(pub &'a mut Fields);
@@ -154,7 +158,9 @@ impl FieldVisitor<'_> {
 impl Visit for FieldVisitor<'_> {
     fn record_f64(&mut self, field: &Field, value: f64) {
         // JSON has no NaN or infinity.
-        let value = Number::from_f64(value).map(Value::Number).unwrap_or_else(|| Value::String(value.to_string()));
+        let value = Number::from_f64(value)
+            .map(Value::Number)
+            .unwrap_or_else(|| Value::String(value.to_string()));
         self.put(field, value);
     }
 
@@ -178,7 +184,9 @@ impl Visit for FieldVisitor<'_> {
     }
 
     fn record_u128(&mut self, field: &Field, value: u128) {
-        let value = u64::try_from(value).map(Value::from).unwrap_or_else(|_| Value::String(value.to_string()));
+        let value = u64::try_from(value)
+            .map(Value::from)
+            .unwrap_or_else(|_| Value::String(value.to_string()));
         self.put(field, value);
     }
 

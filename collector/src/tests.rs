@@ -37,7 +37,9 @@ impl SharedBuf {
 /// Runs `f` with the layer as the thread's subscriber and returns what it wrote.
 fn capture(configure: impl FnOnce(Builder) -> Builder, f: impl FnOnce()) -> Vec<Value> {
     let buf = SharedBuf::default();
-    let layer = configure(WakeRecordLayer::writer(buf.clone()).source("test-src")).build().unwrap();
+    let layer = configure(WakeRecordLayer::writer(buf.clone()).source("test-src"))
+        .build()
+        .unwrap();
     let handle = layer.handle();
     let dispatch = Dispatch::new(tracing_subscriber::registry().with(layer.filtered()));
     dispatcher::with_default(&dispatch, f);
@@ -69,25 +71,72 @@ fn waker_event(op: &str, wakee: u64) {
 
 #[test]
 fn records_have_the_v1_shape() {
-    let records = capture(|b| b, || {
-        let span = task_span("receiver", 3);
-        let id = span.id().unwrap().into_u64();
-        {
-            let _entered = span.enter();
-            waker_event("waker.wake_by_ref", id);
-        }
-        drop(span);
-        waker_event("waker.wake", 99);
-    });
+    let records = capture(
+        |b| b,
+        || {
+            let span = task_span("receiver", 3);
+            let id = span.id().unwrap().into_u64();
+            {
+                let _entered = span.enter();
+                waker_event("waker.wake_by_ref", id);
+            }
+            drop(span);
+            waker_event("waker.wake", 99);
+        },
+    );
 
-    let types: Vec<&str> = records.iter().map(|r| r["type"].as_str().unwrap()).collect();
-    assert_eq!(types, ["span_new", "span_enter", "event", "span_exit", "span_close", "event"]);
+    let types: Vec<&str> = records
+        .iter()
+        .map(|r| r["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "span_new",
+            "span_enter",
+            "event",
+            "span_exit",
+            "span_close",
+            "event"
+        ]
+    );
 
-    let span_keys = set(&["seq", "source", "span_id", "thread.id", "thread.name", "ts_nanos", "type"]);
-    let new_keys = set(&["fields", "level", "name", "parent_id", "seq", "source", "span_id", "target",
-        "thread.id", "thread.name", "ts_nanos", "type"]);
-    let event_keys = set(&["fields", "level", "name", "parent_id", "seq", "source", "target",
-        "thread.id", "thread.name", "ts_nanos", "type"]);
+    let span_keys = set(&[
+        "seq",
+        "source",
+        "span_id",
+        "thread.id",
+        "thread.name",
+        "ts_nanos",
+        "type",
+    ]);
+    let new_keys = set(&[
+        "fields",
+        "level",
+        "name",
+        "parent_id",
+        "seq",
+        "source",
+        "span_id",
+        "target",
+        "thread.id",
+        "thread.name",
+        "ts_nanos",
+        "type",
+    ]);
+    let event_keys = set(&[
+        "fields",
+        "level",
+        "name",
+        "parent_id",
+        "seq",
+        "source",
+        "target",
+        "thread.id",
+        "thread.name",
+        "ts_nanos",
+        "type",
+    ]);
     for r in &records {
         let expected = match r["type"].as_str().unwrap() {
             "span_new" => &new_keys,
@@ -98,7 +147,10 @@ fn records_have_the_v1_shape() {
         assert_eq!(r["source"], "test-src");
         assert!(r["ts_nanos"].is_u64());
         let thread_id = r["thread.id"].as_str().unwrap();
-        assert!(thread_id.starts_with("ThreadId(") && thread_id.ends_with(')'), "{thread_id}");
+        assert!(
+            thread_id.starts_with("ThreadId(") && thread_id.ends_with(')'),
+            "{thread_id}"
+        );
         assert_eq!(r["thread.name"], std::thread::current().name().unwrap());
     }
 
@@ -139,11 +191,14 @@ fn records_have_the_v1_shape() {
 
 #[test]
 fn field_values_keep_their_json_types() {
-    let records = capture(|b| b.app_level(Level::DEBUG), || {
-        let shown = "shown";
-        tracing::debug!(neg = -3i64, big = u64::MAX, flag = true, ratio = 0.5, text = "plain",
+    let records = capture(
+        |b| b.app_level(Level::DEBUG),
+        || {
+            let shown = "shown";
+            tracing::debug!(neg = -3i64, big = u64::MAX, flag = true, ratio = 0.5, text = "plain",
             disp = %shown, dbg = ?Some(1), "hello {}", 7);
-    });
+        },
+    );
     assert_eq!(records.len(), 1);
     let f = &records[0]["fields"];
     assert_eq!(f["neg"], -3);
@@ -172,31 +227,45 @@ fn unnamed_threads_have_an_empty_name() {
     let records = buf.records();
     assert_eq!(records.len(), 1);
     assert_eq!(records[0]["thread.name"], "");
-    assert_ne!(records[0]["thread.id"], format!("{:?}", std::thread::current().id()));
+    assert_ne!(
+        records[0]["thread.id"],
+        format!("{:?}", std::thread::current().id())
+    );
     let source = records[0]["source"].as_str().unwrap();
-    assert!(source.ends_with(&format!("-{}", std::process::id())), "{source}");
+    assert!(
+        source.ends_with(&format!("-{}", std::process::id())),
+        "{source}"
+    );
 }
 
 #[test]
 fn default_filter_keeps_tasks_wakers_and_app_records() {
-    let records = capture(|b| b, || {
-        let task = task_span("t", 1);
-        let task_id = task.id().unwrap().into_u64();
-        let _in_task = task.enter();
-        let resource = tracing::trace_span!(target: "tokio::sync::oneshot", "runtime.resource", kind = "Sync");
-        let _in_resource = resource.enter();
-        tracing::trace!(target: "runtime::resource::state_update", permits = 1);
-        waker_event("waker.clone", task_id);
-        tracing::debug!("too verbose for the default app level");
-        let user = tracing::info_span!("ping.round", round = 1);
-        let _in_user = user.enter();
-        tracing::info!("app");
-        waker_event("waker.wake", task_id);
-    });
-    let names: Vec<&str> = of_type(&records, "span_new").iter().map(|r| r["name"].as_str().unwrap()).collect();
+    let records = capture(
+        |b| b,
+        || {
+            let task = task_span("t", 1);
+            let task_id = task.id().unwrap().into_u64();
+            let _in_task = task.enter();
+            let resource = tracing::trace_span!(target: "tokio::sync::oneshot", "runtime.resource", kind = "Sync");
+            let _in_resource = resource.enter();
+            tracing::trace!(target: "runtime::resource::state_update", permits = 1);
+            waker_event("waker.clone", task_id);
+            tracing::debug!("too verbose for the default app level");
+            let user = tracing::info_span!("ping.round", round = 1);
+            let _in_user = user.enter();
+            tracing::info!("app");
+            waker_event("waker.wake", task_id);
+        },
+    );
+    let names: Vec<&str> = of_type(&records, "span_new")
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["runtime.spawn", "ping.round"]);
     let task_id = records[0]["span_id"].as_u64().unwrap();
-    let user_id = of_type(&records, "span_new")[1]["span_id"].as_u64().unwrap();
+    let user_id = of_type(&records, "span_new")[1]["span_id"]
+        .as_u64()
+        .unwrap();
     // The resource span in between is not written: the user span hangs off the task.
     assert_eq!(of_type(&records, "span_new")[1]["parent_id"], task_id);
     let events = of_type(&records, "event");
@@ -208,22 +277,28 @@ fn default_filter_keeps_tasks_wakers_and_app_records() {
     assert_eq!(events[2]["parent_id"], user_id);
     // Only the written spans are entered, exited and closed.
     for t in ["span_enter", "span_exit", "span_close"] {
-        let ids: BTreeSet<u64> = of_type(&records, t).iter().map(|r| r["span_id"].as_u64().unwrap()).collect();
+        let ids: BTreeSet<u64> = of_type(&records, t)
+            .iter()
+            .map(|r| r["span_id"].as_u64().unwrap())
+            .collect();
         assert_eq!(ids, [task_id, user_id].into_iter().collect(), "{t}");
     }
 }
 
 #[test]
 fn all_keeps_everything() {
-    let records = capture(|b| b.all(), || {
-        let task = task_span("t", 1);
-        let task_id = task.id().unwrap().into_u64();
-        let _in_task = task.enter();
-        let resource = tracing::trace_span!(target: "tokio::sync::oneshot", "runtime.resource", kind = "Sync");
-        let _in_resource = resource.enter();
-        tracing::trace!(target: "runtime::resource::state_update", permits = 1);
-        waker_event("waker.clone", task_id);
-    });
+    let records = capture(
+        |b| b.all(),
+        || {
+            let task = task_span("t", 1);
+            let task_id = task.id().unwrap().into_u64();
+            let _in_task = task.enter();
+            let resource = tracing::trace_span!(target: "tokio::sync::oneshot", "runtime.resource", kind = "Sync");
+            let _in_resource = resource.enter();
+            tracing::trace!(target: "runtime::resource::state_update", permits = 1);
+            waker_event("waker.clone", task_id);
+        },
+    );
     let news = of_type(&records, "span_new");
     assert_eq!(news.len(), 2);
     let resource_id = news[1]["span_id"].as_u64().unwrap();
@@ -235,18 +310,33 @@ fn all_keeps_everything() {
 
 #[test]
 fn explicit_parents_and_span_records() {
-    let records = capture(|b| b, || {
-        let task = task_span("t", 1);
-        let user = tracing::info_span!(parent: &task, "work", n = tracing::field::Empty);
-        user.record("n", 5u64);
-        tracing::info!(parent: &task, "explicit");
-        tracing::info!(parent: None, "root");
-    });
+    let records = capture(
+        |b| b,
+        || {
+            let task = task_span("t", 1);
+            let user = tracing::info_span!(parent: &task, "work", n = tracing::field::Empty);
+            user.record("n", 5u64);
+            tracing::info!(parent: &task, "explicit");
+            tracing::info!(parent: None, "root");
+        },
+    );
     let news = of_type(&records, "span_new");
     assert_eq!(news[1]["parent_id"], news[0]["span_id"]);
     let rec = of_type(&records, "span_record");
     assert_eq!(rec.len(), 1);
-    assert_eq!(keys(rec[0]), set(&["fields", "seq", "source", "span_id", "thread.id", "thread.name", "ts_nanos", "type"]));
+    assert_eq!(
+        keys(rec[0]),
+        set(&[
+            "fields",
+            "seq",
+            "source",
+            "span_id",
+            "thread.id",
+            "thread.name",
+            "ts_nanos",
+            "type"
+        ])
+    );
     assert_eq!(rec[0]["span_id"], news[1]["span_id"]);
     assert_eq!(rec[0]["fields"]["n"], 5);
     let events = of_type(&records, "event");
@@ -260,7 +350,11 @@ fn rotating_file_moves_full_files_aside() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("wakes.jsonl");
-    let layer = WakeRecordLayer::rotating_file(&path, 2_000).unwrap().source("rot").build().unwrap();
+    let layer = WakeRecordLayer::rotating_file(&path, 2_000)
+        .unwrap()
+        .source("rot")
+        .build()
+        .unwrap();
     let handle = layer.handle();
     let dispatch = Dispatch::new(tracing_subscriber::registry().with(layer.filtered()));
     dispatcher::with_default(&dispatch, || {
@@ -275,7 +369,11 @@ fn rotating_file_moves_full_files_aside() {
     let seqs: Vec<u64> = rotated
         .lines()
         .chain(current.lines())
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["seq"].as_u64().unwrap())
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["seq"]
+                .as_u64()
+                .unwrap()
+        })
         .collect();
     assert!(seqs.windows(2).all(|w| w[1] == w[0] + 1));
     assert_eq!(*seqs.last().unwrap(), 99);
@@ -306,10 +404,13 @@ fn a_full_queue_drops_and_counts_instead_of_blocking() {
     let out = SharedBuf::default();
     let (stuck_tx, stuck_rx) = mpsc::channel();
     let (release_tx, release_rx) = mpsc::channel();
-    let layer = WakeRecordLayer::writer(StuckWriter { stuck: Some((stuck_tx, release_rx)), out: out.clone() })
-        .capacity(4)
-        .build()
-        .unwrap();
+    let layer = WakeRecordLayer::writer(StuckWriter {
+        stuck: Some((stuck_tx, release_rx)),
+        out: out.clone(),
+    })
+    .capacity(4)
+    .build()
+    .unwrap();
     let handle: Handle = layer.handle();
     let dispatch = Dispatch::new(tracing_subscriber::registry().with(layer.filtered()));
     dispatcher::with_default(&dispatch, || {
@@ -322,7 +423,11 @@ fn a_full_queue_drops_and_counts_instead_of_blocking() {
     assert_eq!(handle.dropped(), 6);
     release_tx.send(()).unwrap();
     handle.flush();
-    let seqs: Vec<u64> = out.records().iter().map(|r| r["seq"].as_u64().unwrap()).collect();
+    let seqs: Vec<u64> = out
+        .records()
+        .iter()
+        .map(|r| r["seq"].as_u64().unwrap())
+        .collect();
     // Dropped records leave gaps in seq.
     assert_eq!(seqs, [0, 1, 2, 3, 4]);
 }

@@ -39,7 +39,12 @@ impl Sink {
     pub(crate) fn rotating(path: PathBuf, max_bytes: u64) -> io::Result<Sink> {
         let file = open_append(&path)?;
         let size = file.metadata()?.len();
-        Ok(Sink::Rotating(Rotating { path, max_bytes: max_bytes.max(1), file: BufWriter::new(file), size }))
+        Ok(Sink::Rotating(Rotating {
+            path,
+            max_bytes: max_bytes.max(1),
+            file: BufWriter::new(file),
+            size,
+        }))
     }
 
     fn write_line(&mut self, line: &[u8]) -> io::Result<()> {
@@ -78,7 +83,12 @@ fn open_append(path: &PathBuf) -> io::Result<File> {
     OpenOptions::new().create(true).append(true).open(path)
 }
 
-pub(crate) fn spawn(rx: Receiver<Msg>, sink: Sink, source: String, stats: Arc<Stats>) -> io::Result<JoinHandle<()>> {
+pub(crate) fn spawn(
+    rx: Receiver<Msg>,
+    sink: Sink,
+    source: String,
+    stats: Arc<Stats>,
+) -> io::Result<JoinHandle<()>> {
     std::thread::Builder::new()
         .name("wake-records".to_owned())
         .spawn(move || run(rx, sink, source, stats))

@@ -24,6 +24,11 @@ public class TaskState {
     public long scheduledSinceNanos;
     public long pollStartNanos;
     public boolean lastEnterScheduled;
+    /**
+     * The last poll started without a wake: Tokio entering the span to drop the future. The task
+     * has finished (or was cancelled), even if its span closes later (child spans keep it open).
+     */
+    public boolean dropped;
     public long lastPollNanos;
     public long maxPollNanos;
 
@@ -59,6 +64,7 @@ public class TaskState {
         }
         pollStartNanos = ts;
         lastEnterScheduled = scheduled;
+        dropped = !scheduled && polls > 0;
         if (scheduled) {
             scheduledNanos += Math.max(0, ts - scheduledSinceNanos);
             scheduled = false;
@@ -122,7 +128,8 @@ public class TaskState {
         return wakerClones - wakerDrops - wakesByValue;
     }
 
+    /** Polled before, not being polled now, and not finished. */
     public boolean idle() {
-        return running == 0 && polls > 0;
+        return running == 0 && polls > 0 && !dropped;
     }
 }

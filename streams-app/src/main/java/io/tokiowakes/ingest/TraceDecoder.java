@@ -15,7 +15,7 @@ import java.math.BigInteger;
  * so later stages can trust a {@link TraceRecord}; anything else is an {@link InvalidRecordException}
  * whose message says what is wrong.
  */
-public final class TraceDecoder {
+public final class TraceDecoder implements RecordDecoder {
 
     private static final BigInteger U64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
@@ -30,6 +30,7 @@ public final class TraceDecoder {
         this.maxRecordBytes = maxRecordBytes;
     }
 
+    @Override
     public TraceRecord decode(byte[] value) throws InvalidRecordException {
         if (value == null) {
             throw new InvalidRecordException("empty value");

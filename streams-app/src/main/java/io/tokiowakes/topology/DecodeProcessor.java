@@ -1,7 +1,7 @@
 package io.tokiowakes.topology;
 
 import io.tokiowakes.ingest.InvalidRecordException;
-import io.tokiowakes.ingest.TraceDecoder;
+import io.tokiowakes.ingest.RecordDecoder;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
@@ -20,10 +20,10 @@ class DecodeProcessor extends ContextualProcessor<String, byte[], String, Decode
     static final String HEADER_PARTITION = "__streams.errors.partition";
     static final String HEADER_OFFSET = "__streams.errors.offset";
 
-    private final TraceDecoder decoder;
+    private final RecordDecoder decoder;
 
-    DecodeProcessor(int maxRecordBytes) {
-        this.decoder = new TraceDecoder(maxRecordBytes);
+    DecodeProcessor(RecordDecoder decoder) {
+        this.decoder = decoder;
     }
 
     @Override

@@ -14,9 +14,15 @@ import java.util.Properties;
  * @param idleFlushMs        a source that sent nothing for this long (wall clock) has its held
  *                           records released: the tail of a trace does not wait forever
  * @param maxRecordBytes     larger input values go to the dead-letter topic
+ * @param inputFormat        encoding of the input topic's values
+ * @param outputFormat       encoding of the output topics' values
  */
 public record JobSettings(Topics topics, long reorderWindowNanos, long idleFlushMs, int maxRecordBytes,
-                          LintSettings lints) {
+                          LintSettings lints, WireFormat inputFormat, WireFormat outputFormat) {
+
+    public JobSettings(Topics topics, long reorderWindowNanos, long idleFlushMs, int maxRecordBytes, LintSettings lints) {
+        this(topics, reorderWindowNanos, idleFlushMs, maxRecordBytes, lints, WireFormat.JSON, WireFormat.JSON);
+    }
 
     public static final long DEFAULT_REORDER_WINDOW_MS = 200;
     public static final long DEFAULT_IDLE_FLUSH_MS = 1000;
@@ -38,10 +44,12 @@ public record JobSettings(Topics topics, long reorderWindowNanos, long idleFlush
                         String.valueOf(DEFAULT_REORDER_WINDOW_MS)))).toNanos(),
                 Long.parseLong(p.getProperty("reorder.idle-flush.ms", String.valueOf(DEFAULT_IDLE_FLUSH_MS))),
                 Integer.parseInt(p.getProperty("input.max-record-bytes", String.valueOf(DEFAULT_MAX_RECORD_BYTES))),
-                LintSettings.from(p));
+                LintSettings.from(p),
+                WireFormat.parse(p.getProperty("input.format", "json")),
+                WireFormat.parse(p.getProperty("output.format", "json")));
     }
 
     public JobSettings withTopics(Topics t) {
-        return new JobSettings(t, reorderWindowNanos, idleFlushMs, maxRecordBytes, lints);
+        return new JobSettings(t, reorderWindowNanos, idleFlushMs, maxRecordBytes, lints, inputFormat, outputFormat);
     }
 }

@@ -40,10 +40,11 @@ public final class WakeTopology {
         Topics topics = settings.topics();
         StreamsBuilder builder = new StreamsBuilder();
         addStores(builder);
+        Serde<Output> outputs = WireFormats.outputSerde(settings);
 
         KStream<String, Decoded> decoded = builder
                 .stream(topics.input(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("trace-input"))
-                .process(() -> new DecodeProcessor(settings.maxRecordBytes()), Named.as("decode"));
+                .process(() -> new DecodeProcessor(WireFormats.inputDecoder(settings)), Named.as("decode"));
 
         decoded.filterNot((k, d) -> d.isOk(), Named.as("invalid"))
                 .peek((k, d) -> metrics.deadLetter(), Named.as("count-dead-letters"))
@@ -59,17 +60,17 @@ public final class WakeTopology {
                         StoreNames.ORDERING_BUFFER)
                 .split(Named.as("emit-"))
                 .branch((k, o) -> o instanceof WakeEdge, Branched.withConsumer(
-                        s -> s.to(topics.wakeEdges(), produced("wake-edges")), "wake-edges"))
+                        s -> s.to(topics.wakeEdges(), produced("wake-edges", outputs)), "wake-edges"))
                 .branch((k, o) -> o instanceof Anomaly, Branched.withConsumer(
-                        s -> s.to(topics.anomalies(), produced("anomalies")), "anomalies"))
+                        s -> s.to(topics.anomalies(), produced("anomalies", outputs)), "anomalies"))
                 .branch((k, o) -> o instanceof TaskSummary, Branched.withConsumer(
-                        s -> s.to(topics.taskSummaries(), produced("task-summaries")), "task-summaries"))
+                        s -> s.to(topics.taskSummaries(), produced("task-summaries", outputs)), "task-summaries"))
                 .noDefaultBranch();
         return builder.build();
     }
 
-    private static Produced<String, Output> produced(String name) {
-        return Produced.with(Serdes.String(), JsonSerde.of(Output.class)).withName(name);
+    private static Produced<String, Output> produced(String name, Serde<Output> outputs) {
+        return Produced.with(Serdes.String(), outputs).withName(name);
     }
 
     private static void addStores(StreamsBuilder builder) {

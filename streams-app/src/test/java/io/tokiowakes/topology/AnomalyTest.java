@@ -103,6 +103,21 @@ class AnomalyTest {
     }
 
     @Test
+    void finishedTaskWhoseSpanClosesLateIsNotALostWaker() {
+        // Tokio 1.24: a child span (a task it spawned) keeps the parent's span open after it finished.
+        TraceScript t = new TraceScript("svc").task(20, "parent").task(21, "child")
+                .on(WORKER, "w").poll(20).poll(20); // Ready, then the drop pair
+        for (int i = 0; i < 10; i++) {
+            t.advanceMillis(1).poll(21);
+        }
+        t.close(21).close(20);
+        try (TopologyHarness h = new TopologyHarness().run(t)) {
+            assertEquals(List.of(), h.anomalyTypes(20));
+            assertEquals(1, h.summary(20).path("polls").asLong());
+        }
+    }
+
+    @Test
     void taskWhoseWakerIsHeldElsewhereIsNotLost() {
         TraceScript t = new TraceScript("svc").task(20, "waiting").task(21, "busy")
                 .on(WORKER, "w").enter(20).cloneWaker(20, 20L).exit(20);

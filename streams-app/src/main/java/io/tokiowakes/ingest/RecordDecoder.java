@@ -1,0 +1,8 @@
+package io.tokiowakes.ingest;
+
+/** Turns one input value (a Kafka message, a file line) into a validated trace record. */
+public interface RecordDecoder {
+
+    /** @throws InvalidRecordException with the reason, when the value is not a valid record */
+    TraceRecord decode(byte[] value) throws InvalidRecordException;
+}
