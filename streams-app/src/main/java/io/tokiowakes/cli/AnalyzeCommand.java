@@ -31,7 +31,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         JobSettings settings;
         try {
             settings = JobSettings.from(ConfigFiles.load(config));
-        } catch (NumberFormatException e) {
+        } catch (IllegalArgumentException e) {
             throw new UserError("bad job setting in " + config + ": " + e.getMessage());
         }
         AnalysisResult result = new TraceFileAnalyzer(settings).analyze(input.lines(), out);

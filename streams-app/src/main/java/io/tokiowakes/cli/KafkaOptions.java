@@ -61,7 +61,7 @@ public final class KafkaOptions {
     JobSettings job() {
         try {
             return JobSettings.from(all());
-        } catch (NumberFormatException e) {
+        } catch (IllegalArgumentException e) {
             throw new UserError("bad job setting: " + e.getMessage());
         }
     }
