@@ -4,10 +4,20 @@ import io.tokiowakes.detect.TaskState;
 import io.tokiowakes.engine.SourceState;
 import io.tokiowakes.engine.SourceStore;
 import io.tokiowakes.resolve.ThreadState;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** One source's slice of the wake stage's state stores; keys are {@code "<source>/<id>"}. */
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One source's slice of the wake stage's state stores; keys are {@code "<source>/<id>"}.
+ * Objects are kept in memory once read and written through to the stores on every change, so
+ * the stores (and their changelogs) always hold the state while reads cost no deserialization.
+ * A new instance is made whenever the processor is (re)initialised, after any restore.
+ */
 final class KafkaSourceStore implements SourceStore {
 
     private final KeyValueStore<String, TaskState> tasks;
@@ -15,32 +25,48 @@ final class KafkaSourceStore implements SourceStore {
     private final KeyValueStore<String, SourceState> sources;
     private final KeyValueStore<String, String> unknownWakes;
 
+    private final Map<String, TaskState> taskCache = new HashMap<>();
+    private final Map<String, ThreadState> threadCache = new HashMap<>();
+    /** Every source of this task: small, and walked by the idle flush. */
+    private final Map<String, SourceState> sourceCache = new HashMap<>();
+
     private String source;
     private SourceState state;
+    private boolean sourceDirty;
 
     KafkaSourceStore(ProcessorContext<?, ?> context) {
         tasks = context.getStateStore(StoreNames.LIVE_TASKS);
         threads = context.getStateStore(StoreNames.THREADS);
         sources = context.getStateStore(StoreNames.SOURCES);
         unknownWakes = context.getStateStore(StoreNames.UNKNOWN_WAKES);
+        try (KeyValueIterator<String, SourceState> it = sources.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, SourceState> kv = it.next();
+                sourceCache.put(kv.key, kv.value);
+            }
+        }
     }
 
-    /** Points this view at a source; its bookkeeping is read once and shared until the next bind. */
+    /** Points this view at a source. */
     KafkaSourceStore bind(String source) {
         if (!source.equals(this.source)) {
+            flush();
             this.source = source;
-            this.state = sources.get(source);
-            if (state == null) {
-                state = new SourceState();
-            }
+            this.state = sourceCache.computeIfAbsent(source, s -> new SourceState());
         }
         return this;
     }
 
-    /** Forgets the cached bookkeeping (after a punctuation walked the sources store directly). */
-    void unbind() {
-        source = null;
-        state = null;
+    /** Writes the bound source's bookkeeping if it changed; called once per record processed. */
+    void flush() {
+        if (sourceDirty) {
+            sources.put(source, state);
+            sourceDirty = false;
+        }
+    }
+
+    Map<String, SourceState> sources() {
+        return sourceCache;
     }
 
     private String key(long id) {
@@ -49,27 +75,49 @@ final class KafkaSourceStore implements SourceStore {
 
     @Override
     public TaskState get(long spanId) {
-        return tasks.get(key(spanId));
+        String key = key(spanId);
+        TaskState t = taskCache.get(key);
+        if (t == null) {
+            t = tasks.get(key);
+            if (t != null) {
+                taskCache.put(key, t);
+            }
+        }
+        return t;
     }
 
     @Override
     public void putTask(TaskState task) {
-        tasks.put(key(task.spanId), task);
+        String key = key(task.spanId);
+        taskCache.put(key, task);
+        tasks.put(key, task);
     }
 
     @Override
     public void removeTask(long spanId) {
-        tasks.delete(key(spanId));
+        String key = key(spanId);
+        taskCache.remove(key);
+        tasks.delete(key);
     }
 
     @Override
     public ThreadState thread(String threadId) {
-        return threads.get(source + "/" + threadId);
+        String key = source + "/" + threadId;
+        ThreadState t = threadCache.get(key);
+        if (t == null) {
+            t = threads.get(key);
+            if (t != null) {
+                threadCache.put(key, t);
+            }
+        }
+        return t;
     }
 
     @Override
     public void putThread(String threadId, ThreadState thread) {
-        threads.put(source + "/" + threadId, thread);
+        String key = source + "/" + threadId;
+        threadCache.put(key, thread);
+        threads.put(key, thread);
     }
 
     @Override
@@ -80,7 +128,8 @@ final class KafkaSourceStore implements SourceStore {
     @Override
     public void putSource(SourceState s) {
         state = s;
-        sources.put(source, s);
+        sourceCache.put(source, s);
+        sourceDirty = true;
     }
 
     @Override
@@ -90,6 +139,8 @@ final class KafkaSourceStore implements SourceStore {
 
     @Override
     public void clearUnknownWake(long spanId) {
-        unknownWakes.delete(key(spanId));
+        if (unknownWakes.get(key(spanId)) != null) {
+            unknownWakes.delete(key(spanId));
+        }
     }
 }

@@ -4,7 +4,11 @@ import io.tokiowakes.ingest.TraceRecord;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Ingest: keeps only what wake resolution needs, before anything moves between partitions.
@@ -18,11 +22,17 @@ class TaskSpanFilterProcessor extends ContextualProcessor<String, TraceRecord, S
     static final String STORE = "task-span-index";
 
     private KeyValueStore<String, String> liveTaskSpans;
+    /** The store's keys, in memory: most records are enters and exits looked up here. */
+    private final Set<String> live = new HashSet<>();
 
     @Override
     public void init(ProcessorContext<String, TraceRecord> context) {
         super.init(context);
         liveTaskSpans = context.getStateStore(STORE);
+        live.clear();
+        try (KeyValueIterator<String, String> it = liveTaskSpans.all()) {
+            it.forEachRemaining(kv -> live.add(kv.key));
+        }
     }
 
     @Override
@@ -39,13 +49,15 @@ class TaskSpanFilterProcessor extends ContextualProcessor<String, TraceRecord, S
                 if (!r.isTaskSpanNew()) {
                     yield false;
                 }
-                liveTaskSpans.put(spanKey(r), r.task().kind());
+                String key = spanKey(r);
+                live.add(key);
+                liveTaskSpans.put(key, r.task().kind());
                 yield true;
             }
-            case SPAN_ENTER, SPAN_EXIT -> liveTaskSpans.get(spanKey(r)) != null;
+            case SPAN_ENTER, SPAN_EXIT -> live.contains(spanKey(r));
             case SPAN_CLOSE -> {
                 String key = spanKey(r);
-                if (liveTaskSpans.get(key) == null) {
+                if (!live.remove(key)) {
                     yield false;
                 }
                 liveTaskSpans.delete(key);

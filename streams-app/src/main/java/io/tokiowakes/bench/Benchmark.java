@@ -1,0 +1,293 @@
+package io.tokiowakes.bench;
+
+import io.tokiowakes.analyze.AnalysisResult;
+import io.tokiowakes.analyze.TraceFileAnalyzer;
+import io.tokiowakes.analyze.TraceLines;
+import io.tokiowakes.broker.LocalKafka;
+import io.tokiowakes.ingest.InvalidRecordException;
+import io.tokiowakes.ingest.TraceDecoder;
+import io.tokiowakes.kafka.TopicSetup;
+import io.tokiowakes.kafka.TraceReplayer;
+import io.tokiowakes.kafka.WakeJob;
+import io.tokiowakes.topology.JobSettings;
+import io.tokiowakes.topology.Topics;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+
+/**
+ * One run, on a real local broker, of everything the job's speed is judged by: the physical
+ * limit (a plain consumer reading and parsing the input), the job exactly-once against it,
+ * {@code analyze} on the same data as a file, wake-edge latency at a steady rate below capacity,
+ * and state size against live tasks. Figures are printed, nothing is asserted.
+ */
+public final class Benchmark {
+
+    public record Options(long records, int sources, int liveTasksPerSource, int partitions,
+                          List<Integer> threads, long latencySeconds, Path dir) {
+    }
+
+    private final Options options;
+    private final PrintStream out;
+
+    public Benchmark(Options options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    public void run() throws Exception {
+        Path dir = options.dir();
+        out.printf("machine: %d cores, JVM heap max %d MB, Java %s%n", Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"));
+        try (LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"), 0, Map.of())) {
+            Properties client = new Properties();
+            client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+
+            JobSettings settings = JobSettings.defaults().withTopics(Topics.withPrefix("bench."));
+            TopicSetup.ensure(client, settings.topics(), options.partitions(), options.partitions());
+            Path file = dir.resolve("trace.jsonl");
+            LoadGenerator generator = new LoadGenerator(options.sources(), options.liveTasksPerSource(), 1);
+            long records = load(client, settings.topics().input(), file, generator);
+            out.printf("input: %,d records (%,d MB) from %d sources, %,d tasks spawned, %,d live at the end%n",
+                    records, Files.size(file) >> 20, options.sources(), generator.tasksSpawned(), generator.liveTasks());
+
+            double limit = readAndParse(client, settings.topics().input(), records);
+            out.printf("1. limit, plain consumer read+parse: %,.0f records/s%n", limit);
+
+            AnalysisResult analyzed;
+            long t0 = System.nanoTime();
+            try (InputStream in = Files.newInputStream(file)) {
+                analyzed = new TraceFileAnalyzer(settings).analyze(TraceLines.of(in), dir.resolve("analyze-out"));
+            }
+            double analyzeRate = records / seconds(t0);
+            long expectedEdges = analyzed.counters().entrySet().stream()
+                    .filter(e -> e.getKey().startsWith("edges.")).mapToLong(Map.Entry::getValue).sum();
+
+            double best = 0;
+            for (int threads : options.threads()) {
+                double rate = job(kafka, client, settings, records, threads, generator.liveTasks(), expectedEdges);
+                out.printf("2. job, exactly_once_v2, %d stream thread(s): %,.0f records/s = %.0f %% of the limit%n",
+                        threads, rate, 100 * rate / limit);
+                best = Math.max(best, rate);
+            }
+            out.printf("3. analyze (same data, from a file): %,.0f records/s%n", analyzeRate);
+            latency(kafka, client, best / 2);
+        }
+    }
+
+    /** Generates the trace into the input topic and a file. */
+    private long load(Properties client, String topic, Path file, LoadGenerator generator) throws IOException {
+        long[] n = {0};
+        try (TraceReplayer replayer = new TraceReplayer(client, topic, 0);
+             OutputStream fileOut = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            generator.generate(options.records(), line -> {
+                byte[] value = line.getBytes(StandardCharsets.UTF_8);
+                replayer.send(value);
+                try {
+                    fileOut.write(value);
+                    fileOut.write('\n');
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                n[0]++;
+            });
+            replayer.flush();
+        }
+        return n[0];
+    }
+
+    private double readAndParse(Properties client, String topic, long records) {
+        Properties p = new Properties();
+        p.putAll(client);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        TraceDecoder decoder = new TraceDecoder(Integer.MAX_VALUE);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).collect(Collectors.toList());
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            long seen = 0;
+            long valid = 0;
+            long t0 = System.nanoTime();
+            while (seen < records) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    seen++;
+                    try {
+                        decoder.decode(r.value());
+                        valid++;
+                    } catch (InvalidRecordException e) {
+                        // counted as read; the limit is about reading and parsing
+                    }
+                }
+            }
+            double rate = seen / seconds(t0);
+            if (valid != seen) {
+                out.printf("   (%d records did not parse)%n", seen - valid);
+            }
+            return rate;
+        }
+    }
+
+    /** The job over the pre-filled topic: until every input record is committed and the last edge is out. */
+    private double job(LocalKafka kafka, Properties client, JobSettings settings, long records, int threads,
+                       long liveTasks, long expectedEdges) throws Exception {
+        String appId = "bench-job-" + threads + "-" + System.nanoTime();
+        Properties p = new Properties();
+        p.putAll(client);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads));
+        p.put(StreamsConfig.STATE_DIR_CONFIG, options.dir().resolve("state-" + appId).toString());
+        long t0 = System.nanoTime();
+        try (WakeJob job = new WakeJob(p, settings).start(); Admin admin = Admin.create(client)) {
+            List<TopicPartition> input = partitions(admin, settings.topics().input());
+            while (committed(admin, appId, input) < records) {
+                Thread.sleep(100);
+            }
+            double inputSeconds = seconds(t0);
+            while (job.metrics().snapshot().entrySet().stream().filter(e -> e.getKey().startsWith("edges."))
+                    .mapToLong(Map.Entry::getValue).sum() < expectedEdges && seconds(t0) < 600) {
+                Thread.sleep(50);
+            }
+            double allSeconds = seconds(t0);
+            out.printf("   input committed after %.1f s, last edge out after %.1f s (includes the ordering buffer's final %d ms idle flush)%n",
+                    inputSeconds, allSeconds, settings.idleFlushMs());
+            stateReport(job, liveTasks);
+            return records / inputSeconds;
+        }
+    }
+
+    private void stateReport(WakeJob job, long liveTasks) {
+        StringBuilder sb = new StringBuilder();
+        for (String store : List.of("live-tasks", "threads", "sources", "ordering-buffer", "task-span-index")) {
+            try {
+                long n = job.streams().store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.keyValueStore()))
+                        .approximateNumEntries();
+                sb.append(store).append('=').append(n).append(' ');
+            } catch (RuntimeException e) {
+                sb.append(store).append("=? ");
+            }
+        }
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        out.printf("5. state after the run: %s(live tasks in the trace: %,d); heap used %d MB%n", sb, liveTasks,
+                (rt.totalMemory() - rt.freeMemory()) >> 20);
+    }
+
+    /** Steady rate below capacity; time from the append of a wake to its edge being readable (committed). */
+    private void latency(LocalKafka kafka, Properties client, double rate) throws Exception {
+        JobSettings settings = JobSettings.defaults().withTopics(Topics.withPrefix("latency."));
+        TopicSetup.ensure(client, settings.topics(), options.partitions(), options.partitions());
+        Properties p = new Properties();
+        p.putAll(client);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-latency");
+        p.put(StreamsConfig.STATE_DIR_CONFIG, options.dir().resolve("state-latency").toString());
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean done = new AtomicBoolean();
+        try (WakeJob job = new WakeJob(p, settings).start()) {
+            job.awaitRunning(Duration.ofSeconds(60));
+            Thread reader = new Thread(() -> readEdges(client, settings.topics().wakeEdges(), sentAt, latencies, done));
+            reader.start();
+            LoadGenerator live = new LoadGenerator(options.sources(), options.liveTasksPerSource(), 2,
+                    () -> System.currentTimeMillis() * 1_000_000L);
+            long n;
+            try (TraceReplayer replayer = new TraceReplayer(client, settings.topics().input(), (long) rate)) {
+                long target = (long) (rate * options.latencySeconds());
+                n = live.generate(target, line -> {
+                    if (line.contains("\"waker.wake")) {
+                        sentAt.put(edgeId(line), System.nanoTime());
+                    }
+                    replayer.send(line.getBytes(StandardCharsets.UTF_8));
+                });
+                replayer.flush();
+            }
+            Thread.sleep(3000);
+            done.set(true);
+            reader.join();
+            List<Long> sorted = new ArrayList<>(latencies);
+            Collections.sort(sorted);
+            if (sorted.isEmpty()) {
+                out.println("4. latency: no edge came back");
+                return;
+            }
+            out.printf("4. wake-edge latency at %,.0f records/s (%,d records): p50 %d ms, p99 %d ms, max %d ms (%d edges)%n",
+                    rate, n, pct(sorted, 50), pct(sorted, 99), sorted.get(sorted.size() - 1), sorted.size());
+        }
+    }
+
+    private static void readEdges(Properties client, String topic, Map<String, Long> sentAt, List<Long> latencies,
+                                  AtomicBoolean done) {
+        Properties p = new Properties();
+        p.putAll(client);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).collect(Collectors.toList());
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            while (!done.get()) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
+                    Long sent = sentAt.remove(edgeId(r.value()));
+                    if (sent != null) {
+                        latencies.add((System.nanoTime() - sent) / 1_000_000);
+                    }
+                }
+            }
+        }
+    }
+
+    /** source + seq: the same for a wake record and the edge made of it. */
+    private static String edgeId(String json) {
+        return field(json, "\"source\":\"", '"') + "/" + field(json, "\"seq\":", ',');
+    }
+
+    private static String field(String json, String prefix, char end) {
+        int i = json.indexOf(prefix) + prefix.length();
+        return json.substring(i, json.indexOf(end, i));
+    }
+
+    private static long pct(List<Long> sorted, int p) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
+    private static List<TopicPartition> partitions(Admin admin, String topic) throws Exception {
+        return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                .map(i -> new TopicPartition(topic, i.partition())).collect(Collectors.toList());
+    }
+
+    private static long committed(Admin admin, String group, List<TopicPartition> parts) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        return parts.stream().map(offsets::get).filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
+    }
+
+    private static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}

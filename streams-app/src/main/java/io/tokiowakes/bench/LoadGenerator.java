@@ -1,0 +1,240 @@
+package io.tokiowakes.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Writes realistic trace record v1 for many simulated Tokio runtimes: worker threads in their
+ * blocking spans, a block_on thread, a blocking-pool thread and a foreign thread; tasks that are
+ * spawned, polled, woken (by themselves, other tasks, timers, blocking closures and foreign
+ * threads) and closed, each poll driving a resource (async_op / poll spans and state_update
+ * events) the way Tokio's instrumented resources do. The mix is close to a real runtime's:
+ * about 30 % enters, 30 % exits, 20 % resource events, 6 % waker events, 2 % task spans.
+ * Deterministic for a seed.
+ */
+public final class LoadGenerator {
+
+    private final int sources;
+    private final int liveTasksPerSource;
+    private final SplittableRandom random;
+    private final List<Runtime> runtimes = new ArrayList<>();
+
+    public LoadGenerator(int sources, int liveTasksPerSource, long seed) {
+        this(sources, liveTasksPerSource, seed, null);
+    }
+
+    /**
+     * @param wallClock where {@code ts_nanos} comes from, as in a live process (null: a synthetic
+     *                  clock moving 0.2-1 µs per record, for traces replayed at any speed)
+     */
+    public LoadGenerator(int sources, int liveTasksPerSource, long seed, LongSupplier wallClock) {
+        this.sources = sources;
+        this.liveTasksPerSource = liveTasksPerSource;
+        this.random = new SplittableRandom(seed);
+        for (int i = 0; i < sources; i++) {
+            runtimes.add(new Runtime("bench-" + seed + "-" + i, random.split(), wallClock));
+        }
+    }
+
+    /** Emits at least {@code records} records (whole steps), interleaving the sources. */
+    public long generate(long records, Consumer<String> out) {
+        long[] count = {0};
+        Consumer<String> counting = r -> {
+            count[0]++;
+            out.accept(r);
+        };
+        for (Runtime rt : runtimes) {
+            rt.start(counting);
+        }
+        while (count[0] < records) {
+            runtimes.get(random.nextInt(sources)).step(counting, liveTasksPerSource);
+        }
+        return count[0];
+    }
+
+    /** Tasks spawned and not closed, over all sources. */
+    public long liveTasks() {
+        return runtimes.stream().mapToLong(r -> r.live.size()).sum();
+    }
+
+    public long tasksSpawned() {
+        return runtimes.stream().mapToLong(r -> r.spawned).sum();
+    }
+
+    /** One simulated process. */
+    private static final class Runtime {
+        private static final int WORKERS = 2;
+        private static final String WORKER_FN = "tokio::runtime::scheduler::multi_thread::worker::Launch::launch::{{closure}}";
+
+        final String source;
+        final SplittableRandom random;
+        final List<Long> live = new ArrayList<>();
+        long seq;
+        long ts = 1_795_000_000_000_000_000L;
+        long nextSpan = 1;
+        long spawned;
+        long blockOn;
+        long resource;
+
+        final LongSupplier wallClock;
+
+        Runtime(String source, SplittableRandom random, LongSupplier wallClock) {
+            this.source = source;
+            this.random = random;
+            this.wallClock = wallClock;
+        }
+
+        void start(Consumer<String> out) {
+            for (int w = 0; w < WORKERS; w++) {
+                long span = nextSpan++;
+                out.accept(spanNew(span, null, "runtime.spawn", "tokio::task::blocking",
+                        "{\"fn\":\"" + WORKER_FN + "\",\"kind\":\"blocking\",\"spawn.location\":\"tokio/src/runtime/scheduler/multi_thread/worker.rs:365:13\",\"task.id\":" + span + ",\"task.name\":\"\"}",
+                        "ThreadId(1)", "main"));
+                out.accept(span("span_enter", span, worker(w), "tokio-runtime-worker"));
+            }
+            blockOn = nextSpan++;
+            out.accept(spanNew(blockOn, null, "runtime.spawn", "tokio::task",
+                    "{\"kind\":\"block_on\",\"loc.col\":8,\"loc.file\":\"src/main.rs\",\"loc.line\":376,\"task.id\":" + blockOn + ",\"task.name\":\"\"}",
+                    "ThreadId(1)", "main"));
+            out.accept(span("span_enter", blockOn, "ThreadId(1)", "main"));
+            resource = nextSpan++;
+            out.accept(spanNew(resource, null, "runtime.resource", "tokio::sync::mpsc",
+                    "{\"concrete_type\":\"Semaphore\",\"kind\":\"Sync\"}", "ThreadId(1)", "main"));
+        }
+
+        void step(Consumer<String> out, int maxLive) {
+            int roll = random.nextInt(100);
+            if (live.size() < maxLive && (live.isEmpty() || roll < 12)) {
+                spawnAndPoll(out);
+            } else if (roll < 22 && !live.isEmpty()) {
+                finish(out, live.remove(random.nextInt(live.size())));
+            } else if (!live.isEmpty()) {
+                wakeAndPoll(out, live.get(random.nextInt(live.size())));
+            }
+        }
+
+        private void spawnAndPoll(Consumer<String> out) {
+            long task = nextSpan++;
+            spawned++;
+            String name = "task-" + (spawned % 50);
+            out.accept(spanNew(task, blockOn, "runtime.spawn", "tokio::task",
+                    "{\"kind\":\"task\",\"loc.col\":5,\"loc.file\":\"src/main.rs\",\"loc.line\":" + (100 + spawned % 50)
+                            + ",\"task.id\":" + task + ",\"task.name\":\"" + name + "\"}", "ThreadId(1)", "main"));
+            live.add(task);
+            poll(out, task, randomWorker(), true);
+        }
+
+        /** Someone wakes the task, then a worker polls it. */
+        private void wakeAndPoll(Consumer<String> out, long task) {
+            int how = random.nextInt(100);
+            String worker = randomWorker();
+            if (how < 35 && live.size() > 1) {
+                long other = live.get(random.nextInt(live.size()));
+                if (other != task) {
+                    out.accept(span("span_enter", other, worker, "tokio-runtime-worker"));
+                    resourceActivity(out, worker);
+                    out.accept(waker("waker.wake", task, other, worker, "tokio-runtime-worker"));
+                    out.accept(span("span_exit", other, worker, "tokio-runtime-worker"));
+                }
+            } else if (how < 70) {
+                // Timer or I/O driver on a worker, outside any task.
+                out.accept(waker("waker.wake", task, null, worker, "tokio-runtime-worker"));
+            } else if (how < 80) {
+                out.accept(waker("waker.wake", task, null, "ThreadId(100)", "feeder"));
+            } else if (how < 85) {
+                long blocking = nextSpan++;
+                out.accept(spanNew(blocking, null, "runtime.spawn", "tokio::task::blocking",
+                        "{\"fn\":\"app::io::{{closure}}\",\"kind\":\"blocking\",\"spawn.location\":\"src/main.rs:9:9\",\"task.id\":" + blocking + ",\"task.name\":\"\"}",
+                        worker, "tokio-runtime-worker"));
+                out.accept(span("span_enter", blocking, "ThreadId(50)", "tokio-runtime-worker"));
+                out.accept(waker("waker.wake", task, blocking, "ThreadId(50)", "tokio-runtime-worker"));
+                out.accept(span("span_exit", blocking, "ThreadId(50)", "tokio-runtime-worker"));
+                out.accept(span("span_close", blocking, "ThreadId(50)", "tokio-runtime-worker"));
+            } else {
+                // Self wake inside its own poll (yield-like), then the poll that follows.
+                out.accept(span("span_enter", task, worker, "tokio-runtime-worker"));
+                out.accept(waker("waker.wake_by_ref", task, task, worker, "tokio-runtime-worker"));
+                out.accept(span("span_exit", task, worker, "tokio-runtime-worker"));
+            }
+            poll(out, task, worker, true);
+        }
+
+        private void finish(Consumer<String> out, long task) {
+            String worker = randomWorker();
+            out.accept(waker("waker.wake", task, null, worker, "tokio-runtime-worker"));
+            poll(out, task, worker, false);
+            out.accept(span("span_close", task, worker, "tokio-runtime-worker"));
+        }
+
+        /** One poll: the task's span, a resource's async_op.poll span and its state updates inside. */
+        private void poll(Consumer<String> out, long task, String worker, boolean parks) {
+            out.accept(span("span_enter", task, worker, "tokio-runtime-worker"));
+            resourceActivity(out, worker);
+            if (parks) {
+                out.accept(waker("waker.clone", task, task, worker, "tokio-runtime-worker"));
+            }
+            out.accept(span("span_exit", task, worker, "tokio-runtime-worker"));
+        }
+
+        private void resourceActivity(Consumer<String> out, String worker) {
+            boolean newOp = random.nextInt(4) == 0;
+            long op = newOp ? nextSpan++ : resource;
+            if (newOp) {
+                out.accept(spanNew(op, resource, "runtime.resource.async_op", "tokio::sync::mpsc", "{\"source\":\"Receiver::recv\"}", worker, "tokio-runtime-worker"));
+            }
+            for (int i = 0; i < 3; i++) {
+                out.accept(span("span_enter", resource, worker, "tokio-runtime-worker"));
+                out.accept(event("runtime::resource::state_update", resource, worker,
+                        "{\"permits\":" + random.nextInt(8) + ",\"permits.op\":\"override\"}"));
+                out.accept(span("span_exit", resource, worker, "tokio-runtime-worker"));
+            }
+            out.accept(span("span_enter", op, worker, "tokio-runtime-worker"));
+            out.accept(event("runtime::resource::poll_op", op, worker, "{\"op_name\":\"poll_recv\",\"is_ready\":false}"));
+            out.accept(span("span_exit", op, worker, "tokio-runtime-worker"));
+            if (newOp) {
+                out.accept(span("span_close", op, worker, "tokio-runtime-worker"));
+            }
+        }
+
+        private String randomWorker() {
+            return worker(random.nextInt(WORKERS));
+        }
+
+        private static String worker(int w) {
+            return "ThreadId(" + (2 + w) + ")";
+        }
+
+        private StringBuilder head(String type, String thread, String threadName) {
+            ts = wallClock == null ? ts + 200 + random.nextInt(800) : Math.max(ts + 1, wallClock.getAsLong());
+            return new StringBuilder(256).append("{\"type\":\"").append(type).append("\",\"source\":\"").append(source)
+                    .append("\",\"seq\":").append(seq++).append(",\"ts_nanos\":").append(ts)
+                    .append(",\"thread.id\":\"").append(thread).append("\",\"thread.name\":\"").append(threadName).append('"');
+        }
+
+        private String spanNew(long span, Long parent, String name, String target, String fields, String thread, String threadName) {
+            return head("span_new", thread, threadName).append(",\"span_id\":").append(span)
+                    .append(",\"parent_id\":").append(parent).append(",\"name\":\"").append(name)
+                    .append("\",\"target\":\"").append(target).append("\",\"level\":\"TRACE\",\"fields\":").append(fields)
+                    .append('}').toString();
+        }
+
+        private String span(String type, long span, String thread, String threadName) {
+            return head(type, thread, threadName).append(",\"span_id\":").append(span).append('}').toString();
+        }
+
+        private String event(String target, Long parent, String thread, String fields) {
+            return head("event", thread, "tokio-runtime-worker").append(",\"parent_id\":").append(parent)
+                    .append(",\"name\":\"event\",\"target\":\"").append(target).append("\",\"level\":\"TRACE\",\"fields\":")
+                    .append(fields).append('}').toString();
+        }
+
+        private String waker(String op, long wakee, Long parent, String thread, String threadName) {
+            return head("event", thread, threadName).append(",\"parent_id\":").append(parent)
+                    .append(",\"name\":\"event tokio/src/runtime/task/waker.rs:1\",\"target\":\"tokio::task::waker\",\"level\":\"TRACE\",\"fields\":{\"op\":\"")
+                    .append(op).append("\",\"task.id\":").append(wakee).append("}}").toString();
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.tokiowakes.cli;
+
+import io.tokiowakes.bench.Benchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "benchmark", mixinStandardHelpOptions = true,
+        description = "Measure the job on a local Kafka broker against the read+parse limit; print the figures.")
+public final class BenchmarkCommand implements Callable<Integer> {
+
+    @Option(names = "--records", defaultValue = "1000000", description = "input records (default ${DEFAULT-VALUE})")
+    long records;
+
+    @Option(names = "--sources", defaultValue = "20", description = "simulated Tokio processes (default ${DEFAULT-VALUE})")
+    int sources;
+
+    @Option(names = "--live-tasks", defaultValue = "200", description = "live tasks per source (default ${DEFAULT-VALUE})")
+    int liveTasks;
+
+    @Option(names = "--partitions", defaultValue = "4", description = "input partitions (default ${DEFAULT-VALUE})")
+    int partitions;
+
+    @Option(names = "--threads", defaultValue = "1,2", split = ",", description = "stream threads to measure (default ${DEFAULT-VALUE})")
+    List<Integer> threads;
+
+    @Option(names = "--latency-seconds", defaultValue = "20", description = "length of the steady-rate phase (default ${DEFAULT-VALUE})")
+    long latencySeconds;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "working folder (default: a temporary one)")
+    Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+        Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("tokio-wakes-bench");
+        new Benchmark(new Benchmark.Options(records, sources, liveTasks, partitions, threads, latencySeconds, work),
+                System.out).run();
+        return 0;
+    }
+}
