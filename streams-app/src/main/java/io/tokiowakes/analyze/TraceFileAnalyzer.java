@@ -50,7 +50,8 @@ public final class TraceFileAnalyzer {
     private final JobSettings settings;
 
     public TraceFileAnalyzer(JobSettings settings) {
-        this.settings = settings;
+        // A file is read once and nothing is restored: state in memory is all it needs.
+        this.settings = settings.withInMemoryStores(true);
     }
 
     public AnalysisResult analyze(TraceLines trace, Path outDir) throws IOException {

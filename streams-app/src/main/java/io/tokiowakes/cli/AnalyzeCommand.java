@@ -2,12 +2,15 @@ package io.tokiowakes.cli;
 
 import io.tokiowakes.analyze.AnalysisResult;
 import io.tokiowakes.analyze.TraceFileAnalyzer;
+import io.tokiowakes.analyze.TraceLines;
+import io.tokiowakes.observe.Progress;
 import io.tokiowakes.topology.JobSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -34,7 +37,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError("bad job setting in " + config + ": " + e.getMessage());
         }
-        AnalysisResult result = new TraceFileAnalyzer(settings).analyze(input.lines(), out);
+        AnalysisResult result;
+        TraceLines lines = input.lines();
+        try (Progress progress = Progress.onTerminal("analyze", Files.size(input.input))) {
+            result = new TraceFileAnalyzer(settings).analyze(sink -> lines.forEach((n, value) -> {
+                progress.record(value.length + 1);
+                sink.accept(n, value);
+            }), out);
+        }
         printSummary(result);
         return 0;
     }

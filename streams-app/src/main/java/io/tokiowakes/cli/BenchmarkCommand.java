@@ -1,6 +1,7 @@
 package io.tokiowakes.cli;
 
 import io.tokiowakes.bench.Benchmark;
+import io.tokiowakes.bench.HotPath;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,8 +35,15 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", description = "working folder (default: a temporary one)")
     Path dir;
 
+    @Option(names = "--hot-path-only", description = "only the in-process per-record costs (decode, serde, engine)")
+    boolean hotPathOnly;
+
     @Override
     public Integer call() throws Exception {
+        HotPath.run(200_000, System.out);
+        if (hotPathOnly) {
+            return 0;
+        }
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("tokio-wakes-bench");
         new Benchmark(new Benchmark.Options(records, sources, liveTasks, partitions, threads, latencySeconds, work),
                 System.out).run();

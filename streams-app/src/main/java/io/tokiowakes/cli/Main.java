@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "streams-app.jar", mixinStandardHelpOptions = true, version = "tokio-wakes 0.1.0",
         description = "Who woke whom in Tokio runtimes: a Kafka Streams job over tracing records.",
         subcommands = {AnalyzeCommand.class, LocalKafkaCommand.class, RunCommand.class, ReplayCommand.class,
-                DumpCommand.class, ShipCommand.class, DemoCommand.class})
+                DumpCommand.class, ShipCommand.class, DemoCommand.class, BenchmarkCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code of a usage error or of input that cannot be read. */

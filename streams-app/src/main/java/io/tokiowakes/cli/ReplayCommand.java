@@ -1,11 +1,14 @@
 package io.tokiowakes.cli;
 
+import io.tokiowakes.analyze.TraceLines;
 import io.tokiowakes.kafka.TraceReplayer;
+import io.tokiowakes.observe.Progress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.concurrent.Callable;
 
 @Command(name = "replay", mixinStandardHelpOptions = true,
@@ -28,8 +31,13 @@ public final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         String target = topic != null ? topic : kafka.job().topics().input();
         long sent;
-        try (TraceReplayer replayer = new TraceReplayer(kafka.client(), target, rate)) {
-            input.lines().forEach((lineNo, value) -> replayer.send(value));
+        TraceLines lines = input.lines();
+        try (TraceReplayer replayer = new TraceReplayer(kafka.client(), target, rate);
+             Progress progress = Progress.onTerminal("replay", Files.size(input.input))) {
+            lines.forEach((lineNo, value) -> {
+                replayer.send(value);
+                progress.record(value.length + 1);
+            });
             replayer.flush();
             sent = replayer.sent();
         }

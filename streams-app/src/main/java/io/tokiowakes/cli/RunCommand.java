@@ -3,12 +3,14 @@ package io.tokiowakes.cli;
 import io.tokiowakes.kafka.ClientSettings;
 import io.tokiowakes.kafka.TopicSetup;
 import io.tokiowakes.kafka.WakeJob;
+import io.tokiowakes.observe.ObserveServer;
 import io.tokiowakes.topology.JobSettings;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -29,6 +31,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "stream threads (default 1)")
     Integer threads;
 
+    @Option(names = "--http-port", paramLabel = "PORT", description = "HTTP port of /metrics, the REST API and the "
+            + "wake-graph page; 0 = none (default 8080, skipped with a warning when taken)")
+    Integer httpPort;
+
     @Override
     public Integer call() throws InterruptedException {
         JobSettings settings = kafka.job();
@@ -45,13 +51,44 @@ public final class RunCommand implements Callable<Integer> {
         if (!created.isEmpty()) {
             System.out.println("created topics " + created);
         }
+        ObserveServer http = httpServer();
+        if (http != null) {
+            try {
+                http.configure(client);
+            } catch (IllegalArgumentException e) {
+                http.close();
+                throw new UserError("bad setting: " + e.getMessage());
+            }
+        }
         System.out.println("settings " + ClientSettings.redacted(client));
-        try (WakeJob job = new WakeJob(client, settings)) {
+        try (http; WakeJob job = new WakeJob(client, settings)) {
             Runtime.getRuntime().addShutdownHook(new Thread(job::close, "tokio-wakes-stop"));
+            if (http != null) {
+                http.serve(job.streams(), job.metrics(), client);
+                System.out.println("http://localhost:" + http.port() + "/ (wake graph), /metrics, /api/sources");
+            }
             job.start();
             System.out.println("running: " + settings.topics().input() + " -> " + settings.topics().outputs());
             job.awaitStop();
         }
         return 0;
+    }
+
+    /** The HTTP server on its port; none for port 0, or when the default port is taken. */
+    private ObserveServer httpServer() {
+        int port = httpPort != null ? httpPort : ObserveServer.DEFAULT_PORT;
+        if (port <= 0) {
+            return null;
+        }
+        try {
+            return ObserveServer.bind(port);
+        } catch (IOException e) {
+            if (httpPort != null) {
+                throw new UserError("cannot serve HTTP on port " + port + ": " + e.getMessage());
+            }
+            System.err.println("warning: no HTTP server, port " + port + ": " + e.getMessage()
+                    + " (choose one with --http-port)");
+            return null;
+        }
     }
 }

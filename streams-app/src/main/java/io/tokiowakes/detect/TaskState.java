@@ -41,6 +41,8 @@ public class TaskState {
     public long wakesByValue;
     public long wakesByRef;
     public long[] wakesByKind = new long[WakeKind.values().length];
+    /** Kind of the latest wake, null before the first. */
+    public WakeKind lastWakeKind;
 
     /** Trace time since when the task has looked like a lost waker; -1 when it does not. */
     public long lostWakerSinceNanos = -1;
@@ -107,6 +109,7 @@ public class TaskState {
                     wakesByRef++;
                 }
                 wakesByKind[kind.ordinal()]++;
+                lastWakeKind = kind;
                 if (!scheduled) {
                     scheduled = true;
                     scheduledSinceNanos = ts;

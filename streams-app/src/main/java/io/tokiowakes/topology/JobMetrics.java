@@ -4,25 +4,48 @@ import io.tokiowakes.emit.Anomaly;
 import io.tokiowakes.emit.Output;
 import io.tokiowakes.emit.TaskSummary;
 import io.tokiowakes.emit.WakeEdge;
+import io.tokiowakes.ingest.RecordType;
 
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counters of what the job did, shared by its stream threads; named like {@code edges.TASK}. */
+/**
+ * Counters of what the job did, shared by its stream threads; named like {@code edges.TASK}.
+ * Counters that alerting needs per source are also kept as {@link Series}.
+ */
 public final class JobMetrics {
 
+    /** A counter per source: {@code name} with an optional detail (anomaly type, edge kind). */
+    public record Series(String name, String source, String detail) {
+    }
+
     private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
+    private final Map<Series, LongAdder> series = new ConcurrentHashMap<>();
+    // Counted for every input record: an array, not a map lookup.
+    private final LongAdder[] recordsIn = new LongAdder[RecordType.values().length];
+
+    public JobMetrics() {
+        for (int i = 0; i < recordsIn.length; i++) {
+            recordsIn[i] = new LongAdder();
+        }
+    }
 
     void output(Output out) {
         if (out instanceof WakeEdge e) {
             count("edges." + e.kind());
+            count(new Series("edges", e.source(), e.kind().name()));
         } else if (out instanceof Anomaly a) {
             count("anomalies." + a.type());
+            count(new Series("anomalies", a.source(), a.type().name()));
         } else if (out instanceof TaskSummary) {
             count("task-summaries");
         }
+    }
+
+    void recordIn(RecordType type) {
+        recordsIn[type.ordinal()].increment();
     }
 
     void deadLetter() {
@@ -31,6 +54,27 @@ public final class JobMetrics {
 
     void lateRecord(String source) {
         count("late-records");
+        count(new Series("late-records", source, null));
+    }
+
+    private void count(Series s) {
+        series.computeIfAbsent(s, k -> new LongAdder()).increment();
+    }
+
+    /** The per-source counters. */
+    public Map<Series, Long> series() {
+        Map<Series, Long> m = new java.util.HashMap<>();
+        series.forEach((k, v) -> m.put(k, v.sum()));
+        return m;
+    }
+
+    /** Valid input records by {@code type} (wire name). */
+    public Map<String, Long> recordsIn() {
+        Map<String, Long> m = new TreeMap<>();
+        for (RecordType t : RecordType.values()) {
+            m.put(t.wire(), recordsIn[t.ordinal()].sum());
+        }
+        return m;
     }
 
     void count(String name) {

@@ -16,12 +16,13 @@ import java.util.Properties;
  * @param maxRecordBytes     larger input values go to the dead-letter topic
  * @param inputFormat        encoding of the input topic's values
  * @param outputFormat       encoding of the output topics' values
+ * @param inMemoryStores     state stores in memory rather than RocksDB (still backed by changelogs)
  */
 public record JobSettings(Topics topics, long reorderWindowNanos, long idleFlushMs, int maxRecordBytes,
-                          LintSettings lints, WireFormat inputFormat, WireFormat outputFormat) {
+                          LintSettings lints, WireFormat inputFormat, WireFormat outputFormat, boolean inMemoryStores) {
 
     public JobSettings(Topics topics, long reorderWindowNanos, long idleFlushMs, int maxRecordBytes, LintSettings lints) {
-        this(topics, reorderWindowNanos, idleFlushMs, maxRecordBytes, lints, WireFormat.JSON, WireFormat.JSON);
+        this(topics, reorderWindowNanos, idleFlushMs, maxRecordBytes, lints, WireFormat.JSON, WireFormat.JSON, false);
     }
 
     public static final long DEFAULT_REORDER_WINDOW_MS = 200;
@@ -46,10 +47,25 @@ public record JobSettings(Topics topics, long reorderWindowNanos, long idleFlush
                 Integer.parseInt(p.getProperty("input.max-record-bytes", String.valueOf(DEFAULT_MAX_RECORD_BYTES))),
                 LintSettings.from(p),
                 WireFormat.parse(p.getProperty("input.format", "json")),
-                WireFormat.parse(p.getProperty("output.format", "json")));
+                WireFormat.parse(p.getProperty("output.format", "json")),
+                parseStores(p.getProperty("state.stores", "rocksdb")));
     }
 
     public JobSettings withTopics(Topics t) {
-        return new JobSettings(t, reorderWindowNanos, idleFlushMs, maxRecordBytes, lints, inputFormat, outputFormat);
+        return new JobSettings(t, reorderWindowNanos, idleFlushMs, maxRecordBytes, lints, inputFormat, outputFormat,
+                inMemoryStores);
+    }
+
+    public JobSettings withInMemoryStores(boolean inMemory) {
+        return new JobSettings(topics, reorderWindowNanos, idleFlushMs, maxRecordBytes, lints, inputFormat, outputFormat,
+                inMemory);
+    }
+
+    private static boolean parseStores(String kind) {
+        return switch (kind.trim()) {
+            case "rocksdb" -> false;
+            case "in-memory" -> true;
+            default -> throw new IllegalArgumentException("state.stores must be rocksdb or in-memory, not \"" + kind + "\"");
+        };
     }
 }

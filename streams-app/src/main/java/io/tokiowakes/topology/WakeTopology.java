@@ -27,6 +27,7 @@ import org.apache.kafka.streams.state.Stores;
  *   tokio.trace --decode--> (invalid) --> tokio.trace.dlq
  *               --filter task spans (by span partition)--> repartition by source
  *               --order, resolve, classify, detect--> tokio.wake-edges | tokio.anomalies | tokio.task-summaries
+ *                                                    --count per window--> tokio.wake-graph
  * </pre>
  * Every command builds its topology here: {@code run} on a broker, {@code analyze} and the
  * tests in-process.
@@ -39,7 +40,7 @@ public final class WakeTopology {
     public static Topology build(JobSettings settings, JobMetrics metrics) {
         Topics topics = settings.topics();
         StreamsBuilder builder = new StreamsBuilder();
-        addStores(builder);
+        addStores(builder, settings.inMemoryStores());
         Serde<Output> outputs = WireFormats.outputSerde(settings);
 
         KStream<String, Decoded> decoded = builder
@@ -51,14 +52,16 @@ public final class WakeTopology {
                 .mapValues(Decoded::raw, Named.as("original-bytes"))
                 .to(topics.deadLetter(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("dead-letter"));
 
-        decoded.filter((k, d) -> d.isOk(), Named.as("valid"))
+        KStream<String, Output> results = decoded.filter((k, d) -> d.isOk(), Named.as("valid"))
                 .mapValues(Decoded::record, Named.as("record"))
+                .peek((k, r) -> metrics.recordIn(r.type()), Named.as("count-records-in"))
                 .process(TaskSpanFilterProcessor::new, Named.as("filter-task-spans"), TaskSpanFilterProcessor.STORE)
-                .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(TraceRecord.class)).withName("by-source"))
+                .repartition(Repartitioned.with(Serdes.String(), new TraceRecordSerde()).withName("by-source"))
                 .process(() -> new WakeProcessor(settings, metrics), Named.as("resolve-wakes"),
                         StoreNames.LIVE_TASKS, StoreNames.THREADS, StoreNames.SOURCES, StoreNames.UNKNOWN_WAKES,
-                        StoreNames.ORDERING_BUFFER)
-                .split(Named.as("emit-"))
+                        StoreNames.ORDERING_BUFFER);
+        WakeGraph.add(builder, results, settings);
+        results.split(Named.as("emit-"))
                 .branch((k, o) -> o instanceof WakeEdge, Branched.withConsumer(
                         s -> s.to(topics.wakeEdges(), produced("wake-edges", outputs)), "wake-edges"))
                 .branch((k, o) -> o instanceof Anomaly, Branched.withConsumer(
@@ -73,17 +76,17 @@ public final class WakeTopology {
         return Produced.with(Serdes.String(), outputs).withName(name);
     }
 
-    private static void addStores(StreamsBuilder builder) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(TaskSpanFilterProcessor.STORE), Serdes.String(), Serdes.String()));
-        addStore(builder, StoreNames.LIVE_TASKS, JsonSerde.of(TaskState.class));
-        addStore(builder, StoreNames.THREADS, JsonSerde.of(ThreadState.class));
-        addStore(builder, StoreNames.SOURCES, JsonSerde.of(SourceState.class));
-        addStore(builder, StoreNames.UNKNOWN_WAKES, Serdes.String());
-        addStore(builder, StoreNames.ORDERING_BUFFER, JsonSerde.of(TraceRecord.class));
+    private static void addStores(StreamsBuilder builder, boolean inMemory) {
+        addStore(builder, inMemory, TaskSpanFilterProcessor.STORE, Serdes.String());
+        addStore(builder, inMemory, StoreNames.LIVE_TASKS, JsonSerde.of(TaskState.class));
+        addStore(builder, inMemory, StoreNames.THREADS, JsonSerde.of(ThreadState.class));
+        addStore(builder, inMemory, StoreNames.SOURCES, JsonSerde.of(SourceState.class));
+        addStore(builder, inMemory, StoreNames.UNKNOWN_WAKES, Serdes.String());
+        addStore(builder, inMemory, StoreNames.ORDERING_BUFFER, new TraceRecordSerde());
     }
 
-    private static <V> void addStore(StreamsBuilder builder, String name, Serde<V> values) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values));
+    private static <V> void addStore(StreamsBuilder builder, boolean inMemory, String name, Serde<V> values) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(inMemory ? Stores.inMemoryKeyValueStore(name)
+                : Stores.persistentKeyValueStore(name), Serdes.String(), values));
     }
 }

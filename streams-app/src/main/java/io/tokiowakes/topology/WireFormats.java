@@ -1,5 +1,7 @@
 package io.tokiowakes.topology;
 
+import io.tokiowakes.avro.AvroOutputs;
+import io.tokiowakes.avro.AvroTraceDecoder;
 import io.tokiowakes.emit.Output;
 import io.tokiowakes.ingest.RecordDecoder;
 import io.tokiowakes.ingest.TraceDecoder;
@@ -15,12 +17,14 @@ public final class WireFormats {
     public static RecordDecoder inputDecoder(JobSettings settings) {
         return switch (settings.inputFormat()) {
             case JSON -> new TraceDecoder(settings.maxRecordBytes());
+            case AVRO -> new AvroTraceDecoder(settings.maxRecordBytes());
         };
     }
 
     public static Serde<Output> outputSerde(JobSettings settings) {
         return switch (settings.outputFormat()) {
             case JSON -> JsonSerde.of(Output.class);
+            case AVRO -> AvroOutputs.serde();
         };
     }
 }

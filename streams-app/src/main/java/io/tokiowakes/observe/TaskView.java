@@ -1,0 +1,111 @@
+package io.tokiowakes.observe;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.tokiowakes.classify.WakeKind;
+import io.tokiowakes.detect.AnomalyType;
+import io.tokiowakes.emit.Anomaly;
+import io.tokiowakes.emit.TaskRef;
+import io.tokiowakes.emit.WakeEdge;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the REST API and the page show of one task beyond its live state: its latest wakes in and
+ * out, its anomalies, and whether (and when) it closed. It outlives the task by the graph's
+ * retention, so that a task that misbehaved and closed is still there when someone looks.
+ * Fields are public for the store's serde; the methods are the only writers.
+ */
+public class TaskView {
+
+    /** Wakes kept each way. */
+    public static final int RECENT = 10;
+
+    public long spanId;
+    public Long taskId;
+    public String name;
+    public String kind;
+    public List<RecentWake> wakesIn = new ArrayList<>();
+    public List<RecentWake> wakesOut = new ArrayList<>();
+    public List<Flag> anomalies = new ArrayList<>();
+    /** Trace time of the close, null while live. */
+    public Long closedNanos;
+    /** Record time of the latest change: what retention counts from. */
+    public long updatedMs;
+
+    /** The other end of a wake. */
+    public record RecentWake(long tsNanos, String op, WakeKind kind, String peer, Long peerTaskId) {
+    }
+
+    public record Flag(AnomalyType type, long tsNanos, String detail) {
+    }
+
+    public TaskView() {
+    }
+
+    public TaskView(long spanId) {
+        this.spanId = spanId;
+    }
+
+    /**
+     * Takes what the task reference says. A span ID is unique among live spans only: a different
+     * Tokio task ID under the same span ID is a new task, and the old view is dropped.
+     */
+    public void about(TaskRef t, long atMs) {
+        if (t.taskId() != null && taskId != null && !t.taskId().equals(taskId)) {
+            wakesIn.clear();
+            wakesOut.clear();
+            anomalies.clear();
+            closedNanos = null;
+        }
+        if (t.taskId() != null) {
+            taskId = t.taskId();
+        }
+        if (t.name() != null) {
+            name = t.name();
+        }
+        if (t.kind() != null) {
+            kind = t.kind();
+        }
+        updatedMs = Math.max(updatedMs, atMs);
+    }
+
+    public void wokenBy(WakeEdge e) {
+        push(wakesIn, new RecentWake(e.tsNanos(), e.op(), e.kind(), TaskLabel.waker(e.waker(), e.kind()),
+                e.waker() == null ? null : e.waker().taskId()));
+    }
+
+    public void woke(WakeEdge e) {
+        push(wakesOut, new RecentWake(e.tsNanos(), e.op(), e.kind(), TaskLabel.of(e.wakee()), e.wakee().taskId()));
+    }
+
+    public void flagged(Anomaly a) {
+        for (Flag f : anomalies) {
+            if (f.type() == a.type()) {
+                return;
+            }
+        }
+        anomalies.add(new Flag(a.type(), a.tsNanos(), a.detail()));
+    }
+
+    public void closed(long tsNanos) {
+        closedNanos = tsNanos;
+    }
+
+    @JsonIgnore
+    public boolean isClosed() {
+        return closedNanos != null;
+    }
+
+    @JsonIgnore
+    public String label() {
+        return TaskLabel.of(name, kind);
+    }
+
+    private static void push(List<RecentWake> ring, RecentWake w) {
+        if (ring.size() >= RECENT) {
+            ring.remove(0);
+        }
+        ring.add(w);
+    }
+}

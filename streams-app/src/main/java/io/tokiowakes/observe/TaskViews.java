@@ -1,0 +1,94 @@
+package io.tokiowakes.observe;
+
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import io.tokiowakes.classify.WakeKind;
+import io.tokiowakes.detect.AnomalyType;
+import io.tokiowakes.detect.TaskState;
+import io.tokiowakes.emit.UnsignedLongSerializer;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** How the API shows a task: its live state (when it is live) merged with its {@link TaskView}. */
+public final class TaskViews {
+
+    public static final String RUNNING = "running";
+    public static final String SCHEDULED = "scheduled";
+    public static final String IDLE = "idle";
+    public static final String CLOSED = "closed";
+    /** A span that was woken or flagged but was never a live task. */
+    public static final String UNKNOWN = "unknown";
+
+    public record TaskItem(@JsonSerialize(using = UnsignedLongSerializer.class) long spanId, Long taskId,
+                           String name, String kind, String label, String state, Long outstandingWakers,
+                           WakeKind lastWakeKind, Long polls, Long wakes, Set<AnomalyType> anomalies) {
+    }
+
+    public record TaskDetail(TaskItem task, String loc, Map<WakeKind, Long> wakesByKind,
+                             List<TaskView.RecentWake> wakesIn, List<TaskView.RecentWake> wakesOut,
+                             List<TaskView.Flag> anomalies, Long closedNanos) {
+    }
+
+    private TaskViews() {
+    }
+
+    public static String state(TaskState t) {
+        if (t.running > 0) {
+            return RUNNING;
+        }
+        return t.scheduled ? SCHEDULED : IDLE;
+    }
+
+    /** Live tasks, then tasks that closed (or were only flagged) within the retention. */
+    public static List<TaskItem> list(Map<Long, TaskState> live, Map<Long, TaskView> views) {
+        List<TaskItem> out = new ArrayList<>();
+        live.forEach((id, t) -> out.add(item(id, t, views.get(id))));
+        views.forEach((id, v) -> {
+            if (!live.containsKey(id) && (v.isClosed() || !v.anomalies.isEmpty())) {
+                out.add(item(id, null, v));
+            }
+        });
+        return out;
+    }
+
+    /** @return null when the task is neither live nor remembered */
+    public static TaskItem item(long spanId, TaskState live, TaskView view) {
+        if (live == null && view == null) {
+            return null;
+        }
+        Set<AnomalyType> anomalies = EnumSet.noneOf(AnomalyType.class);
+        if (view != null) {
+            view.anomalies.forEach(f -> anomalies.add(f.type()));
+        }
+        if (live != null) {
+            anomalies.addAll(live.reported);
+            return new TaskItem(spanId, live.info.taskId(), live.info.name(), live.info.kind(),
+                    TaskLabel.of(live.info.name(), live.info.kind()), state(live), live.outstandingWakers(),
+                    live.lastWakeKind, live.polls, live.wakes(), anomalies);
+        }
+        WakeKind last = view.wakesIn.isEmpty() ? null : view.wakesIn.get(view.wakesIn.size() - 1).kind();
+        return new TaskItem(spanId, view.taskId, view.name, view.kind, view.label(),
+                view.isClosed() ? CLOSED : UNKNOWN, null, last, null, null, anomalies);
+    }
+
+    public static TaskDetail detail(long spanId, TaskState live, TaskView view) {
+        TaskItem item = item(spanId, live, view);
+        if (item == null) {
+            return null;
+        }
+        Map<WakeKind, Long> byKind = null;
+        if (live != null) {
+            byKind = new EnumMap<>(WakeKind.class);
+            for (WakeKind k : WakeKind.values()) {
+                byKind.put(k, live.wakes(k));
+            }
+        }
+        return new TaskDetail(item, live != null ? live.info.loc() : null, byKind,
+                view != null ? view.wakesIn : List.of(), view != null ? view.wakesOut : List.of(),
+                view != null ? view.anomalies : List.of(), view != null ? view.closedNanos : null);
+    }
+}

@@ -1,0 +1,149 @@
+package io.tokiowakes.observe;
+
+import io.tokiowakes.emit.Anomaly;
+import io.tokiowakes.emit.Output;
+import io.tokiowakes.emit.TaskRef;
+import io.tokiowakes.emit.TaskSummary;
+import io.tokiowakes.emit.WakeEdge;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Counts each source's wakes per window and per (waker, wakee, kind), and keeps a {@link TaskView}
+ * of every task that woke, was woken, was flagged or closed. It runs in the wake stage's task
+ * (outputs are keyed by source there), so one source's graph lives with its live tasks.
+ * Updated windows go out on a wall-clock punctuation, not per wake: the topic gets at most one
+ * record per source and window every {@code graph.emit.ms}.
+ */
+public final class WakeGraphProcessor extends ContextualProcessor<String, Output, String, GraphWindow> {
+
+    private final String windowsStore;
+    private final String viewsStore;
+    private GraphSettings settings;
+    private KeyValueStore<String, Long> windows;
+    private KeyValueStore<String, TaskView> views;
+    /** Source and window start of windows that changed since they were last written. */
+    private final Set<KeyValue<String, Long>> dirty = new LinkedHashSet<>();
+    private long lastPurgeMs;
+
+    public WakeGraphProcessor(String windowsStore, String viewsStore) {
+        this.windowsStore = windowsStore;
+        this.viewsStore = viewsStore;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, GraphWindow> context) {
+        super.init(context);
+        settings = GraphSettings.from(context.appConfigs());
+        windows = context.getStateStore(windowsStore);
+        views = context.getStateStore(viewsStore);
+        // After a restart the last writes of a window may not have gone out: write them all again.
+        try (KeyValueIterator<String, Long> it = windows.all()) {
+            while (it.hasNext()) {
+                WindowKeys.Cell c = WindowKeys.parse(it.next().key);
+                dirty.add(KeyValue.pair(c.source(), c.windowStartMs()));
+            }
+        }
+        context.schedule(Duration.ofMillis(settings.emitMs()), PunctuationType.WALL_CLOCK_TIME, this::tick);
+    }
+
+    @Override
+    public void process(Record<String, Output> in) {
+        Output out = in.value();
+        long at = in.timestamp();
+        if (out instanceof WakeEdge e) {
+            count(e, at);
+            if (e.waker() != null) {
+                update(e.source(), e.waker(), at, v -> v.woke(e));
+            }
+            update(e.source(), e.wakee(), at, v -> v.wokenBy(e));
+        } else if (out instanceof Anomaly a) {
+            update(a.source(), a.task(), at, v -> v.flagged(a));
+        } else if (out instanceof TaskSummary s) {
+            update(s.source(), s.task(), at, v -> v.closed(s.tsNanos()));
+        }
+    }
+
+    private void count(WakeEdge e, long at) {
+        long start = at - Math.floorMod(at, settings.windowMs());
+        String key = WindowKeys.key(new WindowKeys.Cell(e.source(), start,
+                TaskLabel.waker(e.waker(), e.kind()), TaskLabel.of(e.wakee()), e.kind()));
+        Long n = windows.get(key);
+        windows.put(key, n == null ? 1 : n + 1);
+        dirty.add(KeyValue.pair(e.source(), start));
+    }
+
+    private void update(String source, TaskRef task, long at, java.util.function.Consumer<TaskView> change) {
+        String key = source + "/" + Long.toUnsignedString(task.spanId());
+        TaskView v = views.get(key);
+        if (v == null) {
+            v = new TaskView(task.spanId());
+        }
+        v.about(task, at);
+        change.accept(v);
+        views.put(key, v);
+    }
+
+    private void tick(long nowMs) {
+        for (KeyValue<String, Long> w : dirty) {
+            GraphWindow g = read(w.key, w.value);
+            if (!g.wakes().isEmpty()) {
+                context().forward(new Record<>(g.key(), g, nowMs));
+            }
+        }
+        dirty.clear();
+        if (nowMs - lastPurgeMs >= Math.min(settings.windowMs(), 60_000)) {
+            lastPurgeMs = nowMs;
+            purge(nowMs - settings.retentionMs());
+        }
+    }
+
+    private GraphWindow read(String source, long start) {
+        List<GraphWindow.Count> counts = new ArrayList<>();
+        String prefix = WindowKeys.window(source, start);
+        try (KeyValueIterator<String, Long> it = windows.prefixScan(prefix, new StringSerializer())) {
+            while (it.hasNext()) {
+                KeyValue<String, Long> kv = it.next();
+                WindowKeys.Cell c = WindowKeys.parse(kv.key);
+                counts.add(new GraphWindow.Count(c.waker(), c.wakee(), c.kind(), kv.value));
+            }
+        }
+        return new GraphWindow(source, start, start + settings.windowMs(), counts);
+    }
+
+    /** Drops windows that ended, and task views last changed, before the cutoff. */
+    private void purge(long cutoffMs) {
+        List<String> old = new ArrayList<>();
+        try (KeyValueIterator<String, Long> it = windows.all()) {
+            while (it.hasNext()) {
+                String key = it.next().key;
+                if (WindowKeys.parse(key).windowStartMs() + settings.windowMs() < cutoffMs) {
+                    old.add(key);
+                }
+            }
+        }
+        old.forEach(windows::delete);
+        old.clear();
+        try (KeyValueIterator<String, TaskView> it = views.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, TaskView> kv = it.next();
+                if (kv.value.updatedMs < cutoffMs) {
+                    old.add(kv.key);
+                }
+            }
+        }
+        old.forEach(views::delete);
+    }
+}

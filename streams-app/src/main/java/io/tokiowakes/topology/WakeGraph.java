@@ -1,0 +1,45 @@
+package io.tokiowakes.topology;
+
+import io.tokiowakes.emit.Output;
+import io.tokiowakes.json.JsonSerde;
+import io.tokiowakes.observe.GraphWindow;
+import io.tokiowakes.observe.TaskView;
+import io.tokiowakes.observe.WakeGraphProcessor;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The wake-graph branch: the wake stage's outputs, still keyed by source, counted per window
+ * into {@code tokio.wake-graph}, and kept for the REST API in two stores of its own. The names
+ * of the stores the REST API reads are here, public.
+ */
+public final class WakeGraph {
+
+    /** Wake counts per source, window, waker, wakee and kind. */
+    public static final String WINDOWS = "wake-graph-windows";
+    /** Recent wakes, anomalies and close of tasks, kept past their close. */
+    public static final String TASK_VIEWS = "task-views";
+    public static final String LIVE_TASKS = StoreNames.LIVE_TASKS;
+    public static final String SOURCES = StoreNames.SOURCES;
+
+    private WakeGraph() {
+    }
+
+    static void add(StreamsBuilder builder, KStream<String, Output> outputs, JobSettings settings) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(supplier(WINDOWS, settings), Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(supplier(TASK_VIEWS, settings),
+                Serdes.String(), JsonSerde.of(TaskView.class)));
+        outputs.process(() -> new WakeGraphProcessor(WINDOWS, TASK_VIEWS), Named.as("wake-graph"), WINDOWS, TASK_VIEWS)
+                .to(settings.topics().wakeGraph(), Produced.with(Serdes.String(), JsonSerde.of(GraphWindow.class))
+                        .withName("wake-graph-out"));
+    }
+
+    private static KeyValueBytesStoreSupplier supplier(String name, JobSettings settings) {
+        return settings.inMemoryStores() ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
+    }
+}

@@ -1,0 +1,171 @@
+// The wake graph of one source, redrawn from the job's REST API every 2 seconds.
+"use strict";
+
+const KINDS = ["SELF", "TASK", "BLOCKING", "RUNTIME", "EXTERNAL"];
+const SVG = "http://www.w3.org/2000/svg";
+const REFRESH_MS = 2000;
+const params = new URLSearchParams(location.search);
+let source = params.get("source");
+
+function el(name, attrs, text) {
+  const e = document.createElementNS(SVG, name);
+  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function html(name, attrs, text) {
+  const e = document.createElement(name);
+  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function status(text, error) {
+  const s = document.getElementById("status");
+  s.textContent = text;
+  s.className = error ? "status error" : "status";
+}
+
+async function getJson(path) {
+  const r = await fetch(path, { cache: "no-store" });
+  const body = await r.json();
+  if (!r.ok) throw new Error(body.error || r.statusText);
+  return body;
+}
+
+function api(what) {
+  return "/api/sources/" + encodeURIComponent(source) + "/" + what;
+}
+
+function setup() {
+  const defs = document.getElementById("markers");
+  const legend = document.getElementById("legend");
+  for (const k of KINDS) {
+    const m = el("marker", { id: "arrow-" + k, viewBox: "0 0 10 10", refX: "10", refY: "5",
+      markerWidth: "7", markerHeight: "7", orient: "auto-start-reverse", class: "kind-" + k });
+    m.appendChild(el("path", { d: "M 0 0 L 10 5 L 0 10 z", fill: "currentColor" }));
+    defs.appendChild(m);
+    const li = html("li");
+    li.appendChild(html("span", { class: "swatch kind-" + k, style: "background: currentColor" }));
+    li.appendChild(document.createTextNode(k));
+    legend.appendChild(li);
+  }
+  document.getElementById("source").addEventListener("change", (e) => {
+    source = e.target.value;
+    history.replaceState(null, "", "?source=" + encodeURIComponent(source));
+    refresh();
+  });
+}
+
+async function loadSources() {
+  const { sources } = await getJson("/api/sources");
+  const select = document.getElementById("source");
+  const known = new Set(sources);
+  if (source && !known.has(source)) sources.push(source);
+  select.replaceChildren(...sources.map((s) => html("option", { value: s }, s)));
+  if (!source && sources.length > 0) source = sources[0];
+  if (source) select.value = source;
+}
+
+// Nodes on a circle, in name order: stable between refreshes.
+function layout(nodes) {
+  const cx = 450, cy = 320, r = Math.min(260, 60 + nodes.length * 18);
+  const pos = new Map();
+  nodes.forEach((n, i) => {
+    const a = (2 * Math.PI * i) / Math.max(1, nodes.length) - Math.PI / 2;
+    pos.set(n.id, { x: cx + r * Math.cos(a), y: cy + r * Math.sin(a) });
+  });
+  return pos;
+}
+
+const NODE_R = 26;
+
+function edgePath(a, b, bend) {
+  if (a === b) {
+    const x = a.x, y = a.y - NODE_R;
+    return `M ${x - 10} ${y} C ${x - 40} ${y - 55}, ${x + 40} ${y - 55}, ${x + 10} ${y}`;
+  }
+  const dx = b.x - a.x, dy = b.y - a.y, d = Math.hypot(dx, dy) || 1;
+  const sx = a.x + (dx / d) * NODE_R, sy = a.y + (dy / d) * NODE_R;
+  const ex = b.x - (dx / d) * (NODE_R + 2), ey = b.y - (dy / d) * (NODE_R + 2);
+  const mx = (sx + ex) / 2 - (dy / d) * bend, my = (sy + ey) / 2 + (dx / d) * bend;
+  return `M ${sx} ${sy} Q ${mx} ${my} ${ex} ${ey}`;
+}
+
+function drawGraph(g) {
+  const pos = layout(g.nodes);
+  const edges = document.getElementById("edges");
+  const nodes = document.getElementById("nodes");
+  edges.replaceChildren();
+  nodes.replaceChildren();
+  const seen = new Map();
+  for (const e of g.edges) {
+    const a = pos.get(e.from), b = pos.get(e.to);
+    if (!a || !b) continue;
+    // Arrows between the same two nodes (both ways, several kinds) fan out.
+    const pair = [e.from, e.to].sort().join("\u0001");
+    const n = seen.get(pair) || 0;
+    seen.set(pair, n + 1);
+    const bend = 18 + 22 * n;
+    const p = el("path", { d: edgePath(a, b, e.from < e.to ? bend : -bend),
+      class: "edge kind-" + e.kind, "marker-end": `url(#arrow-${e.kind})`,
+      "data-from": e.from, "data-to": e.to, "data-kind": e.kind });
+    p.appendChild(el("title", {}, `${e.from} → ${e.to}: ${e.count} ${e.kind}`));
+    edges.appendChild(p);
+  }
+  for (const n of g.nodes) {
+    const p = pos.get(n.id);
+    const cls = ["node"];
+    if (n.anomalous) cls.push("anomalous");
+    if (n.pseudo) cls.push("pseudo");
+    if (!n.pseudo && n.live === 0) cls.push("closed");
+    const grp = el("g", { class: cls.join(" "), "data-task": n.id, transform: `translate(${p.x},${p.y})` });
+    grp.appendChild(el("circle", { r: NODE_R }));
+    grp.appendChild(el("text", { y: 4 }, n.id));
+    if (n.anomalous) {
+      grp.appendChild(el("text", { y: NODE_R + 14, class: "anomaly-types" }, n.anomalies.join(", ")));
+    }
+    const tip = `${n.id}: ${n.live} live, ${n.closed} closed` + (n.anomalous ? "; " + n.anomalies.join(", ") : "");
+    grp.appendChild(el("title", {}, tip));
+    nodes.appendChild(grp);
+  }
+  const list = document.getElementById("anomalies");
+  list.replaceChildren(...g.nodes.filter((n) => n.anomalous)
+    .map((n) => html("li", { class: "anomalous", "data-task": n.id }, `${n.id}: ${n.anomalies.join(", ")}`)));
+}
+
+function drawTasks(t) {
+  const body = document.querySelector("#tasks tbody");
+  body.replaceChildren(...t.tasks.map((task) => {
+    const tr = html("tr", { class: task.anomalies.length ? "anomalous" : "" });
+    tr.appendChild(html("td", { title: "span " + task.span_id }, task.label));
+    tr.appendChild(html("td", {}, task.state));
+    tr.appendChild(html("td", {}, task.outstanding_wakers == null ? "" : String(task.outstanding_wakers)));
+    tr.appendChild(html("td", {}, task.last_wake_kind || ""));
+    return tr;
+  }));
+}
+
+async function refresh() {
+  try {
+    if (!source) await loadSources();
+    if (!source) {
+      status("no sources yet");
+      return;
+    }
+    const [g, t] = await Promise.all([getJson(api("graph")), getJson(api("tasks"))]);
+    drawGraph(g);
+    drawTasks(t);
+    document.body.dataset.loaded = "true";
+    status(`${g.nodes.length} tasks, ${g.edges.length} arrows · ${new Date().toLocaleTimeString()}`);
+  } catch (e) {
+    status(String(e.message || e), true);
+  }
+}
+
+setup();
+loadSources().catch((e) => status(String(e.message || e), true)).finally(() => {
+  refresh();
+  setInterval(refresh, REFRESH_MS);
+});

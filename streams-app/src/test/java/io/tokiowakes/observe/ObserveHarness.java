@@ -1,0 +1,113 @@
+package io.tokiowakes.observe;
+
+import io.tokiowakes.analyze.TraceLines;
+import io.tokiowakes.ingest.InvalidRecordException;
+import io.tokiowakes.ingest.TraceDecoder;
+import io.tokiowakes.topology.JobMetrics;
+import io.tokiowakes.topology.JobSettings;
+import io.tokiowakes.topology.WakeTopology;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
+
+/** The job's topology in-process, with the observe side (stores, API, metrics) on top of it. */
+final class ObserveHarness implements AutoCloseable {
+
+    final JobSettings settings = JobSettings.defaults();
+    final JobMetrics metrics = new JobMetrics();
+    final TopologyTestDriver driver;
+    private final TestInputTopic<String, byte[]> input;
+    final TestOutputTopic<String, String> graph;
+
+    ObserveHarness(Map<String, String> config) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "observe");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "in-process:0");
+        try {
+            props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("observe").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        props.putAll(config);
+        driver = new TopologyTestDriver(WakeTopology.build(settings, metrics), props, Instant.EPOCH);
+        input = driver.createInputTopic(settings.topics().input(), new StringSerializer(), new ByteArraySerializer(),
+                Instant.EPOCH, Duration.ZERO);
+        graph = driver.createOutputTopic(settings.topics().wakeGraph(), new StringDeserializer(), new StringDeserializer());
+    }
+
+    ObserveHarness() {
+        this(Map.of());
+    }
+
+    /** Pipes a fixture with the contract's keys and lets the ordering buffer drain. */
+    ObserveHarness fixture(String name) {
+        TraceDecoder decoder = new TraceDecoder(Integer.MAX_VALUE);
+        try (InputStream in = ObserveHarness.class.getResourceAsStream("/fixtures/" + name + ".jsonl")) {
+            TraceLines.of(in).forEach((n, value) -> {
+                String key;
+                try {
+                    key = decoder.decode(value).contractKey();
+                } catch (InvalidRecordException e) {
+                    key = null;
+                }
+                input.pipeInput(key, value);
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return advance(Duration.ofMillis(settings.idleFlushMs() + 500));
+    }
+
+    ObserveHarness pipe(String key, byte[] value) {
+        input.pipeInput(key, value);
+        return this;
+    }
+
+    ObserveHarness advance(Duration d) {
+        driver.advanceWallClockTime(d);
+        return this;
+    }
+
+    StoreAccess stores() {
+        return new StoreAccess() {
+            @Override
+            public <V> ReadOnlyKeyValueStore<String, V> store(String name) {
+                return driver.getKeyValueStore(name);
+            }
+        };
+    }
+
+    /** The API as one instance that holds every source. */
+    Api api() {
+        return new Api(new Api.Owners() {
+            @Override
+            public OwnerLookup.Owner of(String source) {
+                return new OwnerLookup.Local(0);
+            }
+
+            @Override
+            public java.util.Set<org.apache.kafka.streams.state.HostInfo> others() {
+                return java.util.Set.of();
+            }
+        }, p -> stores(), stores(), new Forwarder(), GraphSettings.DEFAULTS);
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}

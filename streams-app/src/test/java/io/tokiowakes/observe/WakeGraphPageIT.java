@@ -1,0 +1,167 @@
+package io.tokiowakes.observe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tokiowakes.broker.LocalKafka;
+import io.tokiowakes.json.Json;
+import io.tokiowakes.kafka.KafkaTestSupport;
+import io.tokiowakes.kafka.TopicSetup;
+import io.tokiowakes.kafka.TraceReplayer;
+import io.tokiowakes.kafka.WakeJob;
+import io.tokiowakes.topology.JobSettings;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Two instances of the job on a real broker, each with its HTTP server: the mixed fixture goes
+ * through, both answer for the source (one of them by forwarding to the other), and the page,
+ * loaded in a headless Chromium, draws the two anomalous tasks (both closed by then) as such.
+ */
+class WakeGraphPageIT {
+
+    private static final String SOURCE = "tracegen-mixed";
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static LocalKafka kafka;
+    private static final List<AutoCloseable> open = new ArrayList<>();
+    private static final List<ObserveServer> servers = new ArrayList<>();
+
+    @BeforeAll
+    static void start(@TempDir Path dir) throws Exception {
+        kafka = LocalKafka.start(dir.resolve("kafka"), 0, Map.of());
+        JobSettings settings = KafkaTestSupport.pipeline("page");
+        Properties client = KafkaTestSupport.client(kafka.bootstrapServers());
+        TopicSetup.ensure(client, settings.topics(), 4, 4);
+        List<WakeJob> jobs = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Properties p = KafkaTestSupport.streamsConfig(kafka.bootstrapServers(), settings, dir.resolve("state-" + i));
+            ObserveServer http = ObserveServer.bind(0);
+            open.add(http);
+            p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + http.port());
+            http.configure(p);
+            WakeJob job = new WakeJob(p, settings);
+            open.add(job);
+            http.serve(job.streams(), job.metrics(), p);
+            servers.add(http);
+            jobs.add(job.start());
+        }
+        for (WakeJob job : jobs) {
+            assertTrue(job.awaitRunning(Duration.ofSeconds(90)), "job running");
+        }
+        try (TraceReplayer replayer = new TraceReplayer(client, settings.topics().input(), 0)) {
+            KafkaTestSupport.interleaved(KafkaTestSupport.fixture("mixed-w2"), 4).forEach(replayer::send);
+            replayer.flush();
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void bothInstancesShowTheGraphAndThePageMarksAnomalousTasks(@TempDir Path dir) throws Exception {
+        for (ObserveServer s : servers) {
+            JsonNode graph = awaitAnomalous(s.port());
+            assertEquals(9, graph.path("edges").size(), graph.toString());
+            HttpResponse<String> task = get(s.port(), "/api/sources/" + SOURCE + "/tasks/20");
+            assertEquals(200, task.statusCode());
+            assertEquals("LOST_WAKER", Json.MAPPER.readTree(task.body()).path("anomalies").get(0).path("type").asText());
+            HttpResponse<String> unknown = get(s.port(), "/api/sources/no-such-source/tasks");
+            assertEquals(404, unknown.statusCode());
+            assertTrue(Json.MAPPER.readTree(unknown.body()).has("error"));
+            assertEquals(List.of(SOURCE), List.of(Json.MAPPER.readTree(get(s.port(), "/api/sources").body())
+                    .path("sources").get(0).asText()));
+        }
+
+        String metrics = get(servers.get(0).port(), "/metrics").body();
+        assertTrue(metrics.contains("kafka_consumer_fetch_manager_records_lag_max"), "Kafka Streams' metrics");
+        assertTrue(metrics.contains("tokio_wakes_records_in_total"), "the job's metrics");
+
+        assumeTrue(Files.isExecutable(CHROMIUM),
+                "/usr/bin/chromium is missing: the browser check is skipped (apt-get install -y chromium)");
+        String dom = dumpDom(dir, "http://127.0.0.1:" + servers.get(0).port() + "/?source=" + SOURCE);
+        for (String task : List.of("ext-only-consumer", "lost-waker")) {
+            assertTrue(Pattern.compile("<g class=\"node anomalous[^\"]*\" data-task=\"" + task + "\"").matcher(dom).find(),
+                    task + " drawn as anomalous in:\n" + dom);
+        }
+        assertTrue(Pattern.compile("<g class=\"node[^\"]*\" data-task=\"pinger\"").matcher(dom).find(), "pinger drawn");
+        assertTrue(!Pattern.compile("<g class=\"node anomalous[^\"]*\" data-task=\"pinger\"").matcher(dom).find(),
+                "pinger is fine");
+        assertTrue(dom.contains("data-kind=\"EXTERNAL\""), "an EXTERNAL arrow");
+    }
+
+    private static JsonNode awaitAnomalous(int port) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = get(port, "/api/sources/" + SOURCE + "/graph");
+            if (r.statusCode() == 200) {
+                last = Json.MAPPER.readTree(r.body());
+                long anomalous = 0;
+                for (JsonNode n : last.path("nodes")) {
+                    if (n.path("anomalous").asBoolean()) {
+                        anomalous++;
+                    }
+                }
+                if (anomalous >= 2 && last.path("edges").size() >= 9) {
+                    return last;
+                }
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("no graph with both anomalies on port " + port + ": " + last);
+    }
+
+    private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String dumpDom(Path dir, String url) throws Exception {
+        Path out = dir.resolve("dom.html");
+        Process p = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + dir.resolve("chromium-profile"),
+                "--virtual-time-budget=10000", "--dump-dom", url)
+                .redirectOutput(out.toFile())
+                .redirectError(dir.resolve("chromium.log").toFile())
+                .start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("chromium did not finish: " + Files.readString(dir.resolve("chromium.log")));
+        }
+        String dom = Files.readString(out, StandardCharsets.UTF_8);
+        assertTrue(dom.contains("data-loaded=\"true\""), "the page loaded the graph:\n" + dom
+                + "\nchromium: " + Files.readString(dir.resolve("chromium.log")));
+        return dom;
+    }
+}

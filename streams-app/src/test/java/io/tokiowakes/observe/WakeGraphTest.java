@@ -1,0 +1,147 @@
+package io.tokiowakes.observe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tokiowakes.json.Json;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The wake-graph branch and the REST API over it, on the mixed fixture (every task closes). */
+class WakeGraphTest {
+
+    private static final String SOURCE = "tracegen-mixed";
+
+    @Test
+    void countsWakesPerWindowByWakerWakeeAndKind() throws IOException {
+        try (ObserveHarness h = new ObserveHarness().fixture("mixed-w2")) {
+            h.advance(Duration.ofSeconds(2));
+            List<TestRecord<String, String>> out = h.graph.readRecordsToList();
+            assertFalse(out.isEmpty(), "a window was written");
+            TestRecord<String, String> last = out.get(out.size() - 1);
+            assertEquals(SOURCE + "/window/0", last.key());
+            JsonNode w = Json.MAPPER.readTree(last.value());
+            assertEquals(60_000, w.path("window_end_ms").asLong());
+            Map<String, Long> counts = new HashMap<>();
+            long total = 0;
+            for (JsonNode c : w.path("wakes")) {
+                counts.put(c.path("waker").asText() + ">" + c.path("wakee").asText() + ":" + c.path("kind").asText(),
+                        c.path("count").asLong());
+                total += c.path("count").asLong();
+            }
+            assertEquals(45, total, "every edge of the fixture counted once");
+            assertEquals(4, counts.get("ponger>pinger:TASK"));
+            assertEquals(3, counts.get("pinger>ponger:TASK"));
+            assertEquals(5, counts.get("(external)>ext-only-consumer:EXTERNAL"));
+            assertEquals(1, counts.get("(runtime)>awaits-blocking:RUNTIME"));
+
+            h.advance(Duration.ofSeconds(2));
+            assertTrue(h.graph.readRecordsToList().isEmpty(), "an unchanged window is not written again");
+        }
+    }
+
+    @Test
+    void graphKeepsClosedAnomalousTasks() throws IOException {
+        try (ObserveHarness h = new ObserveHarness().fixture("mixed-w2")) {
+            Reply r = h.api().get("/api/sources/" + SOURCE + "/graph", "", false);
+            assertEquals(200, r.status());
+            JsonNode g = Json.MAPPER.readTree(r.body());
+            Map<String, JsonNode> nodes = new HashMap<>();
+            g.path("nodes").forEach(n -> nodes.put(n.path("id").asText(), n));
+            assertTrue(nodes.get("lost-waker").path("anomalous").asBoolean());
+            assertEquals("LOST_WAKER", nodes.get("lost-waker").path("anomalies").get(0).asText());
+            assertTrue(nodes.get("ext-only-consumer").path("anomalous").asBoolean());
+            assertFalse(nodes.get("pinger").path("anomalous").asBoolean());
+            assertTrue(nodes.get("(external)").path("pseudo").asBoolean());
+            assertEquals(9, g.path("edges").size());
+        }
+    }
+
+    @Test
+    void oneTaskWithItsRecentWakes() throws IOException {
+        try (ObserveHarness h = new ObserveHarness().fixture("mixed-w2")) {
+            JsonNode pinger = Json.MAPPER.readTree(h.api().get("/api/sources/" + SOURCE + "/tasks/10", "", false).body());
+            assertEquals("pinger", pinger.path("task").path("name").asText());
+            assertEquals("closed", pinger.path("task").path("state").asText());
+            assertEquals(4, pinger.path("wakes_in").size());
+            assertEquals("ponger", pinger.path("wakes_in").get(0).path("peer").asText());
+            assertEquals(3, pinger.path("wakes_out").size());
+
+            JsonNode dispatcher = Json.MAPPER.readTree(h.api().get("/api/sources/" + SOURCE + "/tasks/19", "", false).body());
+            assertEquals(TaskView.RECENT, dispatcher.path("wakes_in").size(), "12 wakes in, the latest 10 kept");
+
+            JsonNode tasks = Json.MAPPER.readTree(h.api().get("/api/sources/" + SOURCE + "/tasks", "", false).body());
+            assertEquals(15, tasks.path("tasks").size());
+        }
+    }
+
+    @Test
+    void liveTasksShowTheirState() throws IOException {
+        try (ObserveHarness h = new ObserveHarness()) {
+            String src = "svc-a/host1/4242";
+            h.pipe(src + "/8", line(src, 1, "{\"type\":\"span_new\",\"span_id\":8,\"name\":\"runtime.spawn\",\"target\":\"tokio::task\","
+                    + "\"fields\":{\"kind\":\"task\",\"task.name\":\"receiver\",\"task.id\":4}"));
+            h.pipe(src + "/8", line(src, 2, "{\"type\":\"span_enter\",\"span_id\":8"));
+            h.pipe(src + "/8", line(src, 3, "{\"type\":\"event\",\"parent_id\":8,\"name\":\"event\",\"target\":\"tokio::task::waker\","
+                    + "\"fields\":{\"op\":\"waker.clone\",\"task.id\":8}"));
+            h.pipe(src + "/8", line(src, 4, "{\"type\":\"span_exit\",\"span_id\":8"));
+            // On a thread that polled a task, outside any task: the runtime woke it.
+            h.pipe(src + "/thread/ThreadId(1)", line(src, 5, "{\"type\":\"event\",\"name\":\"event\",\"target\":\"tokio::task::waker\","
+                    + "\"fields\":{\"op\":\"waker.wake_by_ref\",\"task.id\":8}"));
+            h.advance(Duration.ofSeconds(2));
+            String encoded = "svc-a%2Fhost1%2F4242";
+            JsonNode tasks = Json.MAPPER.readTree(h.api().get("/api/sources/" + encoded + "/tasks", "", false).body());
+            JsonNode t = tasks.path("tasks").get(0);
+            assertEquals("receiver", t.path("name").asText());
+            assertEquals("scheduled", t.path("state").asText());
+            assertEquals(1, t.path("outstanding_wakers").asLong());
+            assertEquals("RUNTIME", t.path("last_wake_kind").asText());
+
+            JsonNode one = Json.MAPPER.readTree(h.api().get("/api/sources/" + encoded + "/tasks/8", "", false).body());
+            assertEquals("(runtime)", one.path("wakes_in").get(0).path("peer").asText());
+            assertEquals(1, one.path("wakes_by_kind").path("RUNTIME").asLong());
+        }
+    }
+
+    @Test
+    void unknownSourceOrTaskIs404WithAJsonBody() throws IOException {
+        try (ObserveHarness h = new ObserveHarness().fixture("mixed-w2")) {
+            Reply noSource = h.api().get("/api/sources/nope/graph", "", false);
+            assertEquals(404, noSource.status());
+            assertEquals(Reply.JSON, noSource.contentType());
+            assertTrue(Json.MAPPER.readTree(noSource.body()).path("error").asText().contains("unknown source"));
+            assertEquals(404, h.api().get("/api/sources/" + SOURCE + "/tasks/999", "", false).status());
+            assertEquals(404, h.api().get("/api/sources/" + SOURCE + "/tasks/x1", "", false).status());
+            assertEquals(404, h.api().get("/api/sources/" + SOURCE + "/other", "", false).status());
+            JsonNode sources = Json.MAPPER.readTree(h.api().get("/api/sources", "", false).body());
+            assertEquals(SOURCE, sources.path("sources").get(0).asText());
+        }
+    }
+
+    @Test
+    void oldWindowsAndClosedTasksAreForgottenAfterTheRetention() throws IOException {
+        try (ObserveHarness h = new ObserveHarness(Map.of("graph.window.ms", "1000", "graph.retention.ms", "5000"))
+                .fixture("mixed-w2")) {
+            assertEquals(200, h.api().get("/api/sources/" + SOURCE + "/tasks/20", "", false).status());
+            h.advance(Duration.ofSeconds(10));
+            assertEquals(404, h.api().get("/api/sources/" + SOURCE + "/tasks/20", "", false).status());
+            JsonNode g = Json.MAPPER.readTree(h.api().get("/api/sources/" + SOURCE + "/graph", "", false).body());
+            assertEquals(0, g.path("edges").size());
+            assertEquals(0, g.path("nodes").size());
+        }
+    }
+
+    private static byte[] line(String source, long seq, String head) {
+        return (head + ",\"source\":\"" + source + "\",\"seq\":" + seq + ",\"ts_nanos\":" + (1_000_000_000L + seq * 1000)
+                + ",\"thread.id\":\"ThreadId(1)\",\"thread.name\":\"tokio-runtime-worker\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+}
