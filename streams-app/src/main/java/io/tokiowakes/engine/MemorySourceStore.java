@@ -61,6 +61,12 @@ public final class MemorySourceStore implements SourceStore {
         unknown.remove(spanId);
     }
 
+    @Override
+    public void clearTasksAndThreads() {
+        tasks.clear();
+        threads.clear();
+    }
+
     public int liveTasks() {
         return tasks.size();
     }

@@ -25,4 +25,7 @@ public interface SourceStore extends LiveTasks {
     boolean firstUnknownWake(long spanId);
 
     void clearUnknownWake(long spanId);
+
+    /** Forgets every task and thread of the source: its process was restarted. */
+    void clearTasksAndThreads();
 }

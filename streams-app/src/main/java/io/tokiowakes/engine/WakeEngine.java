@@ -54,6 +54,18 @@ public final class WakeEngine {
         advanceClock(r.source(), r.tsNanos(), store, out);
     }
 
+    /**
+     * The source's process was restarted under the same name: its span IDs start over and the
+     * tasks of the old process will never close. Their state is dropped, not reported.
+     */
+    public void restart(SourceStore store) {
+        store.clearTasksAndThreads();
+        SourceState source = store.source();
+        source.lostWakerWatch.clear();
+        source.clockNanos = 0;
+        store.putSource(source);
+    }
+
     private void spawn(TraceRecord r, SourceStore store, Consumer<Output> out) {
         // A span ID is unique only among live spans: a new task span starts afresh.
         TaskState task = new TaskState(r.spanId(), r.task(), r.tsNanos());

@@ -52,6 +52,11 @@ public final class JobMetrics {
         count("dead-letters");
     }
 
+    void sourceRestart(String source) {
+        count("source-restarts");
+        count(new Series("source-restarts", source, null));
+    }
+
     void lateRecord(String source) {
         count("late-records");
         count(new Series("late-records", source, null));

@@ -133,6 +133,24 @@ final class KafkaSourceStore implements SourceStore {
     }
 
     @Override
+    public void clearTasksAndThreads() {
+        String prefix = source + "/";
+        deleteRange(tasks, prefix);
+        deleteRange(threads, prefix);
+        taskCache.keySet().removeIf(k -> k.startsWith(prefix));
+        threadCache.keySet().removeIf(k -> k.startsWith(prefix));
+    }
+
+    /** Deletes the keys that start with the prefix ('0' is the character after '/'). */
+    private static void deleteRange(KeyValueStore<String, ?> store, String prefix) {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        try (KeyValueIterator<String, ?> it = store.range(prefix, prefix.substring(0, prefix.length() - 1) + "0")) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        keys.forEach(store::delete);
+    }
+
+    @Override
     public boolean firstUnknownWake(long spanId) {
         return unknownWakes.putIfAbsent(key(spanId), "") == null;
     }

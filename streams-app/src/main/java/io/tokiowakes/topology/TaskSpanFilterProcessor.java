@@ -47,6 +47,11 @@ class TaskSpanFilterProcessor extends ContextualProcessor<String, TraceRecord, S
         return switch (r.type()) {
             case SPAN_NEW -> {
                 if (!r.isTaskSpanNew()) {
+                    // A new span with this ID: a task span of that ID (whose close was lost) is gone.
+                    String key = spanKey(r);
+                    if (live.remove(key)) {
+                        liveTaskSpans.delete(key);
+                    }
                     yield false;
                 }
                 String key = spanKey(r);

@@ -55,7 +55,16 @@ class WakeProcessor extends ContextualProcessor<String, TraceRecord, String, Out
         store.bind(r.source());
         SourceState s = store.source();
         long sortKey = sortKey(r);
-        if (sortKey < s.lastReleasedKey) {
+        if (restarted(r, s)) {
+            // Apply what the old process still had in the buffer, then start the source afresh.
+            release(r.source(), true, in.timestamp());
+            engine.restart(store);
+            s = store.source();
+            s.lastReleasedKey = -1;
+            metrics.sourceRestart(r.source());
+            LOG.warn("source {}: seq went back to {} at a later time: the process restarted; its old tasks are forgotten",
+                    r.source(), r.seq());
+        } else if (sortKey < s.lastReleasedKey) {
             s.late++;
             metrics.lateRecord(r.source());
             if (Long.bitCount(s.late) == 1) {
@@ -103,6 +112,15 @@ class WakeProcessor extends ContextualProcessor<String, TraceRecord, String, Out
             release(source, true, nowMs);
         }
         store.flush();
+    }
+
+    /**
+     * A record earlier in seq than one already applied, yet later in time than anything that
+     * arrived: not a late record (those are older than what arrived) but a new process under the
+     * same source name.
+     */
+    private static boolean restarted(TraceRecord r, SourceState s) {
+        return r.seq() != null && r.seq() < s.lastReleasedKey && r.tsNanos() > s.arrivedNanos;
     }
 
     /** The order of a source's records: seq, or trace time where the producer sends no seq. */
