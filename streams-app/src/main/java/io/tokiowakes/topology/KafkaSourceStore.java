@@ -152,7 +152,27 @@ final class KafkaSourceStore implements SourceStore {
 
     @Override
     public boolean firstUnknownWake(long spanId) {
-        return unknownWakes.putIfAbsent(key(spanId), "") == null;
+        // The value is the source's trace time, so that old entries can be dropped.
+        return unknownWakes.putIfAbsent(key(spanId), Long.toString(state.clockNanos)) == null;
+    }
+
+    /**
+     * Drops the memory of unknown spans reported longer ago than the retention (trace time of
+     * their source): what keeps that store from growing with every stray span ID.
+     */
+    void expireUnknownWakes(long retentionNanos) {
+        java.util.List<String> expired = new java.util.ArrayList<>();
+        try (KeyValueIterator<String, String> it = unknownWakes.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, String> kv = it.next();
+                SourceState s = sourceCache.get(kv.key.substring(0, kv.key.lastIndexOf('/')));
+                long at = kv.value.isEmpty() ? 0 : Long.parseLong(kv.value);
+                if (s == null || s.clockNanos - at > retentionNanos) {
+                    expired.add(kv.key);
+                }
+            }
+        }
+        expired.forEach(unknownWakes::delete);
     }
 
     @Override

@@ -27,6 +27,8 @@ import java.util.Map;
 class WakeProcessor extends ContextualProcessor<String, TraceRecord, String, Output> {
 
     private static final Logger LOG = LoggerFactory.getLogger(WakeProcessor.class);
+    /** A stray span ID is reported once per this much trace time of its source. */
+    static final long UNKNOWN_WAKE_RETENTION_NANOS = Duration.ofMinutes(10).toNanos();
 
     private final JobSettings settings;
     private final WakeEngine engine;
@@ -47,6 +49,8 @@ class WakeProcessor extends ContextualProcessor<String, TraceRecord, String, Out
         buffer = new OrderingBuffer(context.getStateStore(StoreNames.ORDERING_BUFFER));
         long every = Math.max(10, Math.min(100, settings.idleFlushMs() / 2));
         context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::flushQuietSources);
+        context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME,
+                now -> store.expireUnknownWakes(UNKNOWN_WAKE_RETENTION_NANOS));
     }
 
     @Override

@@ -195,6 +195,23 @@ class AnomalyTest {
     }
 
     @Test
+    void unknownSpanIsReportedAgainOnlyAfterTheRetention() {
+        TraceScript t = new TraceScript("svc").task(8, "a").on(WORKER, "w").enter(8).wake(404, 8L).exit(8)
+                .advanceMillis(60_000).enter(8).wake(404, 8L).exit(8);
+        try (TopologyHarness h = new TopologyHarness().run(t)) {
+            assertEquals(1, h.anomalyTypes(404).size(), "within the retention: once");
+            int seen = t.records().size();
+            t.advanceMillis(11 * 60_000).enter(8).exit(8);
+            h.pipe(t.records().subList(seen, t.records().size())).flush();
+            h.advanceWallClock(java.time.Duration.ofMinutes(1));
+            seen = t.records().size();
+            t.enter(8).wake(404, 8L).exit(8);
+            h.pipe(t.records().subList(seen, t.records().size())).flush();
+            assertEquals(2, h.anomalyTypes(404).size(), "eleven minutes of trace time later: again");
+        }
+    }
+
+    @Test
     void wakeOfATaskThatClosedIsAWakeOfAnUnknownTask() {
         TraceScript t = new TraceScript("svc").task(8, "gone").task(9, "waker")
                 .on(WORKER, "w").poll(8).close(8).enter(9).wake(8, 9L).exit(9);

@@ -107,6 +107,11 @@ final class TopologyHarness implements AutoCloseable {
         return this;
     }
 
+    TopologyHarness advanceWallClock(Duration d) {
+        driver.advanceWallClockTime(d);
+        return drain();
+    }
+
     TopologyHarness drain() {
         for (TestRecord<String, byte[]> r : edgesOut.readRecordsToList()) {
             edges.add(parse(r.value()));
