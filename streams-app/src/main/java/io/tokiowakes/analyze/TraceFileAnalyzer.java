@@ -3,6 +3,7 @@ package io.tokiowakes.analyze;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tokiowakes.ingest.InvalidRecordException;
 import io.tokiowakes.ingest.TraceDecoder;
+import io.tokiowakes.ingest.TraceRecord;
 import io.tokiowakes.json.Json;
 import io.tokiowakes.topology.JobMetrics;
 import io.tokiowakes.topology.JobSettings;
@@ -72,8 +73,19 @@ public final class TraceFileAnalyzer {
              Outputs outputs = new Outputs(driver, topics, outDir)) {
             TestInputTopic<String, byte[]> input = driver.createInputTopic(topics.input(),
                     new StringSerializer(), new ByteArraySerializer());
+            long[] lastMs = {0};
             trace.forEach((lineNo, value) -> {
-                input.pipeInput(new TestRecord<>(contractKey(keyer, value), value, start));
+                // Keyed as a producer keys it, stamped with its own trace time: in one partition,
+                // that is the time the job orders by.
+                String key = null;
+                try {
+                    TraceRecord r = keyer.decode(value);
+                    key = r.contractKey();
+                    lastMs[0] = Math.max(lastMs[0], r.tsNanos() / 1_000_000);
+                } catch (InvalidRecordException e) {
+                    // refused by the job too, with the reason; the key does not matter
+                }
+                input.pipeInput(new TestRecord<>(key, value, Instant.ofEpochMilli(lastMs[0])));
                 lineOfOffset.add(lineNo);
                 if (++records[0] % DRAIN_EVERY == 0) {
                     outputs.drain(lineOfOffset);
@@ -85,15 +97,6 @@ public final class TraceFileAnalyzer {
             return new AnalysisResult(records[0], metrics.snapshot(), outputs.rejected);
         } finally {
             deleteTree(stateDir);
-        }
-    }
-
-    /** The key a producer following the contract would have used; null when the line is not a record. */
-    private static String contractKey(TraceDecoder decoder, byte[] value) {
-        try {
-            return decoder.decode(value).contractKey();
-        } catch (InvalidRecordException e) {
-            return null;
         }
     }
 

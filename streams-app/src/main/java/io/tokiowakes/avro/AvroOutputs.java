@@ -37,6 +37,10 @@ import java.util.Map;
  */
 public final class AvroOutputs {
 
+    private static final Map<String, BinaryMessageEncoder<? extends SpecificRecord>> ENCODERS = Map.of(
+            WakeEdge.getClassSchema().getFullName(), WakeEdge.getEncoder(),
+            Anomaly.getClassSchema().getFullName(), Anomaly.getEncoder(),
+            TaskSummary.getClassSchema().getFullName(), TaskSummary.getEncoder());
     private static final Map<Long, BinaryMessageDecoder<? extends SpecificRecord>> DECODERS = decoders();
 
     private AvroOutputs() {
@@ -149,11 +153,6 @@ public final class AvroOutputs {
     private static BinaryMessageEncoder<SpecificRecord> encoder(Schema schema) {
         return (BinaryMessageEncoder<SpecificRecord>) (BinaryMessageEncoder<?>) ENCODERS.get(schema.getFullName());
     }
-
-    private static final Map<String, BinaryMessageEncoder<? extends SpecificRecord>> ENCODERS = Map.of(
-            WakeEdge.getClassSchema().getFullName(), WakeEdge.getEncoder(),
-            Anomaly.getClassSchema().getFullName(), Anomaly.getEncoder(),
-            TaskSummary.getClassSchema().getFullName(), TaskSummary.getEncoder());
 
     /** A decoder per released fingerprint; each resolves its record's older versions to the current one. */
     private static Map<Long, BinaryMessageDecoder<? extends SpecificRecord>> decoders() {

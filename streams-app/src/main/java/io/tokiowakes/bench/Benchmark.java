@@ -51,7 +51,7 @@ import java.util.stream.Collectors;
 public final class Benchmark {
 
     public record Options(long records, int sources, int liveTasksPerSource, int partitions,
-                          List<Integer> threads, long latencySeconds, Path dir) {
+                          List<Integer> threads, long latencySeconds, Path dir, Map<String, String> streamsConfig) {
     }
 
     private final Options options;
@@ -64,6 +64,7 @@ public final class Benchmark {
 
     public void run() throws Exception {
         Path dir = options.dir();
+        out.printf("settings: %s%n", options.streamsConfig().isEmpty() ? "the job's defaults" : options.streamsConfig());
         out.printf("machine: %d cores, JVM heap max %d MB, Java %s%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"));
         try (LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"), 0, Map.of())) {
@@ -164,6 +165,7 @@ public final class Benchmark {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads));
         p.put(StreamsConfig.STATE_DIR_CONFIG, options.dir().resolve("state-" + appId).toString());
+        p.putAll(options.streamsConfig());
         long t0 = System.nanoTime();
         try (WakeJob job = new WakeJob(p, settings).start(); Admin admin = Admin.create(client)) {
             List<TopicPartition> input = partitions(admin, settings.topics().input());
@@ -208,6 +210,7 @@ public final class Benchmark {
         p.putAll(client);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-latency");
         p.put(StreamsConfig.STATE_DIR_CONFIG, options.dir().resolve("state-latency").toString());
+        p.putAll(options.streamsConfig());
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean done = new AtomicBoolean();

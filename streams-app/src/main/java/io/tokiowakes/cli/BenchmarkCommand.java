@@ -35,6 +35,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", description = "working folder (default: a temporary one)")
     Path dir;
 
+    @Option(names = {"-X", "--kafka"}, paramLabel = "KEY=VALUE", description = "a Kafka Streams setting for the job, e.g. -X commit.interval.ms=500")
+    java.util.Map<String, String> streamsConfig = new java.util.LinkedHashMap<>();
+
     @Option(names = "--hot-path-only", description = "only the in-process per-record costs (decode, serde, engine)")
     boolean hotPathOnly;
 
@@ -45,7 +48,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
             return 0;
         }
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("tokio-wakes-bench");
-        new Benchmark(new Benchmark.Options(records, sources, liveTasks, partitions, threads, latencySeconds, work),
+        new Benchmark(new Benchmark.Options(records, sources, liveTasks, partitions, threads, latencySeconds, work, streamsConfig),
                 System.out).run();
         return 0;
     }

@@ -25,7 +25,8 @@ public final class TopicSetup {
         try (Admin admin = Admin.create(client)) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> wanted = new ArrayList<>();
-            add(wanted, existing, topics.input(), inputPartitions, Map.of());
+            // Append times: one clock, rising in each partition, for the job to tell how far each is read.
+            add(wanted, existing, topics.input(), inputPartitions, Map.of("message.timestamp.type", "LogAppendTime"));
             for (String out : topics.outputs()) {
                 add(wanted, existing, out, outputPartitions, Map.of());
             }
@@ -48,6 +49,18 @@ public final class TopicSetup {
             return created;
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot list topics: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** Partitions of an existing topic. */
+    public static int partitions(Properties client, String topic) {
+        try (Admin admin = Admin.create(client)) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing " + topic, e);
         }
     }
 

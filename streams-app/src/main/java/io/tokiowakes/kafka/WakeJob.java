@@ -24,7 +24,8 @@ public final class WakeJob implements AutoCloseable {
 
     public WakeJob(Properties client, JobSettings settings) {
         Properties p = streamsConfig(client, settings);
-        streams = new KafkaStreams(WakeTopology.build(settings, metrics), p);
+        JobSettings withPartitions = settings.withInputPartitions(TopicSetup.partitions(client, settings.topics().input()));
+        streams = new KafkaStreams(WakeTopology.build(withPartitions, metrics), p);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
                 stopped.countDown();

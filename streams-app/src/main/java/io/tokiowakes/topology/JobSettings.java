@@ -8,21 +8,25 @@ import java.util.Properties;
 /**
  * The job's own settings (not Kafka's).
  *
- * @param reorderWindowNanos records of a source are held this long in trace time and released
- *                           in {@code seq} order, so that records of one source spread over
- *                           partitions are applied in the order they happened
- * @param idleFlushMs        a source that sent nothing for this long (wall clock) has its held
- *                           records released: the tail of a trace does not wait forever
+ * @param reorderWindowNanos a record is held until every input partition has been read this far
+ *                           past its Kafka timestamp, then released in {@code seq} order: records
+ *                           of one source spread over partitions are applied in the order they
+ *                           happened, however far apart the partitions are read
+ * @param idleFlushMs        an input partition that had no record for this long (wall clock)
+ *                           counts as read to its end: the tail of a trace does not wait forever
  * @param maxRecordBytes     larger input values go to the dead-letter topic
  * @param inputFormat        encoding of the input topic's values
  * @param outputFormat       encoding of the output topics' values
  * @param inMemoryStores     state stores in memory rather than RocksDB (still backed by changelogs)
+ * @param inputPartitions    partitions of the input topic: a record is released only once all of
+ *                           them have been heard from
  */
 public record JobSettings(Topics topics, long reorderWindowNanos, long idleFlushMs, int maxRecordBytes,
-                          LintSettings lints, WireFormat inputFormat, WireFormat outputFormat, boolean inMemoryStores) {
+                          LintSettings lints, WireFormat inputFormat, WireFormat outputFormat, boolean inMemoryStores,
+                          int inputPartitions) {
 
     public JobSettings(Topics topics, long reorderWindowNanos, long idleFlushMs, int maxRecordBytes, LintSettings lints) {
-        this(topics, reorderWindowNanos, idleFlushMs, maxRecordBytes, lints, WireFormat.JSON, WireFormat.JSON, false);
+        this(topics, reorderWindowNanos, idleFlushMs, maxRecordBytes, lints, WireFormat.JSON, WireFormat.JSON, false, 1);
     }
 
     public static final long DEFAULT_REORDER_WINDOW_MS = 200;
@@ -48,17 +52,23 @@ public record JobSettings(Topics topics, long reorderWindowNanos, long idleFlush
                 LintSettings.from(p),
                 WireFormat.parse(p.getProperty("input.format", "json")),
                 WireFormat.parse(p.getProperty("output.format", "json")),
-                parseStores(p.getProperty("state.stores", "rocksdb")));
+                parseStores(p.getProperty("state.stores", "rocksdb")),
+                1);
     }
 
     public JobSettings withTopics(Topics t) {
         return new JobSettings(t, reorderWindowNanos, idleFlushMs, maxRecordBytes, lints, inputFormat, outputFormat,
-                inMemoryStores);
+                inMemoryStores, inputPartitions);
+    }
+
+    public JobSettings withInputPartitions(int partitions) {
+        return new JobSettings(topics, reorderWindowNanos, idleFlushMs, maxRecordBytes, lints, inputFormat, outputFormat,
+                inMemoryStores, partitions);
     }
 
     public JobSettings withInMemoryStores(boolean inMemory) {
         return new JobSettings(topics, reorderWindowNanos, idleFlushMs, maxRecordBytes, lints, inputFormat, outputFormat,
-                inMemory);
+                inMemory, inputPartitions);
     }
 
     private static boolean parseStores(String kind) {

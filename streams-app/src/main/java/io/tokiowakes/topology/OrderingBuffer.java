@@ -1,6 +1,5 @@
 package io.tokiowakes.topology;
 
-import io.tokiowakes.ingest.TraceRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -23,31 +22,37 @@ final class OrderingBuffer {
     private static final String FROM = "\u0001";
     private static final String TO = "\u0002";
 
-    private final KeyValueStore<String, TraceRecord> store;
-    private final TreeMap<String, TraceRecord> held = new TreeMap<>();
+    private final KeyValueStore<String, Held> store;
+    private final TreeMap<String, Held> held = new TreeMap<>();
 
-    OrderingBuffer(KeyValueStore<String, TraceRecord> store) {
+    OrderingBuffer(KeyValueStore<String, Held> store) {
         this.store = store;
-        try (KeyValueIterator<String, TraceRecord> it = store.all()) {
+        try (KeyValueIterator<String, Held> it = store.all()) {
             while (it.hasNext()) {
-                KeyValue<String, TraceRecord> kv = it.next();
+                KeyValue<String, Held> kv = it.next();
                 held.put(kv.key, kv.value);
             }
         }
     }
 
-    void hold(String source, long sortKey, long arrival, TraceRecord r) {
+    void hold(String source, long sortKey, long arrival, Held h) {
         String key = source + FROM + hex(sortKey) + hex(arrival);
-        held.put(key, r);
-        store.put(key, r);
+        held.put(key, h);
+        store.put(key, h);
+    }
+
+    /** The Kafka timestamp of the source's first held record, or null when none is held. */
+    Long headProducedMs(String source) {
+        Map.Entry<String, Held> head = held.ceilingEntry(source + FROM);
+        return head == null || !head.getKey().startsWith(source + FROM) ? null : head.getValue().producedMs();
     }
 
     /** Removes and returns the source's leading records, in order, while they pass the test. */
-    List<TraceRecord> release(String source, Predicate<TraceRecord> ready) {
-        List<TraceRecord> out = new ArrayList<>();
-        Map<String, TraceRecord> range = held.subMap(source + FROM, source + TO);
+    List<Held> release(String source, Predicate<Held> ready) {
+        List<Held> out = new ArrayList<>();
+        Map<String, Held> range = held.subMap(source + FROM, source + TO);
         for (var it = range.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, TraceRecord> e = it.next();
+            Map.Entry<String, Held> e = it.next();
             if (!ready.test(e.getValue())) {
                 break;
             }

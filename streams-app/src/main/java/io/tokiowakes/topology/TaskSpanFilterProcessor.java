@@ -7,6 +7,9 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import org.apache.kafka.streams.processor.PunctuationType;
+
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -17,17 +20,30 @@ import java.util.Set;
  * and events other than waker events, stop here (most of the traffic).
  * What passes is re-keyed by source, so that one source's records meet in one place.
  */
-class TaskSpanFilterProcessor extends ContextualProcessor<String, TraceRecord, String, TraceRecord> {
+class TaskSpanFilterProcessor extends ContextualProcessor<String, TraceRecord, String, Staged> {
 
     static final String STORE = "task-span-index";
+
+    private final long idleMs;
+    private int partition;
+    /** Highest Kafka timestamp read from this partition: the partition is read up to there. */
+    private long readUpTo = Long.MIN_VALUE;
+    private long lastRecordWallMs;
+
+    TaskSpanFilterProcessor(long idleMs) {
+        this.idleMs = idleMs;
+    }
 
     private KeyValueStore<String, String> liveTaskSpans;
     /** The store's keys, in memory: most records are enters and exits looked up here. */
     private final Set<String> live = new HashSet<>();
 
     @Override
-    public void init(ProcessorContext<String, TraceRecord> context) {
+    public void init(ProcessorContext<String, Staged> context) {
         super.init(context);
+        partition = context.taskId().partition();
+        lastRecordWallMs = context.currentSystemTimeMs();
+        context.schedule(Duration.ofMillis(HEARTBEAT_MS), PunctuationType.WALL_CLOCK_TIME, this::heartbeat);
         liveTaskSpans = context.getStateStore(STORE);
         live.clear();
         try (KeyValueIterator<String, String> it = liveTaskSpans.all()) {
@@ -35,13 +51,29 @@ class TaskSpanFilterProcessor extends ContextualProcessor<String, TraceRecord, S
         }
     }
 
+    static final long HEARTBEAT_MS = 100;
+
     @Override
     public void process(Record<String, TraceRecord> in) {
+        readUpTo = Math.max(readUpTo, in.timestamp());
+        lastRecordWallMs = context().currentSystemTimeMs();
         TraceRecord r = in.value();
         if (keep(r)) {
-            context().forward(in.withKey(r.source()));
+            context().forward(new Record<>(r.source(), new Staged(r, partition, readUpTo), in.timestamp(), in.headers()));
         }
     }
+
+    /**
+     * Tells every wake-stage partition how far this input partition has been read, so that they
+     * can release what no record still unread here can precede. A partition with nothing new
+     * for the idle time counts as read to its end.
+     */
+    private void heartbeat(long nowMs) {
+        long progress = nowMs - lastRecordWallMs >= idleMs ? Long.MAX_VALUE : readUpTo;
+        context().forward(new Record<>(HEARTBEAT_KEY, new Staged(null, partition, progress), nowMs));
+    }
+
+    private static final String HEARTBEAT_KEY = "";
 
     private boolean keep(TraceRecord r) {
         return switch (r.type()) {

@@ -13,18 +13,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Resolve, classify, detect: the per-source stage. Records of one source arrive here from every
- * input partition, interleaved in any order. They are held in an ordering buffer and handed to
- * the {@link WakeEngine} in {@code seq} order once the source's trace time has moved a window
- * past them (or the source went quiet). A record that still arrives after a later one was
- * released is counted as late and applied at once.
+ * input partition, interleaved in any order, however far apart the partitions are read. They are
+ * held in an ordering buffer and handed to the {@link WakeEngine} in {@code seq} order once every
+ * input partition has been read a window past their Kafka timestamp (each partition's progress
+ * comes with its records and with heartbeats), so no record still unread can precede them. A
+ * record that arrives after a later one was released anyway is counted as late and applied at once.
  */
-class WakeProcessor extends ContextualProcessor<String, TraceRecord, String, Output> {
+class WakeProcessor extends ContextualProcessor<String, Staged, String, Output> {
 
     private static final Logger LOG = LoggerFactory.getLogger(WakeProcessor.class);
     /** A stray span ID is reported once per this much trace time of its source. */
@@ -33,13 +33,20 @@ class WakeProcessor extends ContextualProcessor<String, TraceRecord, String, Out
     private final JobSettings settings;
     private final WakeEngine engine;
     private final JobMetrics metrics;
+    private final long windowMs;
     private KafkaSourceStore store;
     private OrderingBuffer buffer;
+    /**
+     * How far each input partition has been read, as last heard (not stored: after a restart
+     * nothing is released until every partition has been heard from again).
+     */
+    private long[] readUpTo;
 
     WakeProcessor(JobSettings settings, JobMetrics metrics) {
         this.settings = settings;
         this.engine = new WakeEngine(new TaskLints(settings.lints()));
         this.metrics = metrics;
+        this.windowMs = Duration.ofNanos(settings.reorderWindowNanos()).toMillis();
     }
 
     @Override
@@ -47,21 +54,34 @@ class WakeProcessor extends ContextualProcessor<String, TraceRecord, String, Out
         super.init(context);
         store = new KafkaSourceStore(context);
         buffer = new OrderingBuffer(context.getStateStore(StoreNames.ORDERING_BUFFER));
-        long every = Math.max(10, Math.min(100, settings.idleFlushMs() / 2));
-        context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::flushQuietSources);
+        readUpTo = new long[settings.inputPartitions()];
+        Arrays.fill(readUpTo, Long.MIN_VALUE);
         context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME,
                 now -> store.expireUnknownWakes(UNKNOWN_WAKE_RETENTION_NANOS));
     }
 
     @Override
-    public void process(Record<String, TraceRecord> in) {
-        TraceRecord r = in.value();
+    public void process(Record<String, Staged> in) {
+        Staged staged = in.value();
+        if (staged.partition() >= readUpTo.length) {
+            // The input topic has more partitions than when the job started: wait for a restart.
+            LOG.warn("input partition {} is beyond the {} the job was started with; restart the job",
+                    staged.partition(), readUpTo.length);
+            readUpTo = Arrays.copyOf(readUpTo, staged.partition() + 1);
+            readUpTo[staged.partition()] = Long.MIN_VALUE;
+        }
+        readUpTo[staged.partition()] = staged.readUpTo();
+        if (staged.isHeartbeat()) {
+            releaseAll(in.timestamp());
+            return;
+        }
+        TraceRecord r = staged.record();
         store.bind(r.source());
         SourceState s = store.source();
         long sortKey = sortKey(r);
         if (restarted(r, s)) {
             // Apply what the old process still had in the buffer, then start the source afresh.
-            release(r.source(), true, in.timestamp());
+            release(r.source(), Long.MAX_VALUE, in.timestamp());
             engine.restart(store);
             s = store.source();
             s.lastReleasedKey = -1;
@@ -72,50 +92,62 @@ class WakeProcessor extends ContextualProcessor<String, TraceRecord, String, Out
             s.late++;
             metrics.lateRecord(r.source());
             if (Long.bitCount(s.late) == 1) {
-                LOG.warn("source {}: {} record(s) arrived after a later one was applied (seq {}); "
-                        + "raise reorder.window.ms if this repeats", r.source(), s.late, r.seq());
+                LOG.warn("source {}: {} record(s) arrived after a later one was applied (seq {})",
+                        r.source(), s.late, r.seq());
             }
         }
         s.arrivals++;
         s.buffered++;
         s.arrivedNanos = Math.max(s.arrivedNanos, r.tsNanos());
         s.lastArrivalWallMs = context().currentSystemTimeMs();
-        buffer.hold(r.source(), sortKey, s.arrivals, r);
+        buffer.hold(r.source(), sortKey, s.arrivals, new Held(r, in.timestamp()));
         store.putSource(s);
-        release(r.source(), false, in.timestamp());
+        release(r.source(), horizon(), in.timestamp());
         store.flush();
     }
 
-    /** Hands the source's held records to the engine in order: those past the window, or all. */
-    private void release(String source, boolean all, long timestamp) {
-        SourceState s = store.bind(source).source();
-        long horizon = s.arrivedNanos - settings.reorderWindowNanos();
-        List<TraceRecord> ready = buffer.release(source, r -> all || r.tsNanos() <= horizon);
+    /** Records produced before this can be released: every partition has been read past them. */
+    private long horizon() {
+        long min = Long.MAX_VALUE;
+        for (long p : readUpTo) {
+            min = Math.min(min, p);
+        }
+        if (min == Long.MIN_VALUE) {
+            return Long.MIN_VALUE;
+        }
+        return min == Long.MAX_VALUE ? Long.MAX_VALUE : min - windowMs;
+    }
+
+    private void releaseAll(long timestamp) {
+        long horizon = horizon();
+        if (horizon == Long.MIN_VALUE) {
+            return;
+        }
+        for (String source : List.copyOf(store.sources().keySet())) {
+            Long head = buffer.headProducedMs(source);
+            if (head != null && head <= horizon) {
+                release(source, horizon, timestamp);
+            }
+        }
+        store.flush();
+    }
+
+    /** Hands the source's held records produced up to the horizon to the engine, in order. */
+    private void release(String source, long horizon, long timestamp) {
+        List<Held> ready = buffer.release(source, h -> h.producedMs() <= horizon);
         if (ready.isEmpty()) {
             return;
         }
+        SourceState s = store.bind(source).source();
         s.buffered -= ready.size();
-        for (TraceRecord r : ready) {
-            s.lastReleasedKey = Math.max(s.lastReleasedKey, sortKey(r));
-            engine.apply(r, store, out -> {
+        for (Held h : ready) {
+            s.lastReleasedKey = Math.max(s.lastReleasedKey, sortKey(h.record()));
+            engine.apply(h.record(), store, out -> {
                 metrics.output(out);
                 context().forward(new Record<>(out.key(), out, timestamp));
             });
         }
         store.putSource(store.source());
-    }
-
-    private void flushQuietSources(long nowMs) {
-        List<String> quiet = new ArrayList<>();
-        for (Map.Entry<String, SourceState> e : store.sources().entrySet()) {
-            if (e.getValue().buffered > 0 && nowMs - e.getValue().lastArrivalWallMs >= settings.idleFlushMs()) {
-                quiet.add(e.getKey());
-            }
-        }
-        for (String source : quiet) {
-            release(source, true, nowMs);
-        }
-        store.flush();
     }
 
     /**

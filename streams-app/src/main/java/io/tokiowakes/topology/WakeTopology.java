@@ -55,8 +55,10 @@ public final class WakeTopology {
         KStream<String, Output> results = decoded.filter((k, d) -> d.isOk(), Named.as("valid"))
                 .mapValues(Decoded::record, Named.as("record"))
                 .peek((k, r) -> metrics.recordIn(r.type()), Named.as("count-records-in"))
-                .process(TaskSpanFilterProcessor::new, Named.as("filter-task-spans"), TaskSpanFilterProcessor.STORE)
-                .repartition(Repartitioned.with(Serdes.String(), new TraceRecordSerde()).withName("by-source"))
+                .process(() -> new TaskSpanFilterProcessor(settings.idleFlushMs()), Named.as("filter-task-spans"),
+                        TaskSpanFilterProcessor.STORE)
+                .repartition(Repartitioned.with(Serdes.String(), new StagedSerde())
+                        .withStreamPartitioner(new SourcePartitioner()).withName("by-source"))
                 .process(() -> new WakeProcessor(settings, metrics), Named.as("resolve-wakes"),
                         StoreNames.LIVE_TASKS, StoreNames.THREADS, StoreNames.SOURCES, StoreNames.UNKNOWN_WAKES,
                         StoreNames.ORDERING_BUFFER);
@@ -82,7 +84,7 @@ public final class WakeTopology {
         addStore(builder, inMemory, StoreNames.THREADS, JsonSerde.of(ThreadState.class));
         addStore(builder, inMemory, StoreNames.SOURCES, JsonSerde.of(SourceState.class));
         addStore(builder, inMemory, StoreNames.UNKNOWN_WAKES, Serdes.String());
-        addStore(builder, inMemory, StoreNames.ORDERING_BUFFER, new TraceRecordSerde());
+        addStore(builder, inMemory, StoreNames.ORDERING_BUFFER, new HeldSerde());
     }
 
     private static <V> void addStore(StreamsBuilder builder, boolean inMemory, String name, Serde<V> values) {

@@ -85,16 +85,20 @@ final class TopologyHarness implements AutoCloseable {
         TraceDecoder decoder = new TraceDecoder(Integer.MAX_VALUE);
         for (String line : records) {
             byte[] value = line.getBytes(StandardCharsets.UTF_8);
-            String key;
+            String key = null;
             try {
-                key = decoder.decode(value).contractKey();
+                var r = decoder.decode(value);
+                key = r.contractKey();
+                lastMs = r.tsNanos() / 1_000_000;
             } catch (InvalidRecordException e) {
-                key = null;
+                // the job refuses it; its key and time do not matter
             }
-            input.pipeInput(key, value);
+            input.pipeInput(key, value, lastMs);
         }
         return this;
     }
+
+    private long lastMs;
 
     TopologyHarness pipeBytes(String key, byte[] value) {
         input.pipeInput(key, value);
