@@ -21,11 +21,17 @@ public final class WakeJob implements AutoCloseable {
     private final KafkaStreams streams;
     private final JobMetrics metrics = new JobMetrics();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** How often the input partitions' log ends are compared with what the job has committed. */
+    private static final long PROGRESS_EVERY_MS = 200;
+    private final LogEndProgress progress;
+    private volatile KafkaStreams streamsOrNull;
 
     public WakeJob(Properties client, JobSettings settings) {
         Properties p = streamsConfig(client, settings);
         JobSettings withPartitions = settings.withInputPartitions(TopicSetup.partitions(client, settings.topics().input()));
-        streams = new KafkaStreams(WakeTopology.build(withPartitions, metrics), p);
+        progress = new LogEndProgress(client, settings.topics().input(), () -> streamsOrNull, PROGRESS_EVERY_MS);
+        streams = new KafkaStreams(WakeTopology.build(withPartitions, metrics, progress), p);
+        streamsOrNull = streams;
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
                 stopped.countDown();
@@ -85,6 +91,7 @@ public final class WakeJob implements AutoCloseable {
 
     @Override
     public void close() {
+        progress.close();
         streams.close(Duration.ofSeconds(30));
         stopped.countDown();
     }

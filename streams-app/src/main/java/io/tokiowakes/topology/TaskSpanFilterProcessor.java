@@ -24,14 +24,13 @@ class TaskSpanFilterProcessor extends ContextualProcessor<String, TraceRecord, S
 
     static final String STORE = "task-span-index";
 
-    private final long idleMs;
+    private final InputProgress progress;
     private int partition;
     /** Highest Kafka timestamp read from this partition: the partition is read up to there. */
     private long readUpTo = Long.MIN_VALUE;
-    private long lastRecordWallMs;
 
-    TaskSpanFilterProcessor(long idleMs) {
-        this.idleMs = idleMs;
+    TaskSpanFilterProcessor(InputProgress progress) {
+        this.progress = progress;
     }
 
     private KeyValueStore<String, String> liveTaskSpans;
@@ -42,7 +41,7 @@ class TaskSpanFilterProcessor extends ContextualProcessor<String, TraceRecord, S
     public void init(ProcessorContext<String, Staged> context) {
         super.init(context);
         partition = context.taskId().partition();
-        lastRecordWallMs = context.currentSystemTimeMs();
+        readUpTo = Long.MIN_VALUE;
         context.schedule(Duration.ofMillis(HEARTBEAT_MS), PunctuationType.WALL_CLOCK_TIME, this::heartbeat);
         liveTaskSpans = context.getStateStore(STORE);
         live.clear();
@@ -56,7 +55,6 @@ class TaskSpanFilterProcessor extends ContextualProcessor<String, TraceRecord, S
     @Override
     public void process(Record<String, TraceRecord> in) {
         readUpTo = Math.max(readUpTo, in.timestamp());
-        lastRecordWallMs = context().currentSystemTimeMs();
         TraceRecord r = in.value();
         if (keep(r)) {
             context().forward(new Record<>(r.source(), new Staged(r, partition, readUpTo), in.timestamp(), in.headers()));
@@ -65,12 +63,12 @@ class TaskSpanFilterProcessor extends ContextualProcessor<String, TraceRecord, S
 
     /**
      * Tells every wake-stage partition how far this input partition has been read, so that they
-     * can release what no record still unread here can precede. A partition with nothing new
-     * for the idle time counts as read to its end.
+     * can release what no record still unread here can precede: as far as its records go, or
+     * further once it is known to be read to the end of its log.
      */
     private void heartbeat(long nowMs) {
-        long progress = nowMs - lastRecordWallMs >= idleMs ? Long.MAX_VALUE : readUpTo;
-        context().forward(new Record<>(HEARTBEAT_KEY, new Staged(null, partition, progress), nowMs));
+        readUpTo = Math.max(readUpTo, progress.readUpTo(partition));
+        context().forward(new Record<>(HEARTBEAT_KEY, new Staged(null, partition, readUpTo), nowMs));
     }
 
     private static final String HEARTBEAT_KEY = "";

@@ -37,7 +37,12 @@ public final class WakeTopology {
     private WakeTopology() {
     }
 
+    /** The topology for in-process runs, where everything piped in has been read. */
     public static Topology build(JobSettings settings, JobMetrics metrics) {
+        return build(settings, metrics, InputProgress.EVERYTHING_READ);
+    }
+
+    public static Topology build(JobSettings settings, JobMetrics metrics, InputProgress progress) {
         Topics topics = settings.topics();
         StreamsBuilder builder = new StreamsBuilder();
         addStores(builder, settings.inMemoryStores());
@@ -55,7 +60,7 @@ public final class WakeTopology {
         KStream<String, Output> results = decoded.filter((k, d) -> d.isOk(), Named.as("valid"))
                 .mapValues(Decoded::record, Named.as("record"))
                 .peek((k, r) -> metrics.recordIn(r.type()), Named.as("count-records-in"))
-                .process(() -> new TaskSpanFilterProcessor(settings.idleFlushMs()), Named.as("filter-task-spans"),
+                .process(() -> new TaskSpanFilterProcessor(progress), Named.as("filter-task-spans"),
                         TaskSpanFilterProcessor.STORE)
                 .repartition(Repartitioned.with(Serdes.String(), new StagedSerde())
                         .withStreamPartitioner(new SourcePartitioner()).withName("by-source"))
