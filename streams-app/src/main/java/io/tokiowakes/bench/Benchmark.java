@@ -189,8 +189,14 @@ public final class Benchmark {
         StringBuilder sb = new StringBuilder();
         for (String store : List.of("live-tasks", "threads", "sources", "ordering-buffer", "task-span-index")) {
             try {
-                long n = job.streams().store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.keyValueStore()))
-                        .approximateNumEntries();
+                long n = 0;
+                try (var it = job.streams().store(StoreQueryParameters.fromNameAndType(store,
+                        QueryableStoreTypes.<Object, Object>keyValueStore())).all()) {
+                    while (it.hasNext()) {
+                        it.next();
+                        n++;
+                    }
+                }
                 sb.append(store).append('=').append(n).append(' ');
             } catch (RuntimeException e) {
                 sb.append(store).append("=? ");

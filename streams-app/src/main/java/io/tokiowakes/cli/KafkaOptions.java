@@ -12,12 +12,13 @@ import java.util.Properties;
 
 /**
  * Options shared by the commands that talk to Kafka. One properties file holds both the job's
- * settings ({@code topic.*}, {@code reorder.*}, {@code input.*}, {@code lint.*}) and Kafka client
+ * settings ({@code topic.*}, {@code reorder.*}, {@code input.*}, {@code output.*}, {@code lint.*},
+ * {@code state.stores}) and Kafka client
  * settings (everything else); environment variables {@code KAFKA_*} and flags override it.
  */
 public final class KafkaOptions {
 
-    private static final String[] JOB_PREFIXES = {"topic.", "reorder.", "input.", "lint."};
+    private static final String[] JOB_PREFIXES = {"topic.", "reorder.", "input.", "output.", "lint."};
 
     @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT",
             description = "Kafka bootstrap servers (or KAFKA_BOOTSTRAP_SERVERS, or bootstrap.servers in --config)")
@@ -67,6 +68,9 @@ public final class KafkaOptions {
     }
 
     private static boolean isJobSetting(String key) {
+        if (key.equals("state.stores")) {
+            return true;
+        }
         for (String prefix : JOB_PREFIXES) {
             if (key.startsWith(prefix)) {
                 return true;

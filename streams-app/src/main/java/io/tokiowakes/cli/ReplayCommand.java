@@ -32,7 +32,7 @@ public final class ReplayCommand implements Callable<Integer> {
         String target = topic != null ? topic : kafka.job().topics().input();
         long sent;
         TraceLines lines = input.lines();
-        try (TraceReplayer replayer = new TraceReplayer(kafka.client(), target, rate);
+        try (TraceReplayer replayer = new TraceReplayer(kafka.client(), target, rate, kafka.job().inputFormat());
              Progress progress = Progress.onTerminal("replay", Files.size(input.input))) {
             lines.forEach((lineNo, value) -> {
                 replayer.send(value);

@@ -51,7 +51,7 @@ public final class ShipCommand implements Callable<Integer> {
         }, "ship-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         long shipped;
-        try (TraceReplayer replayer = new TraceReplayer(kafka.client(), target, 0)) {
+        try (TraceReplayer replayer = new TraceReplayer(kafka.client(), target, 0, kafka.job().inputFormat())) {
             AtomicLong lastLine = new AtomicLong(-1);
             shipped = new FileTailer(input, 100).follow(line -> {
                 replayer.send(line);

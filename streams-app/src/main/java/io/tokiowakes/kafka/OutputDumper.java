@@ -1,6 +1,8 @@
 package io.tokiowakes.kafka;
 
 import io.tokiowakes.analyze.TraceFileAnalyzer;
+import io.tokiowakes.avro.AvroOutputs;
+import io.tokiowakes.topology.WireFormat;
 import io.tokiowakes.topology.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,6 +37,12 @@ public final class OutputDumper {
     /** @return records written per file name */
     public static Map<String, Long> dump(Properties client, Topics topics, Path outDir, Duration idle)
             throws IOException {
+        return dump(client, topics, outDir, idle, WireFormat.JSON);
+    }
+
+    /** @param format the output topics' format: values are written as JSON lines whatever it is */
+    public static Map<String, Long> dump(Properties client, Topics topics, Path outDir, Duration idle, WireFormat format)
+            throws IOException {
         Files.createDirectories(outDir);
         Map<String, String> fileOfTopic = Map.of(
                 topics.wakeEdges(), TraceFileAnalyzer.WAKE_EDGES_FILE,
@@ -64,7 +72,7 @@ public final class OutputDumper {
                 ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(200));
                 for (ConsumerRecord<String, byte[]> r : batch) {
                     OutputStream out = files.get(r.topic());
-                    out.write(r.value());
+                    out.write(format == WireFormat.AVRO ? AvroOutputs.toJson(r.value()) : r.value());
                     out.write('\n');
                     counts.merge(fileOfTopic.get(r.topic()), 1L, Long::sum);
                 }

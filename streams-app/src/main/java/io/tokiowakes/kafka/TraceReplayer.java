@@ -1,6 +1,8 @@
 package io.tokiowakes.kafka;
 
+import io.tokiowakes.avro.AvroTraceRecords;
 import io.tokiowakes.ingest.InvalidRecordException;
+import io.tokiowakes.topology.WireFormat;
 import io.tokiowakes.ingest.TraceDecoder;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -27,8 +29,16 @@ public final class TraceReplayer implements AutoCloseable {
     private long sent;
     private long started = -1;
 
+    private final WireFormat format;
+
     /** @param ratePerSecond records per second, 0 for as fast as the broker takes them */
     public TraceReplayer(Properties client, String topic, long ratePerSecond) {
+        this(client, topic, ratePerSecond, WireFormat.JSON);
+    }
+
+    /** @param format the input topic's format: JSON lines are re-encoded for it */
+    public TraceReplayer(Properties client, String topic, long ratePerSecond, WireFormat format) {
+        this.format = format;
         Properties p = new Properties();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -41,9 +51,20 @@ public final class TraceReplayer implements AutoCloseable {
         this.nanosPerRecord = ratePerSecond > 0 ? 1_000_000_000L / ratePerSecond : 0;
     }
 
-    /** Sends a record under its contract key. */
+    /** Sends a record (trace record v1 JSON) under its contract key, in the topic's format. */
     public void send(byte[] value) {
-        send(keyOf(value), value);
+        send(keyOf(value), encode(value));
+    }
+
+    private byte[] encode(byte[] json) {
+        if (format == WireFormat.AVRO) {
+            try {
+                return AvroTraceRecords.fromJson(json);
+            } catch (InvalidRecordException e) {
+                return json; // not a record: sent as it is, for the job to refuse with the reason
+            }
+        }
+        return json;
     }
 
     public void send(String key, byte[] value) {

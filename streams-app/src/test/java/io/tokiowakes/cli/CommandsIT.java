@@ -79,6 +79,31 @@ class CommandsIT {
     }
 
     @Test
+    void replayAndDumpSpeakAvroWhenTheTopicsDo(@TempDir Path dir) throws Exception {
+        String prefix = "cli-avro-" + System.nanoTime() + ".";
+        Path config = Files.writeString(dir.resolve("avro.properties"),
+                "input.format=avro\noutput.format=avro\ntopic.prefix=" + prefix + "\n");
+        java.util.Properties props = new java.util.Properties();
+        props.load(Files.newBufferedReader(config));
+        JobSettings settings = JobSettings.from(props);
+        TopicSetup.ensure(KafkaTestSupport.client(kafka.bootstrapServers()), settings.topics(), 4, 4);
+        Path trace = KafkaTestSupport.writeLines(dir.resolve("seed.jsonl"), KafkaTestSupport.fixture("seed-program"));
+        try (WakeJob job = new WakeJob(KafkaTestSupport.streamsConfig(kafka.bootstrapServers(), settings, dir.resolve("state")), settings).start()) {
+            assertTrue(job.awaitRunning(Duration.ofSeconds(60)));
+            assertEquals(0, Main.execute("replay", "--bootstrap-server", kafka.bootstrapServers(),
+                    "--config", config.toString(), "--input", trace.toString()));
+            Path dumped = dir.resolve("out");
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            do {
+                assertEquals(0, Main.execute("dump", "--bootstrap-server", kafka.bootstrapServers(),
+                        "--config", config.toString(), "--out", dumped.toString(), "--idle-ms", "2000"));
+            } while (Files.readAllLines(dumped.resolve("wake-edges.jsonl")).size() < 4 && System.nanoTime() < deadline);
+            assertEquals(List.of(), ExpectedWakes.fixture("seed-program").differences(ExpectedWakes.fromOutputs(dumped)));
+            assertEquals(0, job.metrics().get("dead-letters"), "every replayed record was Avro the job could read");
+        }
+    }
+
+    @Test
     void commandsWithoutABrokerAddressSayWhatIsMissing() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream oldErr = System.err;

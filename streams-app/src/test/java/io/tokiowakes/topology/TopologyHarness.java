@@ -150,6 +150,18 @@ final class TopologyHarness implements AutoCloseable {
                 .findFirst().orElseThrow(() -> new AssertionError("no summary for span " + spanId));
     }
 
+    /** Entries in one of the topology's key-value stores. */
+    long storeEntries(String store) {
+        long n = 0;
+        try (var it = driver.getKeyValueStore(store).all()) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
+    }
+
     @Override
     public void close() {
         driver.close();
