@@ -89,7 +89,8 @@ final class LogEndProgress implements InputProgress, AutoCloseable {
             for (TaskMetadata task : thread.activeTasks()) {
                 for (TopicPartition tp : task.topicPartitions()) {
                     if (tp.topic().equals(topic)) {
-                        out.put(tp.partition(), task.committedOffsets().getOrDefault(tp, 0L));
+                        // -1 (or nothing) until a first commit: nothing read, which an empty log is.
+                        out.put(tp.partition(), Math.max(0L, task.committedOffsets().getOrDefault(tp, 0L)));
                     }
                 }
             }

@@ -83,6 +83,25 @@ class WakeJobIT {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void partitionsThatNeverGetARecordDoNotHoldTheOthersBack(@TempDir Path dir) throws Exception {
+        JobSettings settings = KafkaTestSupport.pipeline("empty-partitions");
+        Properties client = KafkaTestSupport.client(kafka.bootstrapServers());
+        TopicSetup.ensure(client, settings.topics(), 4, 4);
+        Path out = dir.resolve("job");
+        try (WakeJob job = new WakeJob(KafkaTestSupport.streamsConfig(kafka.bootstrapServers(), settings, dir.resolve("state")), settings).start()) {
+            assertTrue(job.awaitRunning(Duration.ofSeconds(60)), "job running");
+            try (TraceReplayer replayer = new TraceReplayer(client, settings.topics().input(), 0)) {
+                // One key for everything: one partition gets the whole trace, three stay empty.
+                KafkaTestSupport.fixture("seed-program").forEach(r -> replayer.send("one-key", r));
+                replayer.flush();
+            }
+            ExpectedWakes expected = ExpectedWakes.fixture("seed-program");
+            awaitEdges(client, settings, out, expected.edgeCount());
+            assertEquals(List.of(), expected.differences(ExpectedWakes.fromOutputs(out)));
+        }
+    }
+
     private static ExpectedWakes expectedOfBothFixtures() throws IOException {
         List<com.fasterxml.jackson.databind.JsonNode> edges = new ArrayList<>();
         List<com.fasterxml.jackson.databind.JsonNode> anomalies = new ArrayList<>();
