@@ -27,8 +27,8 @@ public final class WakeJob implements AutoCloseable {
     private volatile KafkaStreams streamsOrNull;
 
     public WakeJob(Properties client, JobSettings settings) {
-        Properties p = streamsConfig(client, settings);
         JobSettings withPartitions = settings.withInputPartitions(TopicSetup.partitions(client, settings.topics().input()));
+        Properties p = streamsConfig(client, withPartitions);
         progress = new LogEndProgress(client, settings.topics().input(), () -> streamsOrNull, PROGRESS_EVERY_MS);
         streams = new KafkaStreams(WakeTopology.build(withPartitions, metrics, progress), p);
         streamsOrNull = streams;
@@ -44,7 +44,9 @@ public final class WakeJob implements AutoCloseable {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
+        // A stream thread spends much of its time waiting on transaction commits, not on the CPU:
+        // two per core (but no more than there are tasks) keep the cores busy.
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(defaultThreads(settings.inputPartitions())));
         // A record whose processing throws goes to the dead-letter topic; the job goes on.
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class.getName());
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, settings.topics().deadLetter());
@@ -52,6 +54,10 @@ public final class WakeJob implements AutoCloseable {
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         p.putAll(client);
         return p;
+    }
+
+    static int defaultThreads(int inputPartitions) {
+        return Math.max(1, Math.min(2 * Runtime.getRuntime().availableProcessors(), 2 * inputPartitions));
     }
 
     public WakeJob start() {
