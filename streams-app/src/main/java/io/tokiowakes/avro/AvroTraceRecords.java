@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tokiowakes.ingest.InvalidRecordException;
+import io.tokiowakes.ingest.JsonFields;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -57,21 +58,21 @@ public final class AvroTraceRecords {
 
     public static TraceRecordV1 fromJson(ObjectNode obj) throws InvalidRecordException {
         TraceRecordV1 r = new TraceRecordV1();
-        r.setType(requiredString(obj, "type"));
-        r.setSource(requiredString(obj, "source"));
-        r.setSeq(u64(obj, "seq"));
-        Long ts = u64(obj, "ts_nanos");
+        r.setType(JsonFields.requiredString(obj, "type"));
+        r.setSource(JsonFields.requiredString(obj, "source"));
+        r.setSeq(JsonFields.optionalU64(obj, "seq"));
+        Long ts = JsonFields.optionalU64(obj, "ts_nanos");
         if (ts == null) {
             throw new InvalidRecordException("missing ts_nanos");
         }
         r.setTsNanos(ts);
-        r.setThreadId(string(obj, "thread.id"));
-        r.setThreadName(string(obj, "thread.name"));
-        r.setSpanId(u64(obj, "span_id"));
-        r.setParentId(u64(obj, "parent_id"));
-        r.setName(string(obj, "name"));
-        r.setTarget(string(obj, "target"));
-        r.setLevel(string(obj, "level"));
+        r.setThreadId(JsonFields.optionalString(obj, "thread.id"));
+        r.setThreadName(JsonFields.optionalString(obj, "thread.name"));
+        r.setSpanId(JsonFields.optionalU64(obj, "span_id"));
+        r.setParentId(JsonFields.optionalU64(obj, "parent_id"));
+        r.setName(JsonFields.optionalString(obj, "name"));
+        r.setTarget(JsonFields.optionalString(obj, "target"));
+        r.setLevel(JsonFields.optionalString(obj, "level"));
         JsonNode fields = obj.get("fields");
         if (fields != null && !fields.isNull()) {
             if (!fields.isObject()) {
@@ -182,41 +183,4 @@ public final class AvroTraceRecords {
         }
     }
 
-    private static String requiredString(ObjectNode obj, String field) throws InvalidRecordException {
-        String s = string(obj, field);
-        if (s == null) {
-            throw new InvalidRecordException("missing " + field);
-        }
-        return s;
-    }
-
-    private static String string(ObjectNode obj, String field) throws InvalidRecordException {
-        JsonNode n = obj.get(field);
-        if (n == null || n.isNull()) {
-            return null;
-        }
-        if (!n.isTextual()) {
-            throw new InvalidRecordException(field + " must be a string, got " + abbreviate(n.toString()));
-        }
-        return n.textValue();
-    }
-
-    private static Long u64(ObjectNode obj, String field) throws InvalidRecordException {
-        JsonNode n = obj.get(field);
-        if (n == null || n.isNull()) {
-            return null;
-        }
-        if (!n.isIntegralNumber()) {
-            throw new InvalidRecordException(field + " must be an unsigned integer, got " + abbreviate(n.toString()));
-        }
-        BigInteger big = n.bigIntegerValue();
-        if (big.signum() < 0 || big.compareTo(TWO_64) >= 0) {
-            throw new InvalidRecordException(field + " is outside the u64 range: " + abbreviate(big.toString()));
-        }
-        return big.longValue();
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
-    }
 }

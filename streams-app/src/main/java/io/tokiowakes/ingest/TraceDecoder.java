@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.math.BigInteger;
 
 /**
  * Parses and validates trace record v1 JSON. Everything the contract requires is checked here,
@@ -16,8 +15,6 @@ import java.math.BigInteger;
  * whose message says what is wrong.
  */
 public final class TraceDecoder implements RecordDecoder {
-
-    private static final BigInteger U64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
     private final ObjectMapper mapper;
     private final int maxRecordBytes;
@@ -54,22 +51,22 @@ public final class TraceDecoder implements RecordDecoder {
     }
 
     public TraceRecord decode(ObjectNode obj) throws InvalidRecordException {
-        String typeName = requiredString(obj, "type");
+        String typeName = JsonFields.requiredString(obj, "type");
         RecordType type = RecordType.fromWire(typeName);
         if (type == null) {
             throw new InvalidRecordException("unknown type \"" + typeName + "\"");
         }
-        String source = requiredString(obj, "source");
+        String source = JsonFields.requiredString(obj, "source");
         if (source.isEmpty()) {
             throw new InvalidRecordException("empty source");
         }
-        Long seq = optionalU64(obj, "seq");
-        Long ts = optionalU64(obj, "ts_nanos");
+        Long seq = JsonFields.optionalU64(obj, "seq");
+        Long ts = JsonFields.optionalU64(obj, "ts_nanos");
         if (ts == null) {
             throw new InvalidRecordException("missing ts_nanos");
         }
-        String threadId = optionalString(obj, "thread.id");
-        String threadName = optionalString(obj, "thread.name");
+        String threadId = JsonFields.optionalString(obj, "thread.id");
+        String threadName = JsonFields.optionalString(obj, "thread.name");
         if (threadName == null) {
             threadName = "";
         }
@@ -80,7 +77,7 @@ public final class TraceDecoder implements RecordDecoder {
 
         Long spanId = null;
         if (type.isSpan()) {
-            spanId = optionalU64(obj, "span_id");
+            spanId = JsonFields.optionalU64(obj, "span_id");
             if (spanId == null) {
                 throw new InvalidRecordException("missing span_id on " + typeName);
             }
@@ -88,9 +85,9 @@ public final class TraceDecoder implements RecordDecoder {
                 throw new InvalidRecordException("span_id 0 is not a tracing span ID");
             }
         }
-        Long parentId = optionalU64(obj, "parent_id");
-        String name = optionalString(obj, "name");
-        String target = optionalString(obj, "target");
+        Long parentId = JsonFields.optionalU64(obj, "parent_id");
+        String name = JsonFields.optionalString(obj, "name");
+        String target = JsonFields.optionalString(obj, "target");
 
         TaskInfo task = null;
         WakerOp op = null;
@@ -101,12 +98,12 @@ public final class TraceDecoder implements RecordDecoder {
             if (fields == null || !fields.isObject()) {
                 throw new InvalidRecordException("waker event without fields");
             }
-            String opName = requiredString((ObjectNode) fields, "op");
+            String opName = JsonFields.requiredString((ObjectNode) fields, "op");
             op = WakerOp.fromWire(opName);
             if (op == null) {
                 throw new InvalidRecordException("unknown waker op \"" + opName + "\"");
             }
-            wakee = optionalU64((ObjectNode) fields, "task.id");
+            wakee = JsonFields.optionalU64((ObjectNode) fields, "task.id");
             if (wakee == null) {
                 throw new InvalidRecordException("waker event without task.id");
             }
@@ -120,71 +117,21 @@ public final class TraceDecoder implements RecordDecoder {
             throw new InvalidRecordException("runtime.spawn span without fields");
         }
         ObjectNode f = (ObjectNode) fields;
-        String kind = requiredString(f, "kind");
-        String name = optionalString(f, "task.name");
+        String kind = JsonFields.requiredString(f, "kind");
+        String name = JsonFields.optionalString(f, "task.name");
         String loc;
-        String file = optionalString(f, "loc.file");
+        String file = JsonFields.optionalString(f, "loc.file");
         if (file != null) {
             loc = file + ":" + text(f.get("loc.line")) + ":" + text(f.get("loc.col"));
         } else {
             // Tokio < 1.27 blocking tasks carry a single spawn.location string.
-            loc = optionalString(f, "spawn.location");
+            loc = JsonFields.optionalString(f, "spawn.location");
         }
-        return new TaskInfo(optionalU64(f, "task.id"), name == null ? "" : name, kind, loc,
-                optionalString(f, "fn"), optionalU64(f, "size.bytes"), optionalU64(f, "original_size.bytes"));
+        return new TaskInfo(JsonFields.optionalU64(f, "task.id"), name == null ? "" : name, kind, loc,
+                JsonFields.optionalString(f, "fn"), JsonFields.optionalU64(f, "size.bytes"), JsonFields.optionalU64(f, "original_size.bytes"));
     }
 
     private static String text(JsonNode n) {
         return n == null || n.isNull() ? "?" : n.asText();
     }
-
-    private static String requiredString(ObjectNode obj, String field) throws InvalidRecordException {
-        String s = optionalString(obj, field);
-        if (s == null) {
-            throw new InvalidRecordException("missing " + field);
-        }
-        return s;
-    }
-
-    private static String optionalString(ObjectNode obj, String field) throws InvalidRecordException {
-        JsonNode n = obj.get(field);
-        if (n == null || n.isNull()) {
-            return null;
-        }
-        if (!n.isTextual()) {
-            throw new InvalidRecordException(field + " must be a string, got " + n);
-        }
-        return n.textValue();
-    }
-
-    /**
-     * Span IDs are u64 and may exceed 2^63: they are kept in a long with the same 64 bits
-     * (compare and print them as unsigned).
-     */
-    private static Long optionalU64(ObjectNode obj, String field) throws InvalidRecordException {
-        JsonNode n = obj.get(field);
-        if (n == null || n.isNull()) {
-            return null;
-        }
-        if (!n.isIntegralNumber()) {
-            throw new InvalidRecordException(field + " must be an unsigned integer, got " + abbreviate(n.toString()));
-        }
-        if (n.canConvertToLong()) {
-            long v = n.longValue();
-            if (v < 0) {
-                throw new InvalidRecordException(field + " must not be negative, got " + v);
-            }
-            return v;
-        }
-        BigInteger big = n.bigIntegerValue();
-        if (big.signum() < 0 || big.compareTo(U64_MAX) > 0) {
-            throw new InvalidRecordException(field + " is outside the u64 range: " + abbreviate(big.toString()));
-        }
-        return big.longValue();
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
-    }
-
 }

@@ -97,7 +97,7 @@ class AvroTraceRecordsTest {
                 "{\"type\":\"event\",\"ts_nanos\":1}".getBytes(StandardCharsets.UTF_8)));
         assertReason("missing ts_nanos", () -> AvroTraceRecords.fromJson(
                 "{\"type\":\"event\",\"source\":\"s\"}".getBytes(StandardCharsets.UTF_8)));
-        assertReason("span_id is outside the u64 range: -3", () -> AvroTraceRecords.fromJson(
+        assertReason("span_id must not be negative, got -3", () -> AvroTraceRecords.fromJson(
                 "{\"type\":\"span_enter\",\"source\":\"s\",\"ts_nanos\":1,\"span_id\":-3}".getBytes(StandardCharsets.UTF_8)));
     }
 
