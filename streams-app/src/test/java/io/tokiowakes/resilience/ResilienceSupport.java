@@ -378,13 +378,24 @@ public final class ResilienceSupport {
         }
     }
 
-    /** The job's consumer group: stable, with this many members, each of them owning partitions. */
-    public static boolean groupStable(Properties client, String applicationId, int members) {
+    /**
+     * The job's consumer group: stable, with this many job instances, each of them owning
+     * partitions. Every stream thread of an instance is a member; their client IDs share the
+     * instance's prefix ({@code <application id>-<instance uuid>-StreamThread-N-consumer}).
+     */
+    public static boolean groupStable(Properties client, String applicationId, int instances) {
         try (Admin admin = Admin.create(client)) {
             ConsumerGroupDescription g = admin.describeConsumerGroups(List.of(applicationId))
                     .describedGroups().get(applicationId).get(10, TimeUnit.SECONDS);
-            return g.groupState() == GroupState.STABLE && g.members().size() == members
-                    && g.members().stream().map(MemberDescription::assignment).noneMatch(a -> a.topicPartitions().isEmpty());
+            if (g.groupState() != GroupState.STABLE) {
+                return false;
+            }
+            java.util.Map<String, Integer> owned = new java.util.HashMap<>();
+            for (MemberDescription m : g.members()) {
+                String instance = m.clientId().replaceFirst("-StreamThread-\\d+-consumer$", "");
+                owned.merge(instance, m.assignment().topicPartitions().size(), Integer::sum);
+            }
+            return owned.size() == instances && owned.values().stream().allMatch(n -> n > 0);
         } catch (Exception e) {
             return false;
         }
