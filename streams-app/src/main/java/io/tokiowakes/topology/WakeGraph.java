@@ -31,9 +31,10 @@ public final class WakeGraph {
     }
 
     static void add(StreamsBuilder builder, KStream<String, Output> outputs, JobSettings settings) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(supplier(WINDOWS, settings), Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(supplier(WINDOWS, settings), Serdes.String(), Serdes.Long())
+                .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(supplier(TASK_VIEWS, settings),
-                Serdes.String(), JsonSerde.of(TaskView.class)));
+                Serdes.String(), JsonSerde.of(TaskView.class)).withCachingEnabled());
         outputs.process(() -> new WakeGraphProcessor(WINDOWS, TASK_VIEWS), Named.as("wake-graph"), WINDOWS, TASK_VIEWS)
                 .to(settings.topics().wakeGraph(), Produced.with(Serdes.String(), JsonSerde.of(GraphWindow.class))
                         .withName("wake-graph-out"));

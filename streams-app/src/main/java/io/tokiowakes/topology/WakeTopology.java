@@ -93,7 +93,8 @@ public final class WakeTopology {
     }
 
     private static <V> void addStore(StreamsBuilder builder, boolean inMemory, String name, Serde<V> values) {
+        // Cached: repeated writes of a key between two commits reach the changelog once.
         builder.addStateStore(Stores.keyValueStoreBuilder(inMemory ? Stores.inMemoryKeyValueStore(name)
-                : Stores.persistentKeyValueStore(name), Serdes.String(), values));
+                : Stores.persistentKeyValueStore(name), Serdes.String(), values).withCachingEnabled());
     }
 }
