@@ -1,12 +1,12 @@
 package io.tokiowakes.avro;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tokiowakes.ingest.InvalidRecordException;
 import io.tokiowakes.ingest.JsonFields;
+import io.tokiowakes.ingest.TraceDecoder;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -42,18 +42,7 @@ public final class AvroTraceRecords {
         if (json == null) {
             throw new InvalidRecordException("empty value");
         }
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new InvalidRecordException("not JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new InvalidRecordException("unreadable: " + e.getMessage());
-        }
-        if (!(root instanceof ObjectNode obj)) {
-            throw new InvalidRecordException("not a JSON object");
-        }
-        return encode(fromJson(obj));
+        return encode(fromJson(TraceDecoder.parseObject(MAPPER, json)));
     }
 
     public static TraceRecordV1 fromJson(ObjectNode obj) throws InvalidRecordException {

@@ -35,6 +35,11 @@ public final class TraceDecoder implements RecordDecoder {
         if (value.length > maxRecordBytes) {
             throw new InvalidRecordException("record of " + value.length + " bytes exceeds the limit of " + maxRecordBytes);
         }
+        return decode(parseObject(mapper, value));
+    }
+
+    /** Parses a value that must be one JSON object; anything else is refused with the reason. */
+    public static ObjectNode parseObject(ObjectMapper mapper, byte[] value) throws InvalidRecordException {
         JsonNode root;
         try {
             root = mapper.readTree(value);
@@ -47,7 +52,7 @@ public final class TraceDecoder implements RecordDecoder {
         if (!(root instanceof ObjectNode obj)) {
             throw new InvalidRecordException("not a JSON object");
         }
-        return decode(obj);
+        return obj;
     }
 
     public TraceRecord decode(ObjectNode obj) throws InvalidRecordException {

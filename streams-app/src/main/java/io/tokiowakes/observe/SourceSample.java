@@ -18,7 +18,7 @@ import java.util.Map;
  * @param liveTasks   task spans open now
  * @param buffered    records in the ordering buffer: waiting for earlier records of the source
  * @param waitingMs   wall-clock time since the source's last arrival while records are held,
- *                    0 when none are; should stay under {@code reorder.idle-flush.ms}
+ *                    0 when none are; should stay under about a second while the job keeps up
  */
 public record SourceSample(String source, long liveTasks, long buffered, long waitingMs) {
 

@@ -12,8 +12,9 @@ import java.util.Properties;
  *                           past its Kafka timestamp, then released in {@code seq} order: records
  *                           of one source spread over partitions are applied in the order they
  *                           happened, however far apart the partitions are read
- * @param idleFlushMs        an input partition that had no record for this long (wall clock)
- *                           counts as read to its end: the tail of a trace does not wait forever
+ * @param idleFlushMs        in-process runs ({@code analyze}, tests) let this much wall-clock time
+ *                           pass after the last record, so the filter's heartbeats release the
+ *                           tail; on a cluster the input partitions' log ends do that
  * @param maxRecordBytes     larger input values go to the dead-letter topic
  * @param inputFormat        encoding of the input topic's values
  * @param outputFormat       encoding of the output topics' values
