@@ -1,6 +1,5 @@
 package io.tokiowakes.analyze;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,16 +23,20 @@ public interface TraceLines {
     /** JSON lines from a stream; blank lines are skipped. */
     static TraceLines of(InputStream in) {
         return sink -> {
-            InputStream buffered = new BufferedInputStream(in, 1 << 16);
+            byte[] chunk = new byte[1 << 16];
             ByteArrayOutputStream line = new ByteArrayOutputStream(512);
             long lineNo = 0;
-            int b;
-            while ((b = buffered.read()) != -1) {
-                if (b == '\n') {
-                    emit(sink, ++lineNo, line);
-                } else {
-                    line.write(b);
+            int n;
+            while ((n = in.read(chunk)) != -1) {
+                int start = 0;
+                for (int i = 0; i < n; i++) {
+                    if (chunk[i] == '\n') {
+                        line.write(chunk, start, i - start);
+                        emit(sink, ++lineNo, line);
+                        start = i + 1;
+                    }
                 }
+                line.write(chunk, start, n - start);
             }
             if (line.size() > 0) {
                 emit(sink, ++lineNo, line);

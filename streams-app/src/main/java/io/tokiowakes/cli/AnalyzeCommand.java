@@ -38,6 +38,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             throw new UserError("bad job setting in " + config + ": " + e.getMessage());
         }
         AnalysisResult result;
+        long t0 = System.nanoTime();
         TraceLines lines = input.lines();
         try (Progress progress = Progress.onTerminal("analyze", Files.size(input.input))) {
             result = new TraceFileAnalyzer(settings).analyze(sink -> lines.forEach((n, value) -> {
@@ -45,12 +46,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 sink.accept(n, value);
             }), out);
         }
-        printSummary(result);
+        printSummary(result, (System.nanoTime() - t0) / 1e9);
         return 0;
     }
 
-    private void printSummary(AnalysisResult r) {
-        System.out.printf("%d records -> %s%n", r.records(), out);
+    private void printSummary(AnalysisResult r, double seconds) {
+        System.out.printf("%d records -> %s (%.1f s, %,.0f records/s)%n", r.records(), out, seconds, r.records() / seconds);
         System.out.println("wake edges: " + byPrefix(r.counters(), "edges."));
         System.out.println("anomalies:  " + byPrefix(r.counters(), "anomalies."));
         System.out.println("tasks closed: " + r.count("task-summaries"));

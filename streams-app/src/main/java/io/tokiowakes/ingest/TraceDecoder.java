@@ -1,5 +1,6 @@
 package io.tokiowakes.ingest;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -35,7 +36,20 @@ public final class TraceDecoder implements RecordDecoder {
         if (value.length > maxRecordBytes) {
             throw new InvalidRecordException("record of " + value.length + " bytes exceeds the limit of " + maxRecordBytes);
         }
-        return decode(parseObject(mapper, value));
+        ObjectNode picked;
+        try (JsonParser p = mapper.getFactory().createParser(value)) {
+            picked = FieldPicker.pick(mapper, p);
+        } catch (JsonProcessingException e) {
+            throw new InvalidRecordException("not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InvalidRecordException("unreadable: " + e.getMessage());
+        }
+        return decode(picked != null ? picked : parseWhole(value));
+    }
+
+    /** A full parse of the value into a tree, for values that are not one object (to say why). */
+    ObjectNode parseWhole(byte[] value) throws InvalidRecordException {
+        return parseObject(mapper, value);
     }
 
     /** Parses a value that must be one JSON object; anything else is refused with the reason. */

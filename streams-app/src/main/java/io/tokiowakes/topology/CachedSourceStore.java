@@ -4,26 +4,23 @@ import io.tokiowakes.detect.TaskState;
 import io.tokiowakes.engine.SourceState;
 import io.tokiowakes.engine.SourceStore;
 import io.tokiowakes.resolve.ThreadState;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
-
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * One source's slice of the wake stage's state stores; keys are {@code "<source>/<id>"}.
- * Objects are kept in memory once read and written through to the stores on every change, so
+ * One source's slice of the wake stage's state tables; keys are {@code "<source>/<id>"}.
+ * Objects are kept in memory once read and written through to the tables on every change, so
  * the stores (and their changelogs) always hold the state while reads cost no deserialization.
  * A new instance is made whenever the processor is (re)initialised, after any restore.
  */
-final class KafkaSourceStore implements SourceStore {
+final class CachedSourceStore implements SourceStore {
 
-    private final KeyValueStore<String, TaskState> tasks;
-    private final KeyValueStore<String, ThreadState> threads;
-    private final KeyValueStore<String, SourceState> sources;
-    private final KeyValueStore<String, String> unknownWakes;
+    private final Table<TaskState> tasks;
+    private final Table<ThreadState> threads;
+    private final Table<SourceState> sources;
+    private final Table<String> unknownWakes;
 
     private final Map<String, TaskState> taskCache = new HashMap<>();
     private final Map<String, ThreadState> threadCache = new HashMap<>();
@@ -34,21 +31,17 @@ final class KafkaSourceStore implements SourceStore {
     private SourceState state;
     private boolean sourceDirty;
 
-    KafkaSourceStore(ProcessorContext<?, ?> context) {
-        tasks = context.getStateStore(StoreNames.LIVE_TASKS);
-        threads = context.getStateStore(StoreNames.THREADS);
-        sources = context.getStateStore(StoreNames.SOURCES);
-        unknownWakes = context.getStateStore(StoreNames.UNKNOWN_WAKES);
-        try (KeyValueIterator<String, SourceState> it = sources.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, SourceState> kv = it.next();
-                sourceCache.put(kv.key, kv.value);
-            }
-        }
+    CachedSourceStore(Table<TaskState> tasks, Table<ThreadState> threads, Table<SourceState> sources,
+                      Table<String> unknownWakes) {
+        this.tasks = tasks;
+        this.threads = threads;
+        this.sources = sources;
+        this.unknownWakes = unknownWakes;
+        sources.forEach(sourceCache::put);
     }
 
     /** Points this view at a source. */
-    KafkaSourceStore bind(String source) {
+    CachedSourceStore bind(String source) {
         if (!source.equals(this.source)) {
             flush();
             this.source = source;
@@ -142,18 +135,19 @@ final class KafkaSourceStore implements SourceStore {
     }
 
     /** Deletes the keys that start with the prefix ('0' is the character after '/'). */
-    private static void deleteRange(KeyValueStore<String, ?> store, String prefix) {
-        java.util.List<String> keys = new java.util.ArrayList<>();
-        try (KeyValueIterator<String, ?> it = store.range(prefix, prefix.substring(0, prefix.length() - 1) + "0")) {
-            it.forEachRemaining(kv -> keys.add(kv.key));
-        }
-        keys.forEach(store::delete);
+    private static void deleteRange(Table<?> table, String prefix) {
+        table.keys(prefix, prefix.substring(0, prefix.length() - 1) + "0").forEach(table::delete);
     }
 
     @Override
     public boolean firstUnknownWake(long spanId) {
         // The value is the source's trace time, so that old entries can be dropped.
-        return unknownWakes.putIfAbsent(key(spanId), Long.toString(state.clockNanos)) == null;
+        String key = key(spanId);
+        if (unknownWakes.get(key) != null) {
+            return false;
+        }
+        unknownWakes.put(key, Long.toString(state.clockNanos));
+        return true;
     }
 
     /**
@@ -161,17 +155,14 @@ final class KafkaSourceStore implements SourceStore {
      * their source): what keeps that store from growing with every stray span ID.
      */
     void expireUnknownWakes(long retentionNanos) {
-        java.util.List<String> expired = new java.util.ArrayList<>();
-        try (KeyValueIterator<String, String> it = unknownWakes.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, String> kv = it.next();
-                SourceState s = sourceCache.get(kv.key.substring(0, kv.key.lastIndexOf('/')));
-                long at = kv.value.isEmpty() ? 0 : Long.parseLong(kv.value);
-                if (s == null || s.clockNanos - at > retentionNanos) {
-                    expired.add(kv.key);
-                }
+        List<String> expired = new ArrayList<>();
+        unknownWakes.forEach((key, value) -> {
+            SourceState s = sourceCache.get(key.substring(0, key.lastIndexOf('/')));
+            long at = value.isEmpty() ? 0 : Long.parseLong(value);
+            if (s == null || s.clockNanos - at > retentionNanos) {
+                expired.add(key);
             }
-        }
+        });
         expired.forEach(unknownWakes::delete);
     }
 

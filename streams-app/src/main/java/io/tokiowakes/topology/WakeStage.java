@@ -1,0 +1,168 @@
+package io.tokiowakes.topology;
+
+import io.tokiowakes.detect.TaskLints;
+import io.tokiowakes.emit.Output;
+import io.tokiowakes.engine.SourceState;
+import io.tokiowakes.engine.WakeEngine;
+import io.tokiowakes.ingest.TraceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * Resolve, classify, detect: the per-source stage. Records of one source arrive here from every
+ * input partition, interleaved in any order, however far apart the partitions are read. They are
+ * held in an ordering buffer and handed to the {@link WakeEngine} in {@code seq} order once every
+ * input partition has been read a window past their Kafka timestamp (each partition's progress
+ * comes with its records and with heartbeats), so no record still unread can precede them. A
+ * record that arrives after a later one was released anyway is counted as late and applied at once.
+ */
+final class WakeStage {
+
+    /** Where outputs go, with the timestamp of the record that released them. */
+    @FunctionalInterface
+    interface Emitter {
+        void emit(Output out, long timestamp);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(WakeStage.class);
+    /** A stray span ID is reported once per this much trace time of its source. */
+    static final long UNKNOWN_WAKE_RETENTION_NANOS = Duration.ofMinutes(10).toNanos();
+
+    private final WakeEngine engine;
+    private final JobMetrics metrics;
+    private final long windowMs;
+    private final CachedSourceStore store;
+    private final OrderingBuffer buffer;
+    private final LongSupplier wallClockMs;
+    private final Emitter emitter;
+    /**
+     * How far each input partition has been read, as last heard (not stored: after a restart
+     * nothing is released until every partition has been heard from again).
+     */
+    private long[] readUpTo;
+
+    WakeStage(JobSettings settings, JobMetrics metrics, CachedSourceStore store, OrderingBuffer buffer,
+              LongSupplier wallClockMs, Emitter emitter) {
+        this.engine = new WakeEngine(new TaskLints(settings.lints()));
+        this.metrics = metrics;
+        this.windowMs = Duration.ofNanos(settings.reorderWindowNanos()).toMillis();
+        this.store = store;
+        this.buffer = buffer;
+        this.wallClockMs = wallClockMs;
+        this.emitter = emitter;
+        this.readUpTo = new long[settings.inputPartitions()];
+        Arrays.fill(readUpTo, Long.MIN_VALUE);
+    }
+
+    /** A staged record or heartbeat, with its Kafka timestamp. */
+    void accept(Staged staged, long timestamp) {
+        if (staged.partition() >= readUpTo.length) {
+            // The input topic has more partitions than when the job started: wait for a restart.
+            LOG.warn("input partition {} is beyond the {} the job was started with; restart the job",
+                    staged.partition(), readUpTo.length);
+            readUpTo = Arrays.copyOf(readUpTo, staged.partition() + 1);
+            readUpTo[staged.partition()] = Long.MIN_VALUE;
+        }
+        readUpTo[staged.partition()] = staged.readUpTo();
+        if (staged.isHeartbeat()) {
+            releaseAll(timestamp);
+            return;
+        }
+        TraceRecord r = staged.record();
+        store.bind(r.source());
+        SourceState s = store.source();
+        long sortKey = sortKey(r);
+        if (restarted(r, s)) {
+            // Apply what the old process still had in the buffer, then start the source afresh.
+            release(r.source(), Long.MAX_VALUE, timestamp);
+            engine.restart(store);
+            s = store.source();
+            s.lastReleasedKey = -1;
+            metrics.sourceRestart(r.source());
+            LOG.warn("source {}: seq went back to {} at a later time: the process restarted; its old tasks are forgotten",
+                    r.source(), r.seq());
+        } else if (sortKey < s.lastReleasedKey) {
+            s.late++;
+            metrics.lateRecord(r.source());
+            if (Long.bitCount(s.late) == 1) {
+                LOG.warn("source {}: {} record(s) arrived after a later one was applied (seq {})",
+                        r.source(), s.late, r.seq());
+            }
+        }
+        s.arrivals++;
+        s.buffered++;
+        s.arrivedNanos = Math.max(s.arrivedNanos, r.tsNanos());
+        s.lastArrivalWallMs = wallClockMs.getAsLong();
+        buffer.hold(r.source(), sortKey, s.arrivals, new Held(r, timestamp));
+        store.putSource(s);
+        release(r.source(), horizon(), timestamp);
+        store.flush();
+    }
+
+    void expireUnknownWakes() {
+        store.expireUnknownWakes(UNKNOWN_WAKE_RETENTION_NANOS);
+    }
+
+    /** Records produced before this can be released: every partition has been read past them. */
+    private long horizon() {
+        long min = Long.MAX_VALUE;
+        for (long p : readUpTo) {
+            min = Math.min(min, p);
+        }
+        if (min == Long.MIN_VALUE) {
+            return Long.MIN_VALUE;
+        }
+        return min == Long.MAX_VALUE ? Long.MAX_VALUE : min - windowMs;
+    }
+
+    private void releaseAll(long timestamp) {
+        long horizon = horizon();
+        if (horizon == Long.MIN_VALUE) {
+            return;
+        }
+        for (String source : List.copyOf(store.sources().keySet())) {
+            Long head = buffer.headProducedMs(source);
+            if (head != null && head <= horizon) {
+                release(source, horizon, timestamp);
+            }
+        }
+        store.flush();
+    }
+
+    /** Hands the source's held records produced up to the horizon to the engine, in order. */
+    private void release(String source, long horizon, long timestamp) {
+        List<Held> ready = buffer.release(source, h -> h.producedMs() <= horizon);
+        if (ready.isEmpty()) {
+            return;
+        }
+        SourceState s = store.bind(source).source();
+        s.buffered -= ready.size();
+        for (Held h : ready) {
+            s.lastReleasedKey = Math.max(s.lastReleasedKey, sortKey(h.record()));
+            engine.apply(h.record(), store, out -> {
+                metrics.output(out);
+                emitter.emit(out, timestamp);
+            });
+        }
+        store.putSource(store.source());
+    }
+
+    /**
+     * A record earlier in seq than one already applied, yet later in time than anything that
+     * arrived: not a late record (those are older than what arrived) but a new process under the
+     * same source name.
+     */
+    private static boolean restarted(TraceRecord r, SourceState s) {
+        return r.seq() != null && r.seq() < s.lastReleasedKey && r.tsNanos() > s.arrivedNanos;
+    }
+
+    /** The order of a source's records: seq, or trace time where the producer sends no seq. */
+    private static long sortKey(TraceRecord r) {
+        return r.seq() != null ? r.seq() : r.tsNanos();
+    }
+}

@@ -1,0 +1,88 @@
+package io.tokiowakes.ingest;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The decoder reads only what it needs; what it accepts or refuses, and why, is as a full parse. */
+class TraceDecoderTest {
+
+    private static final String ENTER = "{\"type\":\"span_enter\",\"source\":\"s\",\"seq\":1,\"ts_nanos\":5,"
+            + "\"thread.id\":\"ThreadId(2)\",\"thread.name\":\"w\",\"span_id\":7}";
+    private static final String WAKE = "{\"fields\":{\"message\":\"x\",\"op\":\"waker.wake\",\"task.id\":7,"
+            + "\"nested\":{\"a\":[1,{\"b\":2}]}},\"type\":\"event\",\"source\":\"s\",\"seq\":2,\"ts_nanos\":6,"
+            + "\"target\":\"tokio::task::waker\",\"level\":\"TRACE\",\"extra\":[[],{}]}";
+
+    private final TraceDecoder decoder = new TraceDecoder(1 << 20);
+
+    @Test
+    void decodesEveryFixtureLineAsAFullParseDoes() throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (String f : List.of("seed-program", "mixed-w2")) {
+            try (InputStream in = getClass().getResourceAsStream("/fixtures/" + f + ".jsonl")) {
+                new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).forEach(lines::add);
+            }
+        }
+        assertTrue(lines.size() > 1000);
+        for (String line : lines) {
+            byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+            assertEquals(viaFullParse(bytes), viaDecoder(bytes), line);
+        }
+    }
+
+    @Test
+    void refusesOddInputForTheSameReasonAsAFullParse() {
+        List<String> odd = List.of(
+                "", "   ", "[]", "[1,", "42", "\"s\"", "null", "{", "{}", "{\"type\":}", "{\"type\":\"event\"} trailing",
+                ENTER.replace("\"seq\":1", "\"seq\":-1"),
+                ENTER.replace("\"seq\":1", "\"seq\":1.5"),
+                ENTER.replace("\"seq\":1", "\"seq\":18446744073709551616"),
+                ENTER.replace("\"span_id\":7", "\"span_id\":18446744073709551615"),
+                ENTER.replace("\"span_id\":7", "\"span_id\":0"),
+                ENTER.replace("\"span_id\":7", "\"span_id\":\"7\""),
+                ENTER.replace("\"source\":\"s\"", "\"source\":{\"a\":[1,2,3]}"),
+                ENTER.replace("\"source\":\"s\"", "\"source\":\"\""),
+                ENTER.replace("\"type\":\"span_enter\"", "\"type\":\"span_enter\",\"type\":\"bogus\""),
+                ENTER.replace("\"thread.name\":\"w\"", "\"thread.name\":true"),
+                ENTER + "{",
+                ENTER.replace("}", ",\"fields\":5}"),
+                ENTER.replace("}", ",\"fields\":[1]}"),
+                ENTER.replace("}", ",\"fields\":{\"x\":}"),
+                WAKE,
+                WAKE.replace("\"op\":\"waker.wake\"", "\"op\":\"waker.bogus\""),
+                WAKE.replace("\"task.id\":7", "\"task.id\":null"),
+                WAKE.replace("\"task.id\":7", "\"task.id\":[7]"),
+                WAKE.replace("\"nested\":{\"a\":[1,{\"b\":2}]}", "\"nested\":{\"a\":[1,{\"b\":2}]"),
+                "{\"a\":" + "[".repeat(100) + "]".repeat(100) + "}");
+        for (String value : odd) {
+            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+            assertEquals(viaFullParse(bytes), viaDecoder(bytes), value);
+        }
+        byte[] invalidUtf8 = {'{', '"', (byte) 0xC3, '"', ':', '1', '}'};
+        assertEquals(viaFullParse(invalidUtf8), viaDecoder(invalidUtf8));
+        assertTrue(viaDecoder(invalidUtf8).startsWith("refused: not JSON"), viaDecoder(invalidUtf8));
+    }
+
+    private String viaDecoder(byte[] value) {
+        try {
+            return decoder.decode(value).toString();
+        } catch (InvalidRecordException e) {
+            return "refused: " + e.getMessage();
+        }
+    }
+
+    private String viaFullParse(byte[] value) {
+        try {
+            return decoder.decode(decoder.parseWhole(value)).toString();
+        } catch (InvalidRecordException e) {
+            return "refused: " + e.getMessage();
+        }
+    }
+}
