@@ -1,5 +1,7 @@
 package io.tokiowakes.json;
 
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -11,9 +13,16 @@ import java.io.IOException;
 public final class JsonSerde<T> implements Serde<T> {
 
     private final Class<T> type;
+    // Bound to the type once: no type resolution per value.
+    private final ObjectWriter writer;
+    private final ObjectReader reader;
 
     public JsonSerde(Class<T> type) {
         this.type = type;
+        // An interface or abstract type is written as what each value really is.
+        this.writer = type.isInterface() || java.lang.reflect.Modifier.isAbstract(type.getModifiers())
+                ? Json.MAPPER.writer() : Json.MAPPER.writerFor(type);
+        this.reader = Json.MAPPER.readerFor(type);
     }
 
     public static <T> JsonSerde<T> of(Class<T> type) {
@@ -27,7 +36,7 @@ public final class JsonSerde<T> implements Serde<T> {
                 return null;
             }
             try {
-                return Json.MAPPER.writeValueAsBytes(value);
+                return writer.writeValueAsBytes(value);
             } catch (IOException e) {
                 throw new SerializationException("cannot write " + type.getSimpleName(), e);
             }
@@ -41,7 +50,7 @@ public final class JsonSerde<T> implements Serde<T> {
                 return null;
             }
             try {
-                return Json.MAPPER.readValue(bytes, type);
+                return reader.readValue(bytes);
             } catch (IOException e) {
                 throw new SerializationException("cannot read " + type.getSimpleName(), e);
             }

@@ -29,7 +29,8 @@ public final class WindowKeys {
 
     /** Prefix of every key of one window of one source. */
     public static String window(String source, long windowStartMs) {
-        return source + SEP + String.format("%016x", windowStartMs) + SEP;
+        String hex = Long.toHexString(windowStartMs);
+        return source + SEP + "0".repeat(16 - hex.length()) + hex + SEP;
     }
 
     public static Cell parse(String key) {

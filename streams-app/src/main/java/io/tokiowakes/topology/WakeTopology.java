@@ -1,14 +1,9 @@
 package io.tokiowakes.topology;
 
-import io.tokiowakes.detect.TaskState;
 import io.tokiowakes.emit.Anomaly;
 import io.tokiowakes.emit.Output;
 import io.tokiowakes.emit.TaskSummary;
 import io.tokiowakes.emit.WakeEdge;
-import io.tokiowakes.engine.SourceState;
-import io.tokiowakes.ingest.TraceRecord;
-import io.tokiowakes.json.JsonSerde;
-import io.tokiowakes.resolve.ThreadState;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -85,9 +80,9 @@ public final class WakeTopology {
 
     private static void addStores(StreamsBuilder builder, boolean inMemory) {
         addStore(builder, inMemory, TaskSpanFilterProcessor.STORE, Serdes.String());
-        addStore(builder, inMemory, StoreNames.LIVE_TASKS, JsonSerde.of(TaskState.class));
-        addStore(builder, inMemory, StoreNames.THREADS, JsonSerde.of(ThreadState.class));
-        addStore(builder, inMemory, StoreNames.SOURCES, JsonSerde.of(SourceState.class));
+        addStore(builder, inMemory, StoreNames.LIVE_TASKS, StateSerdes.tasks());
+        addStore(builder, inMemory, StoreNames.THREADS, StateSerdes.threads());
+        addStore(builder, inMemory, StoreNames.SOURCES, StateSerdes.sources());
         addStore(builder, inMemory, StoreNames.UNKNOWN_WAKES, Serdes.String());
         addStore(builder, inMemory, StoreNames.ORDERING_BUFFER, new HeldSerde());
     }
