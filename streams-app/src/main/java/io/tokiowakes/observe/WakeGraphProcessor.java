@@ -16,7 +16,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 
@@ -34,6 +36,18 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
     private GraphSettings settings;
     private KeyValueStore<String, Long> windows;
     private KeyValueStore<String, TaskView> views;
+    /**
+     * Recently changed views, in memory in front of their store (written through on each change):
+     * a task's view changes with each of its wakes, and reading it back from the store costs a
+     * deserialization each time.
+     */
+    private final Map<String, TaskView> recentViews = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TaskView> eldest) {
+            return size() > RECENT_VIEWS;
+        }
+    };
+    private static final int RECENT_VIEWS = 10_000;
     /** Source and window start of windows that changed since they were last written. */
     private final Set<KeyValue<String, Long>> dirty = new LinkedHashSet<>();
     private long lastPurgeMs;
@@ -49,6 +63,7 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
         settings = GraphSettings.from(context.appConfigs());
         windows = context.getStateStore(windowsStore);
         views = context.getStateStore(viewsStore);
+        recentViews.clear();
         // After a restart the last writes of a window may not have gone out: write them all again.
         try (KeyValueIterator<String, Long> it = windows.all()) {
             while (it.hasNext()) {
@@ -87,13 +102,17 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
 
     private void update(String source, TaskRef task, long at, java.util.function.Consumer<TaskView> change) {
         String key = source + "/" + Long.toUnsignedString(task.spanId());
-        TaskView v = views.get(key);
+        TaskView v = recentViews.get(key);
+        if (v == null) {
+            v = views.get(key);
+        }
         if (v == null) {
             v = new TaskView(task.spanId());
         }
         v.about(task, at);
         change.accept(v);
         views.put(key, v);
+        recentViews.put(key, v);
     }
 
     private void tick(long nowMs) {
@@ -145,5 +164,6 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
             }
         }
         old.forEach(views::delete);
+        old.forEach(recentViews::remove);
     }
 }

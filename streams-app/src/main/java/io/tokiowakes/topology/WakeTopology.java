@@ -52,10 +52,10 @@ public final class WakeTopology {
                 .mapValues(Decoded::raw, Named.as("original-bytes"))
                 .to(topics.deadLetter(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("dead-letter"));
 
-        KStream<String, Output> results = decoded.filter((k, d) -> d.isOk(), Named.as("valid"))
-                .mapValues(Decoded::record, Named.as("record"))
-                .peek((k, r) -> metrics.recordIn(r.type()), Named.as("count-records-in"))
-                .process(() -> new TaskSpanFilterProcessor(progress), Named.as("filter-task-spans"),
+        // Valid records go straight to the filter (one node, not one per step: most records
+        // stop there, and each node costs every record a little).
+        KStream<String, Output> results = decoded
+                .process(() -> new TaskSpanFilterProcessor(progress, metrics), Named.as("filter-task-spans"),
                         TaskSpanFilterProcessor.STORE)
                 .repartition(Repartitioned.with(Serdes.String(), new StagedSerde())
                         .withStreamPartitioner(new SourcePartitioner()).withName("by-source"))
