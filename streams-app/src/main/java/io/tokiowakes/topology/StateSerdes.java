@@ -16,7 +16,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+
+import static io.tokiowakes.topology.BinaryFields.readLong;
+import static io.tokiowakes.topology.BinaryFields.readString;
+import static io.tokiowakes.topology.BinaryFields.writeLong;
+import static io.tokiowakes.topology.BinaryFields.writeString;
 
 /**
  * Binary serdes of the wake stage's state values. Live tasks and threads change on nearly every
@@ -89,13 +93,13 @@ final class StateSerdes {
         out.writeBoolean(t.info != null);
         if (t.info != null) {
             TaskInfo i = t.info;
-            writeNullable(out, i.taskId());
+            writeLong(out, i.taskId());
             writeString(out, i.name());
             writeString(out, i.kind());
             writeString(out, i.loc());
             writeString(out, i.fn());
-            writeNullable(out, i.sizeBytes());
-            writeNullable(out, i.originalSizeBytes());
+            writeLong(out, i.sizeBytes());
+            writeLong(out, i.originalSizeBytes());
         }
         out.writeLong(t.createdNanos);
         out.writeInt(t.running);
@@ -116,14 +120,14 @@ final class StateSerdes {
         // Wake kinds by name: the enum may gain kinds without old state changing meaning.
         out.writeByte(t.wakesByKind.length);
         for (WakeKind k : WakeKind.values()) {
-            out.writeUTF(k.name());
+            writeString(out, k.name());
             out.writeLong(t.wakesByKind[k.ordinal()]);
         }
         writeString(out, t.lastWakeKind == null ? null : t.lastWakeKind.name());
         out.writeLong(t.lostWakerSinceNanos);
         out.writeByte(t.reported.size());
         for (AnomalyType a : t.reported) {
-            out.writeUTF(a.name());
+            writeString(out, a.name());
         }
     }
 
@@ -131,8 +135,8 @@ final class StateSerdes {
         TaskState t = new TaskState();
         t.spanId = in.readLong();
         if (in.readBoolean()) {
-            t.info = new TaskInfo(readNullable(in), readString(in), readString(in), readString(in), readString(in),
-                    readNullable(in), readNullable(in));
+            t.info = new TaskInfo(readLong(in), readString(in), readString(in), readString(in), readString(in),
+                    readLong(in), readLong(in));
         }
         t.createdNanos = in.readLong();
         t.running = in.readInt();
@@ -152,7 +156,7 @@ final class StateSerdes {
         t.wakesByRef = in.readLong();
         int kinds = in.readUnsignedByte();
         for (int i = 0; i < kinds; i++) {
-            WakeKind k = WakeKind.valueOf(in.readUTF());
+            WakeKind k = WakeKind.valueOf(readString(in));
             t.wakesByKind[k.ordinal()] = in.readLong();
         }
         String last = readString(in);
@@ -160,7 +164,7 @@ final class StateSerdes {
         t.lostWakerSinceNanos = in.readLong();
         int reported = in.readUnsignedByte();
         for (int i = 0; i < reported; i++) {
-            t.reported.add(AnomalyType.valueOf(in.readUTF()));
+            t.reported.add(AnomalyType.valueOf(readString(in)));
         }
         return t;
     }
@@ -215,35 +219,7 @@ final class StateSerdes {
         return s;
     }
 
-    private static void writeNullable(DataOutputStream out, Long v) throws IOException {
-        out.writeBoolean(v != null);
-        if (v != null) {
-            out.writeLong(v);
-        }
-    }
 
-    private static Long readNullable(DataInputStream in) throws IOException {
-        return in.readBoolean() ? in.readLong() : null;
-    }
 
-    /** Length-prefixed UTF-8 (any length, unlike writeUTF); -1 for null. */
-    private static void writeString(DataOutputStream out, String s) throws IOException {
-        if (s == null) {
-            out.writeInt(-1);
-            return;
-        }
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
-    }
 
-    private static String readString(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0) {
-            return null;
-        }
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return new String(b, StandardCharsets.UTF_8);
-    }
 }

@@ -15,6 +15,10 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 
+import static io.tokiowakes.topology.BinaryFields.readLong;
+import static io.tokiowakes.topology.BinaryFields.writeLong;
+import static io.tokiowakes.topology.BinaryFields.writeString;
+
 /**
  * The compact binary form of a decoded record, for what the job writes for itself: the
  * repartition topic and the ordering buffer. Every record that passes the filter is written and
@@ -22,7 +26,9 @@ import java.io.IOException;
  */
 public final class TraceRecordSerde implements Serde<TraceRecord> {
 
-    private static final byte VERSION = 1;
+    /** 2: strings length-prefixed UTF-8; 1: modified UTF-8 ({@code writeUTF}), still read. */
+    private static final byte VERSION = 2;
+    private static final byte VERSION_1 = 1;
     private static final RecordType[] TYPES = RecordType.values();
     private static final WakerOp[] OPS = WakerOp.values();
 
@@ -41,11 +47,11 @@ public final class TraceRecordSerde implements Serde<TraceRecord> {
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);
             out.writeByte(r.type().ordinal());
-            out.writeUTF(r.source());
+            writeString(out, r.source());
             writeLong(out, r.seq());
             out.writeLong(r.tsNanos());
             writeString(out, r.threadId());
-            out.writeUTF(r.threadName());
+            writeString(out, r.threadName());
             writeLong(out, r.spanId());
             writeLong(out, r.parentId());
             writeString(out, r.name());
@@ -56,8 +62,8 @@ public final class TraceRecordSerde implements Serde<TraceRecord> {
             out.writeBoolean(t != null);
             if (t != null) {
                 writeLong(out, t.taskId());
-                out.writeUTF(t.name());
-                out.writeUTF(t.kind());
+                writeString(out, t.name());
+                writeString(out, t.kind());
                 writeString(out, t.loc());
                 writeString(out, t.fn());
                 writeLong(out, t.sizeBytes());
@@ -72,25 +78,27 @@ public final class TraceRecordSerde implements Serde<TraceRecord> {
     static TraceRecord read(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             byte version = in.readByte();
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_1) {
                 throw new SerializationException("unknown record format version " + version);
             }
+            Strings strings = version == VERSION
+                    ? (input, optional) -> BinaryFields.readString(input) : TraceRecordSerde::readVersion1String;
             RecordType type = TYPES[in.readByte()];
-            String source = in.readUTF();
+            String source = strings.read(in, false);
             Long seq = readLong(in);
             long ts = in.readLong();
-            String threadId = readString(in);
-            String threadName = in.readUTF();
+            String threadId = strings.read(in, true);
+            String threadName = strings.read(in, false);
             Long spanId = readLong(in);
             Long parentId = readLong(in);
-            String name = readString(in);
-            String target = readString(in);
+            String name = strings.read(in, true);
+            String target = strings.read(in, true);
             byte op = in.readByte();
             Long wakee = readLong(in);
             TaskInfo task = null;
             if (in.readBoolean()) {
-                task = new TaskInfo(readLong(in), in.readUTF(), in.readUTF(), readString(in), readString(in),
-                        readLong(in), readLong(in));
+                task = new TaskInfo(readLong(in), strings.read(in, false), strings.read(in, false),
+                        strings.read(in, true), strings.read(in, true), readLong(in), readLong(in));
             }
             return new TraceRecord(type, source, seq, ts, threadId, threadName, spanId, parentId, name, target,
                     task, op < 0 ? null : OPS[op], wakee);
@@ -99,25 +107,16 @@ public final class TraceRecordSerde implements Serde<TraceRecord> {
         }
     }
 
-    private static void writeLong(DataOutputStream out, Long v) throws IOException {
-        out.writeBoolean(v != null);
-        if (v != null) {
-            out.writeLong(v);
+    @FunctionalInterface
+    private interface Strings {
+        String read(DataInputStream in, boolean optional) throws IOException;
+    }
+
+    /** Version 1: {@code writeUTF}, optional strings behind a presence flag. */
+    private static String readVersion1String(DataInputStream in, boolean optional) throws IOException {
+        if (optional && !in.readBoolean()) {
+            return null;
         }
-    }
-
-    private static Long readLong(DataInputStream in) throws IOException {
-        return in.readBoolean() ? in.readLong() : null;
-    }
-
-    private static void writeString(DataOutputStream out, String s) throws IOException {
-        out.writeBoolean(s != null);
-        if (s != null) {
-            out.writeUTF(s);
-        }
-    }
-
-    private static String readString(DataInputStream in) throws IOException {
-        return in.readBoolean() ? in.readUTF() : null;
+        return in.readUTF();
     }
 }
