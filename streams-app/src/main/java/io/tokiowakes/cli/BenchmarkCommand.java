@@ -32,6 +32,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--latency-seconds", defaultValue = "20", description = "length of the steady-rate phase (default ${DEFAULT-VALUE})")
     long latencySeconds;
 
+    @Option(names = "--latency-rate", defaultValue = "0", paramLabel = "RECORDS_PER_S",
+            description = "input rate of the latency phase (default: half the best job rate measured)")
+    double latencyRate;
+
     @Option(names = "--dir", paramLabel = "DIR", description = "working folder (default: a temporary one)")
     Path dir;
 
@@ -48,7 +52,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
             return 0;
         }
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("tokio-wakes-bench");
-        new Benchmark(new Benchmark.Options(records, sources, liveTasks, partitions, threads, latencySeconds, work, streamsConfig),
+        new Benchmark(new Benchmark.Options(records, sources, liveTasks, partitions, threads, latencySeconds, latencyRate, work,
+                streamsConfig),
                 System.out).run();
         return 0;
     }
