@@ -12,9 +12,6 @@ import java.util.Properties;
  *                           past its Kafka timestamp, then released in {@code seq} order: records
  *                           of one source spread over partitions are applied in the order they
  *                           happened, however far apart the partitions are read
- * @param idleFlushMs        in-process runs ({@code analyze}, tests) let this much wall-clock time
- *                           pass after the last record, so the filter's heartbeats release the
- *                           tail; on a cluster the input partitions' log ends do that
  * @param maxRecordBytes     larger input values go to the dead-letter topic
  * @param inputFormat        encoding of the input topic's values
  * @param outputFormat       encoding of the output topics' values
@@ -22,21 +19,20 @@ import java.util.Properties;
  * @param inputPartitions    partitions of the input topic: a record is released only once all of
  *                           them have been heard from
  */
-public record JobSettings(Topics topics, long reorderWindowNanos, long idleFlushMs, int maxRecordBytes,
+public record JobSettings(Topics topics, long reorderWindowNanos, int maxRecordBytes,
                           LintSettings lints, WireFormat inputFormat, WireFormat outputFormat, boolean inMemoryStores,
                           int inputPartitions) {
 
-    public JobSettings(Topics topics, long reorderWindowNanos, long idleFlushMs, int maxRecordBytes, LintSettings lints) {
-        this(topics, reorderWindowNanos, idleFlushMs, maxRecordBytes, lints, WireFormat.JSON, WireFormat.JSON, false, 1);
+    public JobSettings(Topics topics, long reorderWindowNanos, int maxRecordBytes, LintSettings lints) {
+        this(topics, reorderWindowNanos, maxRecordBytes, lints, WireFormat.JSON, WireFormat.JSON, false, 1);
     }
 
     public static final long DEFAULT_REORDER_WINDOW_MS = 200;
-    public static final long DEFAULT_IDLE_FLUSH_MS = 1000;
     public static final int DEFAULT_MAX_RECORD_BYTES = 1 << 20;
 
     public static JobSettings defaults() {
         return new JobSettings(Topics.DEFAULT, Duration.ofMillis(DEFAULT_REORDER_WINDOW_MS).toNanos(),
-                DEFAULT_IDLE_FLUSH_MS, DEFAULT_MAX_RECORD_BYTES, LintSettings.DEFAULTS);
+                DEFAULT_MAX_RECORD_BYTES, LintSettings.DEFAULTS);
     }
 
     public static JobSettings from(Properties p) {
@@ -48,7 +44,6 @@ public record JobSettings(Topics topics, long reorderWindowNanos, long idleFlush
         return new JobSettings(topics,
                 Duration.ofMillis(Long.parseLong(p.getProperty("reorder.window.ms",
                         String.valueOf(DEFAULT_REORDER_WINDOW_MS)))).toNanos(),
-                Long.parseLong(p.getProperty("reorder.idle-flush.ms", String.valueOf(DEFAULT_IDLE_FLUSH_MS))),
                 Integer.parseInt(p.getProperty("input.max-record-bytes", String.valueOf(DEFAULT_MAX_RECORD_BYTES))),
                 LintSettings.from(p),
                 WireFormat.parse(p.getProperty("input.format", "json")),
@@ -58,17 +53,17 @@ public record JobSettings(Topics topics, long reorderWindowNanos, long idleFlush
     }
 
     public JobSettings withTopics(Topics t) {
-        return new JobSettings(t, reorderWindowNanos, idleFlushMs, maxRecordBytes, lints, inputFormat, outputFormat,
+        return new JobSettings(t, reorderWindowNanos, maxRecordBytes, lints, inputFormat, outputFormat,
                 inMemoryStores, inputPartitions);
     }
 
     public JobSettings withInputPartitions(int partitions) {
-        return new JobSettings(topics, reorderWindowNanos, idleFlushMs, maxRecordBytes, lints, inputFormat, outputFormat,
+        return new JobSettings(topics, reorderWindowNanos, maxRecordBytes, lints, inputFormat, outputFormat,
                 inMemoryStores, partitions);
     }
 
     public JobSettings withInMemoryStores(boolean inMemory) {
-        return new JobSettings(topics, reorderWindowNanos, idleFlushMs, maxRecordBytes, lints, inputFormat, outputFormat,
+        return new JobSettings(topics, reorderWindowNanos, maxRecordBytes, lints, inputFormat, outputFormat,
                 inMemory, inputPartitions);
     }
 

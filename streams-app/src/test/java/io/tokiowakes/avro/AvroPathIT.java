@@ -74,7 +74,6 @@ class AvroPathIT {
         p.setProperty("input.format", "avro");
         p.setProperty("output.format", "avro");
         // A loaded CI machine can stall a partition for a second; this test is about the format.
-        p.setProperty("reorder.idle-flush.ms", "5000");
         JobSettings settings = JobSettings.from(p);
         assertEquals(WireFormat.AVRO, settings.inputFormat());
         assertEquals(WireFormat.AVRO, settings.outputFormat());

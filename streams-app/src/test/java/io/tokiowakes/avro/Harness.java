@@ -17,7 +17,6 @@ import org.apache.kafka.streams.test.TestRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
@@ -50,7 +49,7 @@ final class Harness implements AutoCloseable {
 
     /** Lets the ordering buffer release what it holds. */
     Harness flush() {
-        driver.advanceWallClockTime(Duration.ofMillis(settings.idleFlushMs() + 500));
+        driver.advanceWallClockTime(io.tokiowakes.topology.TopologyHarness.FLUSH);
         return this;
     }
 

@@ -69,7 +69,7 @@ final class ObserveHarness implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return advance(Duration.ofMillis(settings.idleFlushMs() + 500));
+        return advance(io.tokiowakes.topology.TopologyHarness.FLUSH);
     }
 
     ObserveHarness pipe(String key, byte[] value) {

@@ -161,7 +161,7 @@ class BadInputIT {
     void everyRecordIsTakenOrDeadLetteredAndTheJobGoesOn(@TempDir Path dir) throws Exception {
         JobSettings defaults = JobSettings.defaults();
         JobSettings settings = new JobSettings(ResilienceSupport.pipeline("bad").topics(), defaults.reorderWindowNanos(),
-                defaults.idleFlushMs(), MAX_RECORD_BYTES, defaults.lints());
+                MAX_RECORD_BYTES, defaults.lints());
         List<byte[]> clean = new ArrayList<>(KafkaTestSupport.fixture("seed-program"));
         clean.addAll(KafkaTestSupport.fixture("mixed-w2"));
         Map<String, byte[]> invalid = invalid();
@@ -210,7 +210,7 @@ class BadInputIT {
                     odd.forEach(replayer::send);
                     replayer.flush();
                     // The restarted process comes back once its first run has been applied.
-                    Thread.sleep(settings.idleFlushMs() * 3);
+                    Thread.sleep(3000);
                     secondRun.forEach(replayer::send);
                     replayer.flush();
                 }

@@ -52,7 +52,7 @@ class AnomalyTest {
     void longLivedExternalOnlyTaskIsReportedOnceWithoutClosing() {
         JobSettings s = JobSettings.defaults();
         LintSettings l = s.lints();
-        s = new JobSettings(s.topics(), s.reorderWindowNanos(), s.idleFlushMs(), s.maxRecordBytes(),
+        s = new JobSettings(s.topics(), s.reorderWindowNanos(), s.maxRecordBytes(),
                 new LintSettings(5, l.lostWakerGraceNanos(), l.selfWakeMinWakes(), l.selfWakePercent(),
                         l.longPollNanos(), l.largeFutureBytes()));
         TraceScript t = new TraceScript("svc").task(8, "listener");

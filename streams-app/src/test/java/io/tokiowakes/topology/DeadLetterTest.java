@@ -61,7 +61,7 @@ class DeadLetterTest {
     @Test
     void oversizedRecordIsRefused() {
         JobSettings d = JobSettings.defaults();
-        JobSettings small = new JobSettings(d.topics(), d.reorderWindowNanos(), d.idleFlushMs(), 100, d.lints());
+        JobSettings small = new JobSettings(d.topics(), d.reorderWindowNanos(), 100, d.lints());
         try (TopologyHarness h = new TopologyHarness(small)) {
             h.pipeBytes("k", ("{\"type\":\"span_enter\",\"source\":\"" + "x".repeat(200) + "\"}").getBytes(StandardCharsets.UTF_8));
             h.flush();

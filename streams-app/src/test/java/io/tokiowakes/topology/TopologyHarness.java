@@ -25,7 +25,13 @@ import java.util.List;
 import java.util.Properties;
 
 /** Drives the job's topology in-process (TopologyTestDriver) and reads its outputs as JSON. */
-final class TopologyHarness implements AutoCloseable {
+public final class TopologyHarness implements AutoCloseable {
+
+    /**
+     * Wall-clock time let pass after the last record: the filter's heartbeats (every 100 ms)
+     * then report every input partition read to its end, and the ordering buffer releases all.
+     */
+    public static final Duration FLUSH = Duration.ofMillis(1500);
 
     final JobSettings settings;
     final JobMetrics metrics = new JobMetrics();
@@ -106,7 +112,7 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     TopologyHarness flush() {
-        driver.advanceWallClockTime(Duration.ofMillis(settings.idleFlushMs() + 500));
+        driver.advanceWallClockTime(FLUSH);
         drain();
         return this;
     }
