@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * Ingest: decodes trace record v1. A record that cannot be used keeps its original bytes and
  * gets the reason and its origin as headers, named as Kafka Streams' own dead-letter records.
  */
-class DecodeProcessor extends ContextualProcessor<String, byte[], String, Decoded> {
+class DecodeProcessor extends ContextualProcessor<byte[], byte[], byte[], Decoded> {
 
     static final String HEADER_REASON = "__streams.errors.message";
     static final String HEADER_TOPIC = "__streams.errors.topic";
@@ -27,7 +27,7 @@ class DecodeProcessor extends ContextualProcessor<String, byte[], String, Decode
     }
 
     @Override
-    public void process(Record<String, byte[]> in) {
+    public void process(Record<byte[], byte[]> in) {
         Decoded out;
         try {
             out = Decoded.ok(decoder.decode(in.value()));

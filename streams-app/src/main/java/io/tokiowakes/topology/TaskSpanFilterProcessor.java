@@ -13,7 +13,7 @@ import java.time.Duration;
  * re-keyed by source, so that one source's records meet in one place, and carries how far this
  * partition has been read.
  */
-class TaskSpanFilterProcessor extends ContextualProcessor<String, Decoded, String, Staged> {
+class TaskSpanFilterProcessor extends ContextualProcessor<byte[], Decoded, String, Staged> {
 
     static final String STORE = "task-span-index";
     static final long HEARTBEAT_MS = 100;
@@ -41,7 +41,7 @@ class TaskSpanFilterProcessor extends ContextualProcessor<String, Decoded, Strin
     }
 
     @Override
-    public void process(Record<String, Decoded> in) {
+    public void process(Record<byte[], Decoded> in) {
         readUpTo = Math.max(readUpTo, in.timestamp());
         if (!in.value().isOk()) {
             return; // the dead-letter branch has it

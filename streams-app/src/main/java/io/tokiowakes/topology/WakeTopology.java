@@ -43,14 +43,15 @@ public final class WakeTopology {
         addStores(builder, settings.inMemoryStores());
         Serde<Output> outputs = WireFormats.outputSerde(settings);
 
-        KStream<String, Decoded> decoded = builder
-                .stream(topics.input(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("trace-input"))
+        // The input key (the span ID) is never read: it stays bytes, and a dead letter keeps it as it came.
+        KStream<byte[], Decoded> decoded = builder
+                .stream(topics.input(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("trace-input"))
                 .process(() -> new DecodeProcessor(WireFormats.inputDecoder(settings)), Named.as("decode"));
 
         decoded.filterNot((k, d) -> d.isOk(), Named.as("invalid"))
                 .peek((k, d) -> metrics.deadLetter(), Named.as("count-dead-letters"))
                 .mapValues(Decoded::raw, Named.as("original-bytes"))
-                .to(topics.deadLetter(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("dead-letter"));
+                .to(topics.deadLetter(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dead-letter"));
 
         // Valid records go straight to the filter (one node, not one per step: most records
         // stop there, and each node costs every record a little).
