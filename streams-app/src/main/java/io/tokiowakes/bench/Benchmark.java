@@ -137,7 +137,7 @@ public final class Benchmark {
         }
     }
 
-    private static final int MAX_WARM_UP_RUNS = 4;
+    private static final int MAX_WARM_UP_RUNS = 8;
 
     private double analyze(JobSettings settings, Path file, long records) throws IOException {
         long t0 = System.nanoTime();
