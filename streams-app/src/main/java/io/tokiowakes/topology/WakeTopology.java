@@ -80,12 +80,15 @@ public final class WakeTopology {
     }
 
     private static void addStores(StreamsBuilder builder, boolean inMemory) {
+        // Stores that grow with the fleet (tasks, stray span IDs) follow state.stores.
         addStore(builder, inMemory, TaskSpanFilterProcessor.STORE, Serdes.String());
         addStore(builder, inMemory, StoreNames.LIVE_TASKS, StateSerdes.tasks());
-        addStore(builder, inMemory, StoreNames.THREADS, StateSerdes.threads());
-        addStore(builder, inMemory, StoreNames.SOURCES, StateSerdes.sources());
         addStore(builder, inMemory, StoreNames.UNKNOWN_WAKES, Serdes.String());
-        addStore(builder, inMemory, StoreNames.ORDERING_BUFFER, new HeldSerde());
+        // Small ones stay in memory (still changelogged): a few entries per thread and source, and
+        // the records of one ordering window, each written and deleted within a second.
+        addStore(builder, true, StoreNames.THREADS, StateSerdes.threads());
+        addStore(builder, true, StoreNames.SOURCES, StateSerdes.sources());
+        addStore(builder, true, StoreNames.ORDERING_BUFFER, new HeldSerde());
     }
 
     private static <V> void addStore(StreamsBuilder builder, boolean inMemory, String name, Serde<V> values) {
