@@ -4,6 +4,7 @@ import io.tokiowakes.emit.Anomaly;
 import io.tokiowakes.emit.Output;
 import io.tokiowakes.emit.TaskSummary;
 import io.tokiowakes.emit.WakeEdge;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -15,6 +16,9 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
+
+import java.time.Duration;
+import java.util.Map;
 
 /**
  * The job: ingest -> resolve -> classify -> detect -> emit.
@@ -88,12 +92,25 @@ public final class WakeTopology {
         // the records of one ordering window, each written and deleted within a second.
         addStore(builder, true, StoreNames.THREADS, StateSerdes.threads());
         addStore(builder, true, StoreNames.SOURCES, StateSerdes.sources());
-        addStore(builder, true, StoreNames.ORDERING_BUFFER, new HeldSerde());
+        // Every held record is written once and deleted once, each under a key of its own: the
+        // changelog is nearly all tombstones. Short segments and a short tombstone retention keep
+        // it to minutes of traffic, which is what a restore (every restart, the store being in
+        // memory) reads, instead of Kafka's default day.
+        addStore(builder, true, StoreNames.ORDERING_BUFFER, new HeldSerde(), Map.of(
+                TopicConfig.SEGMENT_MS_CONFIG, String.valueOf(Duration.ofMinutes(1).toMillis()),
+                TopicConfig.DELETE_RETENTION_MS_CONFIG, String.valueOf(Duration.ofMinutes(10).toMillis()),
+                TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1"));
     }
 
     private static <V> void addStore(StreamsBuilder builder, boolean inMemory, String name, Serde<V> values) {
+        addStore(builder, inMemory, name, values, Map.of());
+    }
+
+    private static <V> void addStore(StreamsBuilder builder, boolean inMemory, String name, Serde<V> values,
+                                     Map<String, String> changelogConfig) {
         // Cached: repeated writes of a key between two commits reach the changelog once.
         builder.addStateStore(Stores.keyValueStoreBuilder(inMemory ? Stores.inMemoryKeyValueStore(name)
-                : Stores.persistentKeyValueStore(name), Serdes.String(), values).withCachingEnabled());
+                : Stores.persistentKeyValueStore(name), Serdes.String(), values)
+                .withCachingEnabled().withLoggingEnabled(changelogConfig));
     }
 }
