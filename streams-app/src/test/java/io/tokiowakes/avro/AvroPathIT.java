@@ -3,10 +3,9 @@ package io.tokiowakes.avro;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tokiowakes.analyze.ExpectedWakes;
 import io.tokiowakes.analyze.TraceFileAnalyzer;
-import io.tokiowakes.broker.LocalKafka;
-import io.tokiowakes.ingest.InvalidRecordException;
 import io.tokiowakes.ingest.TraceDecoder;
 import io.tokiowakes.json.Json;
+import io.tokiowakes.kafka.LocalKafkaExtension;
 import io.tokiowakes.kafka.KafkaTestSupport;
 import io.tokiowakes.kafka.TopicSetup;
 import io.tokiowakes.kafka.TraceReplayer;
@@ -20,9 +19,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -49,19 +47,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AvroPathIT {
 
     private static final int PARTITIONS = 4;
-    private static LocalKafka kafka;
+    @RegisterExtension
+    static final LocalKafkaExtension KAFKA = new LocalKafkaExtension();
 
-    @BeforeAll
-    static void startBroker(@TempDir Path dir) throws IOException {
-        kafka = LocalKafka.start(dir.resolve("kafka"), 0, Map.of());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @Test
     void fixturesPublishedAsAvroGiveTheExpectedResults(@TempDir Path dir) throws Exception {
@@ -78,12 +66,12 @@ class AvroPathIT {
         assertEquals(WireFormat.AVRO, settings.inputFormat());
         assertEquals(WireFormat.AVRO, settings.outputFormat());
         Topics topics = settings.topics();
-        Properties client = KafkaTestSupport.client(kafka.bootstrapServers());
+        Properties client = KafkaTestSupport.client(KAFKA.bootstrapServers());
         TopicSetup.ensure(client, topics, PARTITIONS, PARTITIONS);
 
         ExpectedWakes expected = expectedOfBothFixtures();
         Map<String, List<JsonNode>> out;
-        try (WakeJob job = new WakeJob(KafkaTestSupport.streamsConfig(kafka.bootstrapServers(), settings, dir.resolve("state")), settings).start()) {
+        try (WakeJob job = new WakeJob(KafkaTestSupport.streamsConfig(KAFKA.bootstrapServers(), settings, dir.resolve("state")), settings).start()) {
             assertTrue(job.awaitRunning(Duration.ofSeconds(60)), "job running");
             TraceDecoder keys = new TraceDecoder(Integer.MAX_VALUE);
             try (TraceReplayer replayer = new TraceReplayer(client, topics.input(), 0)) {

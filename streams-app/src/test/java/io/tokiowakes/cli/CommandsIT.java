@@ -1,28 +1,25 @@
 package io.tokiowakes.cli;
 
 import io.tokiowakes.analyze.ExpectedWakes;
-import io.tokiowakes.broker.LocalKafka;
+import io.tokiowakes.kafka.LocalKafkaExtension;
 import io.tokiowakes.kafka.KafkaTestSupport;
 import io.tokiowakes.kafka.TopicSetup;
 import io.tokiowakes.kafka.WakeJob;
 import io.tokiowakes.topology.JobSettings;
 import io.tokiowakes.topology.Topics;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,21 +27,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The CLI against a real broker: replay and dump around a running job, and the demo. */
 class CommandsIT {
 
-    private static LocalKafka kafka;
+    @RegisterExtension
+    static final LocalKafkaExtension KAFKA = new LocalKafkaExtension();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private PrintStream oldOut;
 
-    @BeforeAll
-    static void startBroker(@TempDir Path dir) throws IOException {
-        kafka = LocalKafka.start(dir.resolve("kafka"), 0, Map.of());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @BeforeEach
     void capture() {
@@ -61,17 +48,17 @@ class CommandsIT {
     void replayThenDumpAroundTheJobGivesTheExpectedWakes(@TempDir Path dir) throws Exception {
         String prefix = "cli-" + System.nanoTime() + ".";
         JobSettings settings = JobSettings.defaults().withTopics(Topics.withPrefix(prefix));
-        TopicSetup.ensure(KafkaTestSupport.client(kafka.bootstrapServers()), settings.topics(), 4, 4);
+        TopicSetup.ensure(KafkaTestSupport.client(KAFKA.bootstrapServers()), settings.topics(), 4, 4);
         Path trace = KafkaTestSupport.writeLines(dir.resolve("seed.jsonl"), KafkaTestSupport.fixture("seed-program"));
-        try (WakeJob job = new WakeJob(KafkaTestSupport.streamsConfig(kafka.bootstrapServers(), settings, dir.resolve("state")), settings).start()) {
+        try (WakeJob job = new WakeJob(KafkaTestSupport.streamsConfig(KAFKA.bootstrapServers(), settings, dir.resolve("state")), settings).start()) {
             assertTrue(job.awaitRunning(Duration.ofSeconds(60)));
-            assertEquals(0, Main.execute("replay", "--bootstrap-server", kafka.bootstrapServers(),
+            assertEquals(0, Main.execute("replay", "--bootstrap-server", KAFKA.bootstrapServers(),
                     "--topic-prefix", prefix, "--input", trace.toString()));
             assertTrue(out.toString(StandardCharsets.UTF_8).contains("replayed 148 records to " + prefix + "tokio.trace"));
             Path dumped = dir.resolve("out");
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             do {
-                assertEquals(0, Main.execute("dump", "--bootstrap-server", kafka.bootstrapServers(),
+                assertEquals(0, Main.execute("dump", "--bootstrap-server", KAFKA.bootstrapServers(),
                         "--topic-prefix", prefix, "--out", dumped.toString(), "--idle-ms", "2000"));
             } while (Files.readAllLines(dumped.resolve("wake-edges.jsonl")).size() < 4 && System.nanoTime() < deadline);
             assertEquals(List.of(), ExpectedWakes.fixture("seed-program").differences(ExpectedWakes.fromOutputs(dumped)));
@@ -86,16 +73,16 @@ class CommandsIT {
         java.util.Properties props = new java.util.Properties();
         props.load(Files.newBufferedReader(config));
         JobSettings settings = JobSettings.from(props);
-        TopicSetup.ensure(KafkaTestSupport.client(kafka.bootstrapServers()), settings.topics(), 4, 4);
+        TopicSetup.ensure(KafkaTestSupport.client(KAFKA.bootstrapServers()), settings.topics(), 4, 4);
         Path trace = KafkaTestSupport.writeLines(dir.resolve("seed.jsonl"), KafkaTestSupport.fixture("seed-program"));
-        try (WakeJob job = new WakeJob(KafkaTestSupport.streamsConfig(kafka.bootstrapServers(), settings, dir.resolve("state")), settings).start()) {
+        try (WakeJob job = new WakeJob(KafkaTestSupport.streamsConfig(KAFKA.bootstrapServers(), settings, dir.resolve("state")), settings).start()) {
             assertTrue(job.awaitRunning(Duration.ofSeconds(60)));
-            assertEquals(0, Main.execute("replay", "--bootstrap-server", kafka.bootstrapServers(),
+            assertEquals(0, Main.execute("replay", "--bootstrap-server", KAFKA.bootstrapServers(),
                     "--config", config.toString(), "--input", trace.toString()));
             Path dumped = dir.resolve("out");
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             do {
-                assertEquals(0, Main.execute("dump", "--bootstrap-server", kafka.bootstrapServers(),
+                assertEquals(0, Main.execute("dump", "--bootstrap-server", KAFKA.bootstrapServers(),
                         "--config", config.toString(), "--out", dumped.toString(), "--idle-ms", "2000"));
             } while (Files.readAllLines(dumped.resolve("wake-edges.jsonl")).size() < 4 && System.nanoTime() < deadline);
             assertEquals(List.of(), ExpectedWakes.fixture("seed-program").differences(ExpectedWakes.fromOutputs(dumped)));

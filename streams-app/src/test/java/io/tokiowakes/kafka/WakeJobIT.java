@@ -2,11 +2,8 @@ package io.tokiowakes.kafka;
 
 import io.tokiowakes.analyze.ExpectedWakes;
 import io.tokiowakes.analyze.TraceFileAnalyzer;
-import io.tokiowakes.analyze.TraceLines;
-import io.tokiowakes.broker.LocalKafka;
 import io.tokiowakes.topology.JobSettings;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,19 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class WakeJobIT {
 
-    private static LocalKafka kafka;
+    @RegisterExtension
+    static final LocalKafkaExtension KAFKA = new LocalKafkaExtension();
 
-    @BeforeAll
-    static void startBroker(@TempDir Path dir) throws IOException {
-        kafka = LocalKafka.start(dir.resolve("kafka"), 0, Map.of());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @ParameterizedTest(name = "{0} input partitions")
     @ValueSource(ints = {1, 4, 8})
@@ -53,11 +40,11 @@ class WakeJobIT {
         List<byte[]> delivered = KafkaTestSupport.interleaved(records, partitions);
 
         JobSettings settings = KafkaTestSupport.pipeline("p" + partitions);
-        Properties client = KafkaTestSupport.client(kafka.bootstrapServers());
+        Properties client = KafkaTestSupport.client(KAFKA.bootstrapServers());
         TopicSetup.ensure(client, settings.topics(), partitions, partitions);
 
         Path out = dir.resolve("job");
-        try (WakeJob job = new WakeJob(KafkaTestSupport.streamsConfig(kafka.bootstrapServers(), settings, dir.resolve("state")), settings).start()) {
+        try (WakeJob job = new WakeJob(KafkaTestSupport.streamsConfig(KAFKA.bootstrapServers(), settings, dir.resolve("state")), settings).start()) {
             assertTrue(job.awaitRunning(Duration.ofSeconds(60)), "job running");
             try (TraceReplayer replayer = new TraceReplayer(client, settings.topics().input(), 0)) {
                 delivered.forEach(replayer::send);
@@ -86,10 +73,10 @@ class WakeJobIT {
     @org.junit.jupiter.api.Test
     void partitionsThatNeverGetARecordDoNotHoldTheOthersBack(@TempDir Path dir) throws Exception {
         JobSettings settings = KafkaTestSupport.pipeline("empty-partitions");
-        Properties client = KafkaTestSupport.client(kafka.bootstrapServers());
+        Properties client = KafkaTestSupport.client(KAFKA.bootstrapServers());
         TopicSetup.ensure(client, settings.topics(), 4, 4);
         Path out = dir.resolve("job");
-        try (WakeJob job = new WakeJob(KafkaTestSupport.streamsConfig(kafka.bootstrapServers(), settings, dir.resolve("state")), settings).start()) {
+        try (WakeJob job = new WakeJob(KafkaTestSupport.streamsConfig(KAFKA.bootstrapServers(), settings, dir.resolve("state")), settings).start()) {
             assertTrue(job.awaitRunning(Duration.ofSeconds(60)), "job running");
             try (TraceReplayer replayer = new TraceReplayer(client, settings.topics().input(), 0)) {
                 // One key for everything: one partition gets the whole trace, three stay empty.

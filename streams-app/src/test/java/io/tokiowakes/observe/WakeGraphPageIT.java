@@ -1,8 +1,8 @@
 package io.tokiowakes.observe;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tokiowakes.broker.LocalKafka;
 import io.tokiowakes.json.Json;
+import io.tokiowakes.kafka.LocalKafkaExtension;
 import io.tokiowakes.kafka.KafkaTestSupport;
 import io.tokiowakes.kafka.TopicSetup;
 import io.tokiowakes.kafka.TraceReplayer;
@@ -12,6 +12,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -25,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -45,19 +45,19 @@ class WakeGraphPageIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private static LocalKafka kafka;
+    @RegisterExtension
+    static final LocalKafkaExtension KAFKA = new LocalKafkaExtension();
     private static final List<AutoCloseable> open = new ArrayList<>();
     private static final List<ObserveServer> servers = new ArrayList<>();
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
-        kafka = LocalKafka.start(dir.resolve("kafka"), 0, Map.of());
         JobSettings settings = KafkaTestSupport.pipeline("page");
-        Properties client = KafkaTestSupport.client(kafka.bootstrapServers());
+        Properties client = KafkaTestSupport.client(KAFKA.bootstrapServers());
         TopicSetup.ensure(client, settings.topics(), 4, 4);
         List<WakeJob> jobs = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            Properties p = KafkaTestSupport.streamsConfig(kafka.bootstrapServers(), settings, dir.resolve("state-" + i));
+            Properties p = KafkaTestSupport.streamsConfig(KAFKA.bootstrapServers(), settings, dir.resolve("state-" + i));
             ObserveServer http = ObserveServer.bind(0);
             open.add(http);
             p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + http.port());
@@ -81,9 +81,6 @@ class WakeGraphPageIT {
     static void stop() throws Exception {
         for (int i = open.size() - 1; i >= 0; i--) {
             open.get(i).close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 
