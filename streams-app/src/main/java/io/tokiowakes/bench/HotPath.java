@@ -2,11 +2,11 @@ package io.tokiowakes.bench;
 
 import io.tokiowakes.detect.LintSettings;
 import io.tokiowakes.detect.TaskLints;
-import io.tokiowakes.engine.MemorySourceStore;
 import io.tokiowakes.engine.WakeEngine;
 import io.tokiowakes.ingest.InvalidRecordException;
 import io.tokiowakes.ingest.TraceDecoder;
 import io.tokiowakes.ingest.TraceRecord;
+import io.tokiowakes.topology.CachedSourceStore;
 import io.tokiowakes.topology.TraceRecordSerde;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -14,9 +14,7 @@ import org.apache.kafka.common.serialization.Serializer;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The per-record cost of each step of the data path, measured in-process without Kafka:
@@ -67,10 +65,10 @@ public final class HotPath {
 
         double engine = measure(() -> {
             WakeEngine e = new WakeEngine(new TaskLints(LintSettings.DEFAULTS));
-            Map<String, MemorySourceStore> stores = new HashMap<>();
+            CachedSourceStore store = CachedSourceStore.inMemory();
             long[] outputs = {0};
             for (TraceRecord r : decoded) {
-                e.apply(r, stores.computeIfAbsent(r.source(), s -> new MemorySourceStore()), o -> outputs[0]++);
+                e.apply(r, store.bind(r.source()), o -> outputs[0]++);
             }
             return outputs[0];
         }, decoded.size());

@@ -15,7 +15,7 @@ import java.util.Map;
  * the stores (and their changelogs) always hold the state while reads cost no deserialization.
  * A new instance is made whenever the processor is (re)initialised, after any restore.
  */
-final class CachedSourceStore implements SourceStore {
+public final class CachedSourceStore implements SourceStore {
 
     private final Table<TaskState> tasks;
     private final Table<ThreadState> threads;
@@ -40,8 +40,16 @@ final class CachedSourceStore implements SourceStore {
         sources.forEach(sourceCache::put);
     }
 
+    /**
+     * State in memory only, for in-process runs: the in-memory copies are the whole state; only
+     * the memory of unknown span IDs, which has no copy in front of it, keeps a table.
+     */
+    public static CachedSourceStore inMemory() {
+        return new CachedSourceStore(Table.none(), Table.none(), Table.none(), Table.inMemory());
+    }
+
     /** Points this view at a source. */
-    CachedSourceStore bind(String source) {
+    public CachedSourceStore bind(String source) {
         if (!source.equals(this.source)) {
             flush();
             this.source = source;
@@ -68,15 +76,7 @@ final class CachedSourceStore implements SourceStore {
 
     @Override
     public TaskState get(long spanId) {
-        String key = key(spanId);
-        TaskState t = taskCache.get(key);
-        if (t == null) {
-            t = tasks.get(key);
-            if (t != null) {
-                taskCache.put(key, t);
-            }
-        }
-        return t;
+        return cached(taskCache, tasks, key(spanId));
     }
 
     @Override
@@ -95,15 +95,19 @@ final class CachedSourceStore implements SourceStore {
 
     @Override
     public ThreadState thread(String threadId) {
-        String key = source + "/" + threadId;
-        ThreadState t = threadCache.get(key);
-        if (t == null) {
-            t = threads.get(key);
-            if (t != null) {
-                threadCache.put(key, t);
+        return cached(threadCache, threads, source + "/" + threadId);
+    }
+
+    /** The in-memory copy, or the table's value (then kept in memory), or null. */
+    private static <V> V cached(Map<String, V> cache, Table<V> table, String key) {
+        V v = cache.get(key);
+        if (v == null) {
+            v = table.get(key);
+            if (v != null) {
+                cache.put(key, v);
             }
         }
-        return t;
+        return v;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.tokiowakes.topology;
 
-import io.tokiowakes.ingest.InvalidRecordException;
 import io.tokiowakes.ingest.RecordDecoder;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -28,13 +27,10 @@ class DecodeProcessor extends ContextualProcessor<byte[], byte[], byte[], Decode
 
     @Override
     public void process(Record<byte[], byte[]> in) {
-        Decoded out;
-        try {
-            out = Decoded.ok(decoder.decode(in.value()));
-        } catch (InvalidRecordException e) {
-            out = Decoded.failed(in.value(), e.getMessage());
+        Decoded out = Decoded.of(decoder, in.value());
+        if (!out.isOk()) {
             Headers h = in.headers();
-            h.add(HEADER_REASON, bytes(e.getMessage()));
+            h.add(HEADER_REASON, bytes(out.error()));
             context().recordMetadata().ifPresent(m -> origin(h, m));
         }
         context().forward(in.withValue(out));

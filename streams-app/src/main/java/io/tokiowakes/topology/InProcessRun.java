@@ -1,7 +1,6 @@
 package io.tokiowakes.topology;
 
 import io.tokiowakes.emit.Output;
-import io.tokiowakes.ingest.InvalidRecordException;
 import io.tokiowakes.ingest.RecordDecoder;
 import io.tokiowakes.ingest.TraceRecord;
 
@@ -34,23 +33,21 @@ public final class InProcessRun {
         this.decoder = WireFormats.inputDecoder(settings);
         this.metrics = metrics;
         this.sink = sink;
-        // The stages keep their state in memory in front of their tables; only the memory of
-        // unknown span IDs lives in its table alone.
-        CachedSourceStore store = new CachedSourceStore(Table.none(), Table.none(), Table.none(), Table.inMemory());
-        this.stage = new WakeStage(settings.withInputPartitions(1), metrics, store, new OrderingBuffer(Table.none()),
+        // The stages keep their state in memory in front of their tables: nothing to write through.
+        this.stage = new WakeStage(settings.withInputPartitions(1), metrics, CachedSourceStore.inMemory(),
+                new OrderingBuffer(Table.none()),
                 System::currentTimeMillis, (out, timestamp) -> sink.output(out));
     }
 
     /** One input record, as the job would read it from the input topic. */
     public void accept(byte[] value) {
-        TraceRecord r;
-        try {
-            r = decoder.decode(value);
-        } catch (InvalidRecordException e) {
+        Decoded d = Decoded.of(decoder, value);
+        if (!d.isOk()) {
             metrics.deadLetter();
-            sink.rejected(value, e.getMessage());
+            sink.rejected(value, d.error());
             return;
         }
+        TraceRecord r = d.record();
         metrics.recordIn(r.type());
         readUpTo = Math.max(readUpTo, r.tsNanos() / 1_000_000);
         if (filter.keep(r)) {
