@@ -29,15 +29,18 @@ public final class ExpectedWakes {
         this.anomalies = anomalies;
     }
 
-    public static ExpectedWakes fixture(String name) throws IOException {
-        try (InputStream in = ExpectedWakes.class.getResourceAsStream("/fixtures/" + name + ".expected.json")) {
-            JsonNode root = Json.MAPPER.readTree(in);
-            List<JsonNode> e = new ArrayList<>();
-            root.path("edges").forEach(e::add);
-            List<JsonNode> a = new ArrayList<>();
-            root.path("anomalies").forEach(a::add);
-            return of(e, a);
+    /** What the fixtures give together (their sources differ). */
+    public static ExpectedWakes fixtures(String... names) throws IOException {
+        List<JsonNode> e = new ArrayList<>();
+        List<JsonNode> a = new ArrayList<>();
+        for (String name : names) {
+            try (InputStream in = ExpectedWakes.class.getResourceAsStream("/fixtures/" + name + ".expected.json")) {
+                JsonNode root = Json.MAPPER.readTree(in);
+                root.path("edges").forEach(e::add);
+                root.path("anomalies").forEach(a::add);
+            }
         }
+        return of(e, a);
     }
 
     public static ExpectedWakes fromOutputs(Path dir) throws IOException {

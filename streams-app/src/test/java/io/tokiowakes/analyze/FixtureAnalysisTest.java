@@ -23,7 +23,7 @@ class FixtureAnalysisTest {
         try (InputStream in = getClass().getResourceAsStream("/fixtures/" + fixture + ".jsonl")) {
             result = new TraceFileAnalyzer(JobSettings.defaults()).analyze(TraceLines.of(in), out);
         }
-        ExpectedWakes expected = ExpectedWakes.fixture(fixture);
+        ExpectedWakes expected = ExpectedWakes.fixtures(fixture);
         assertEquals(List.of(), expected.differences(ExpectedWakes.fromOutputs(out)));
         assertTrue(expected.edgeCount() > 0);
         assertEquals(0, result.rejected());

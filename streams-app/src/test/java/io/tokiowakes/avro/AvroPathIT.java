@@ -24,7 +24,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,11 +49,10 @@ class AvroPathIT {
     @RegisterExtension
     static final LocalKafkaExtension KAFKA = new LocalKafkaExtension();
 
-
     @Test
     void fixturesPublishedAsAvroGiveTheExpectedResults(@TempDir Path dir) throws Exception {
-        List<byte[]> records = new ArrayList<>(Fixtures.lines("seed-program"));
-        records.addAll(Fixtures.lines("mixed-w2"));
+        List<byte[]> records = new ArrayList<>(KafkaTestSupport.fixture("seed-program"));
+        records.addAll(KafkaTestSupport.fixture("mixed-w2"));
         List<byte[]> delivered = KafkaTestSupport.interleaved(records, PARTITIONS);
 
         Properties p = new Properties();
@@ -69,7 +67,7 @@ class AvroPathIT {
         Properties client = KafkaTestSupport.client(KAFKA.bootstrapServers());
         TopicSetup.ensure(client, topics, PARTITIONS, PARTITIONS);
 
-        ExpectedWakes expected = expectedOfBothFixtures();
+        ExpectedWakes expected = ExpectedWakes.fixtures(Fixtures.NAMES.toArray(String[]::new));
         Map<String, List<JsonNode>> out;
         try (WakeJob job = new WakeJob(KafkaTestSupport.streamsConfig(KAFKA.bootstrapServers(), settings, dir.resolve("state")), settings).start()) {
             assertTrue(job.awaitRunning(Duration.ofSeconds(60)), "job running");
@@ -149,19 +147,6 @@ class AvroPathIT {
         return Json.MAPPER.createObjectNode()
                 .put("key", r.key())
                 .put("reason", reason == null ? null : new String(reason.value(), StandardCharsets.UTF_8));
-    }
-
-    private static ExpectedWakes expectedOfBothFixtures() throws IOException {
-        List<JsonNode> edges = new ArrayList<>();
-        List<JsonNode> anomalies = new ArrayList<>();
-        for (String f : Fixtures.NAMES) {
-            try (InputStream in = AvroPathIT.class.getResourceAsStream("/fixtures/" + f + ".expected.json")) {
-                JsonNode root = Json.MAPPER.readTree(in);
-                root.path("edges").forEach(edges::add);
-                root.path("anomalies").forEach(anomalies::add);
-            }
-        }
-        return ExpectedWakes.of(edges, anomalies);
     }
 
     private static List<String> sortedJson(Path file) throws IOException {

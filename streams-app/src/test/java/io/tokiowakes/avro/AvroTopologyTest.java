@@ -5,6 +5,7 @@ import io.tokiowakes.analyze.ExpectedWakes;
 import io.tokiowakes.ingest.InvalidRecordException;
 import io.tokiowakes.ingest.TraceDecoder;
 import io.tokiowakes.json.Json;
+import io.tokiowakes.kafka.KafkaTestSupport;
 import io.tokiowakes.topology.JobSettings;
 import io.tokiowakes.topology.WireFormat;
 import org.apache.kafka.streams.KeyValue;
@@ -27,11 +28,11 @@ class AvroTopologyTest {
 
     @Test
     void mixedW2GivesTheSameOutputsThroughAvroAsThroughJson() throws Exception {
-        List<byte[]> lines = Fixtures.lines("mixed-w2");
+        List<byte[]> lines = KafkaTestSupport.fixture("mixed-w2");
         Outputs viaJson = run(settings("json", "json"), lines, Function.identity());
         Outputs viaAvro = run(settings("avro", "avro"), lines, AvroTopologyTest::toAvro);
 
-        ExpectedWakes expected = ExpectedWakes.fixture("mixed-w2");
+        ExpectedWakes expected = ExpectedWakes.fixtures("mixed-w2");
         assertTrue(expected.edgeCount() > 0);
         assertEquals(List.of(), expected.differences(ExpectedWakes.of(viaAvro.json(viaAvro.edges), viaAvro.json(viaAvro.anomalies))));
         assertEquals(List.of(), expected.differences(ExpectedWakes.of(viaJson.json(viaJson.edges), viaJson.json(viaJson.anomalies))));
@@ -45,7 +46,7 @@ class AvroTopologyTest {
 
     @Test
     void avroInputWithJsonOutputAlsoMatches() {
-        List<byte[]> lines = Fixtures.lines("seed-program");
+        List<byte[]> lines = KafkaTestSupport.fixture("seed-program");
         Outputs viaJson = run(settings("json", "json"), lines, Function.identity());
         Outputs avroIn = run(settings("avro", "json"), lines, AvroTopologyTest::toAvro);
         assertEquals(viaJson.edges, avroIn.edges);

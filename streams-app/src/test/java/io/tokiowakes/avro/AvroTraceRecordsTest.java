@@ -5,6 +5,7 @@ import io.tokiowakes.ingest.InvalidRecordException;
 import io.tokiowakes.ingest.TraceDecoder;
 import io.tokiowakes.ingest.TraceRecord;
 import io.tokiowakes.json.Json;
+import io.tokiowakes.kafka.KafkaTestSupport;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -32,7 +33,7 @@ class AvroTraceRecordsTest {
     @ParameterizedTest
     @ValueSource(strings = {"seed-program", "mixed-w2"})
     void everyFixtureLineDecodesFromAvroAsFromJson(String fixture) throws InvalidRecordException {
-        List<byte[]> lines = Fixtures.lines(fixture);
+        List<byte[]> lines = KafkaTestSupport.fixture(fixture);
         assertTrue(lines.size() > 100);
         for (byte[] line : lines) {
             byte[] bytes = AvroTraceRecords.fromJson(line);
@@ -108,7 +109,7 @@ class AvroTraceRecordsTest {
         assertReason("shorter than its 10-byte header", () -> avro.decode(new byte[]{(byte) 0xC3, 1, 2}));
         assertReason("empty value", () -> avro.decode(null));
 
-        byte[] good = AvroTraceRecords.fromJson(Fixtures.lines("seed-program").get(1));
+        byte[] good = AvroTraceRecords.fromJson(KafkaTestSupport.fixture("seed-program").get(1));
         byte[] truncated = Arrays.copyOf(good, 14);
         assertReason("invalid Avro trace record", () -> avro.decode(truncated));
         byte[] corrupt = good.clone();
@@ -120,7 +121,7 @@ class AvroTraceRecordsTest {
 
     @Test
     void anUnknownFingerprintIsRefused() throws InvalidRecordException {
-        byte[] bytes = AvroTraceRecords.fromJson(Fixtures.lines("seed-program").get(0));
+        byte[] bytes = AvroTraceRecords.fromJson(KafkaTestSupport.fixture("seed-program").get(0));
         bytes[2] ^= 0x5A;
         String reason = assertThrows(InvalidRecordException.class, () -> avro.decode(bytes)).getMessage();
         assertTrue(reason.startsWith("unknown Avro schema fingerprint "), reason);

@@ -1,10 +1,7 @@
 package io.tokiowakes.avro;
 
-import io.tokiowakes.analyze.TraceLines;
+import io.tokiowakes.kafka.KafkaTestSupport;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,19 +13,9 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    static List<byte[]> lines(String name) {
-        List<byte[]> out = new ArrayList<>();
-        try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + name + ".jsonl")) {
-            TraceLines.of(in).forEach((n, v) -> out.add(v));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out;
-    }
-
     static List<byte[]> avroLines(String name) {
         List<byte[]> out = new ArrayList<>();
-        for (byte[] json : lines(name)) {
+        for (byte[] json : KafkaTestSupport.fixture(name)) {
             try {
                 out.add(AvroTraceRecords.fromJson(json));
             } catch (io.tokiowakes.ingest.InvalidRecordException e) {

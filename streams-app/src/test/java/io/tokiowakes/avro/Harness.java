@@ -3,23 +3,19 @@ package io.tokiowakes.avro;
 import io.tokiowakes.topology.JobMetrics;
 import io.tokiowakes.topology.JobSettings;
 import io.tokiowakes.topology.Topics;
+import io.tokiowakes.topology.TopologyHarness;
 import io.tokiowakes.topology.WakeTopology;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 
 /** The job's topology in-process, fed raw values and read as raw values, whatever the format. */
 final class Harness implements AutoCloseable {
@@ -30,15 +26,8 @@ final class Harness implements AutoCloseable {
 
     Harness(JobSettings settings) {
         this.settings = settings;
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "avro-harness");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "in-process:0");
-        try {
-            props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("avro-harness").toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        driver = new TopologyTestDriver(WakeTopology.build(settings, new JobMetrics()), props, Instant.EPOCH);
+        driver = new TopologyTestDriver(WakeTopology.build(settings, new JobMetrics()),
+                TopologyHarness.driverConfig("avro-harness"), Instant.EPOCH);
         input = driver.createInputTopic(settings.topics().input(), new StringSerializer(), new ByteArraySerializer());
     }
 
@@ -49,7 +38,7 @@ final class Harness implements AutoCloseable {
 
     /** Lets the ordering buffer release what it holds. */
     Harness flush() {
-        driver.advanceWallClockTime(io.tokiowakes.topology.TopologyHarness.FLUSH);
+        driver.advanceWallClockTime(TopologyHarness.FLUSH);
         return this;
     }
 

@@ -61,7 +61,7 @@ class CommandsIT {
                 assertEquals(0, Main.execute("dump", "--bootstrap-server", KAFKA.bootstrapServers(),
                         "--topic-prefix", prefix, "--out", dumped.toString(), "--idle-ms", "2000"));
             } while (Files.readAllLines(dumped.resolve("wake-edges.jsonl")).size() < 4 && System.nanoTime() < deadline);
-            assertEquals(List.of(), ExpectedWakes.fixture("seed-program").differences(ExpectedWakes.fromOutputs(dumped)));
+            assertEquals(List.of(), ExpectedWakes.fixtures("seed-program").differences(ExpectedWakes.fromOutputs(dumped)));
         }
     }
 
@@ -85,7 +85,7 @@ class CommandsIT {
                 assertEquals(0, Main.execute("dump", "--bootstrap-server", KAFKA.bootstrapServers(),
                         "--config", config.toString(), "--out", dumped.toString(), "--idle-ms", "2000"));
             } while (Files.readAllLines(dumped.resolve("wake-edges.jsonl")).size() < 4 && System.nanoTime() < deadline);
-            assertEquals(List.of(), ExpectedWakes.fixture("seed-program").differences(ExpectedWakes.fromOutputs(dumped)));
+            assertEquals(List.of(), ExpectedWakes.fixtures("seed-program").differences(ExpectedWakes.fromOutputs(dumped)));
             assertEquals(0, job.metrics().get("dead-letters"), "every replayed record was Avro the job could read");
         }
     }

@@ -1,9 +1,8 @@
 package io.tokiowakes.ingest;
 
+import io.tokiowakes.kafka.KafkaTestSupport;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,17 +22,12 @@ class TraceDecoderTest {
     private final TraceDecoder decoder = new TraceDecoder(1 << 20);
 
     @Test
-    void decodesEveryFixtureLineAsAFullParseDoes() throws IOException {
-        List<String> lines = new ArrayList<>();
-        for (String f : List.of("seed-program", "mixed-w2")) {
-            try (InputStream in = getClass().getResourceAsStream("/fixtures/" + f + ".jsonl")) {
-                new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).forEach(lines::add);
-            }
-        }
+    void decodesEveryFixtureLineAsAFullParseDoes() {
+        List<byte[]> lines = new ArrayList<>(KafkaTestSupport.fixture("seed-program"));
+        lines.addAll(KafkaTestSupport.fixture("mixed-w2"));
         assertTrue(lines.size() > 1000);
-        for (String line : lines) {
-            byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-            assertEquals(viaFullParse(bytes), viaDecoder(bytes), line);
+        for (byte[] line : lines) {
+            assertEquals(viaFullParse(line), viaDecoder(line), new String(line, StandardCharsets.UTF_8));
         }
     }
 

@@ -9,7 +9,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +30,6 @@ class WakeJobIT {
     @RegisterExtension
     static final LocalKafkaExtension KAFKA = new LocalKafkaExtension();
 
-
     @ParameterizedTest(name = "{0} input partitions")
     @ValueSource(ints = {1, 4, 8})
     void fixturesGiveTheExpectedResultsWhateverThePartitioning(int partitions, @TempDir Path dir) throws Exception {
@@ -50,7 +48,7 @@ class WakeJobIT {
                 delivered.forEach(replayer::send);
                 replayer.flush();
             }
-            ExpectedWakes expected = expectedOfBothFixtures();
+            ExpectedWakes expected = ExpectedWakes.fixtures("seed-program", "mixed-w2");
             awaitEdges(client, settings, out, expected.edgeCount());
             assertEquals(0, job.metrics().get("late-records"), "nothing arrived past the ordering window");
 
@@ -83,23 +81,10 @@ class WakeJobIT {
                 KafkaTestSupport.fixture("seed-program").forEach(r -> replayer.send("one-key", r));
                 replayer.flush();
             }
-            ExpectedWakes expected = ExpectedWakes.fixture("seed-program");
+            ExpectedWakes expected = ExpectedWakes.fixtures("seed-program");
             awaitEdges(client, settings, out, expected.edgeCount());
             assertEquals(List.of(), expected.differences(ExpectedWakes.fromOutputs(out)));
         }
-    }
-
-    private static ExpectedWakes expectedOfBothFixtures() throws IOException {
-        List<com.fasterxml.jackson.databind.JsonNode> edges = new ArrayList<>();
-        List<com.fasterxml.jackson.databind.JsonNode> anomalies = new ArrayList<>();
-        for (String f : List.of("seed-program", "mixed-w2")) {
-            try (InputStream in = WakeJobIT.class.getResourceAsStream("/fixtures/" + f + ".expected.json")) {
-                var root = io.tokiowakes.json.Json.MAPPER.readTree(in);
-                root.path("edges").forEach(edges::add);
-                root.path("anomalies").forEach(anomalies::add);
-            }
-        }
-        return ExpectedWakes.of(edges, anomalies);
     }
 
     /** Dumps the outputs until the expected number of edges is there and nothing more comes. */

@@ -5,11 +5,11 @@ import io.tokiowakes.ingest.InvalidRecordException;
 import io.tokiowakes.ingest.TraceDecoder;
 import io.tokiowakes.topology.JobMetrics;
 import io.tokiowakes.topology.JobSettings;
+import io.tokiowakes.topology.TopologyHarness;
 import io.tokiowakes.topology.WakeTopology;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -18,7 +18,6 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -34,14 +33,7 @@ final class ObserveHarness implements AutoCloseable {
     final TestOutputTopic<String, String> graph;
 
     ObserveHarness(Map<String, String> config) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "observe");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "in-process:0");
-        try {
-            props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("observe").toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Properties props = TopologyHarness.driverConfig("observe");
         props.putAll(config);
         driver = new TopologyTestDriver(WakeTopology.build(settings, metrics), props, Instant.EPOCH);
         input = driver.createInputTopic(settings.topics().input(), new StringSerializer(), new ByteArraySerializer(),
@@ -69,7 +61,7 @@ final class ObserveHarness implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return advance(io.tokiowakes.topology.TopologyHarness.FLUSH);
+        return advance(TopologyHarness.FLUSH);
     }
 
     ObserveHarness pipe(String key, byte[] value) {

@@ -228,7 +228,7 @@ class BadInputIT {
 
                 ResilienceSupport.assertSameAsAnalyze(analyzedClean, out, "clean sources next to bad input",
                         ResilienceSupport.ofSources(CLEAN_SOURCES));
-                ExpectedWakes expected = both("seed-program", "mixed-w2");
+                ExpectedWakes expected = ExpectedWakes.fixtures("seed-program", "mixed-w2");
                 assertEquals(List.of(), expected.differences(ExpectedWakes.of(
                         jsonOfSources(out.resolve(TraceFileAnalyzer.WAKE_EDGES_FILE)),
                         jsonOfSources(out.resolve(TraceFileAnalyzer.ANOMALIES_FILE)))));
@@ -288,19 +288,6 @@ class BadInputIT {
         p.putAll(client);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-    }
-
-    private static ExpectedWakes both(String... fixtures) throws Exception {
-        List<JsonNode> edges = new ArrayList<>();
-        List<JsonNode> anomalies = new ArrayList<>();
-        for (String f : fixtures) {
-            try (var in = BadInputIT.class.getResourceAsStream("/fixtures/" + f + ".expected.json")) {
-                JsonNode root = Json.MAPPER.readTree(in);
-                root.path("edges").forEach(edges::add);
-                root.path("anomalies").forEach(anomalies::add);
-            }
-        }
-        return ExpectedWakes.of(edges, anomalies);
     }
 
     private static List<JsonNode> jsonOfSources(Path file) throws Exception {

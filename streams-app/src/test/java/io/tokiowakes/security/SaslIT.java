@@ -92,7 +92,7 @@ class SaslIT {
                     assertEquals(0, Main.execute("dump", "--config", config.toString(), "--out", out.toString(),
                             "--idle-ms", "2000"));
                 } while (Files.readAllLines(out.resolve("wake-edges.jsonl")).size() < 4 && System.nanoTime() < deadline);
-                assertEquals(List.of(), ExpectedWakes.fixture("seed-program").differences(ExpectedWakes.fromOutputs(out)));
+                assertEquals(List.of(), ExpectedWakes.fixtures("seed-program").differences(ExpectedWakes.fromOutputs(out)));
 
                 assertTrue(job.isAlive(), job.output());
                 String printed = job.output();

@@ -5,11 +5,11 @@ import io.tokiowakes.emit.Anomaly;
 import io.tokiowakes.emit.Output;
 import io.tokiowakes.emit.TaskSummary;
 import io.tokiowakes.emit.WakeEdge;
+import io.tokiowakes.kafka.KafkaTestSupport;
 import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,10 +56,8 @@ class InProcessRunTest {
         return s.sorted().toList();
     }
 
-    private List<String> fixture(String name) throws IOException {
-        try (InputStream in = getClass().getResourceAsStream("/fixtures/" + name + ".jsonl")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
-        }
+    private static List<String> fixture(String name) {
+        return KafkaTestSupport.fixture(name).stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
     }
 
     /** Outputs as the job writes them (JSON), normalised through the same parser as the harness. */

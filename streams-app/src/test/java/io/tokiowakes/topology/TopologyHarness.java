@@ -53,21 +53,26 @@ public final class TopologyHarness implements AutoCloseable {
 
     TopologyHarness(JobSettings settings) {
         this.settings = settings;
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "harness");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "in-process:0");
-        try {
-            props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("harness").toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        driver = new TopologyTestDriver(WakeTopology.build(settings, metrics), props, Instant.EPOCH);
+        driver = new TopologyTestDriver(WakeTopology.build(settings, metrics), driverConfig("harness"), Instant.EPOCH);
         Topics t = settings.topics();
         input = driver.createInputTopic(t.input(), new StringSerializer(), new ByteArraySerializer());
         edgesOut = out(t.wakeEdges());
         anomaliesOut = out(t.anomalies());
         summariesOut = out(t.taskSummaries());
         dlqOut = out(t.deadLetter());
+    }
+
+    /** Settings of a TopologyTestDriver: an application id, no broker, a state folder of its own. */
+    public static Properties driverConfig(String name) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, name);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "in-process:0");
+        try {
+            props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(name).toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return props;
     }
 
     private TestOutputTopic<String, byte[]> out(String topic) {

@@ -3,13 +3,12 @@ package io.tokiowakes.topology;
 import io.tokiowakes.ingest.TaskInfo;
 import io.tokiowakes.ingest.TraceDecoder;
 import io.tokiowakes.ingest.TraceRecord;
+import io.tokiowakes.kafka.KafkaTestSupport;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,15 +22,10 @@ class TraceRecordSerdeTest {
         TraceDecoder decoder = new TraceDecoder(1 << 20);
         int n = 0;
         for (String f : List.of("seed-program", "mixed-w2")) {
-            try (InputStream in = getClass().getResourceAsStream("/fixtures/" + f + ".jsonl")) {
-                for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList()) {
-                    if (line.isBlank()) {
-                        continue;
-                    }
-                    TraceRecord r = decoder.decode(line.getBytes(StandardCharsets.UTF_8));
-                    assertEquals(r, TraceRecordSerde.read(TraceRecordSerde.write(r)));
-                    n++;
-                }
+            for (byte[] line : KafkaTestSupport.fixture(f)) {
+                TraceRecord r = decoder.decode(line);
+                assertEquals(r, TraceRecordSerde.read(TraceRecordSerde.write(r)));
+                n++;
             }
         }
         assertTrue(n > 1000);
