@@ -18,6 +18,8 @@ public class SourceState {
     public long buffered;
     /** Sort key of the last record released to the engine, -1 before the first. */
     public long lastReleasedKey = -1;
+    /** Arrival number (see {@link #arrivals}) of the last record released, -1 before the first. */
+    public long lastReleasedArrival = -1;
     /** Records that arrived after a later one had been released (they came past the window). */
     public long late;
     /** Wall-clock time of the last arrival, to flush the buffer of a source that went quiet. */

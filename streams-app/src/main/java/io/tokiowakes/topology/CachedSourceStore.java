@@ -11,9 +11,12 @@ import java.util.Map;
 
 /**
  * One source's slice of the wake stage's state tables; keys are {@code "<source>/<id>"}.
- * Objects are kept in memory once read and written through to the tables on every change, so
- * the stores (and their changelogs) always hold the state while reads cost no deserialization.
- * A new instance is made whenever the processor is (re)initialised, after any restore.
+ * Objects are kept in memory once read; a change is written to its table at the next
+ * {@link #flush()}, which the wake stage calls at the end of every batch it processes. Kafka
+ * Streams commits only between two records (here: batches), so the stores, and their
+ * changelogs, hold the state at every commit, while a task changed by many records of a batch is
+ * serialized once. A new instance is made whenever the processor is (re)initialised, after any
+ * restore.
  */
 public final class CachedSourceStore implements SourceStore {
 
@@ -26,6 +29,10 @@ public final class CachedSourceStore implements SourceStore {
     private final Map<String, ThreadState> threadCache = new HashMap<>();
     /** Every source of this task: small, and walked by the idle flush. */
     private final Map<String, SourceState> sourceCache = new HashMap<>();
+
+    /** Changes not yet written: the new value, or null for a delete. */
+    private final Map<String, TaskState> dirtyTasks = new HashMap<>();
+    private final Map<String, ThreadState> dirtyThreads = new HashMap<>();
 
     private String source;
     private SourceState state;
@@ -58,16 +65,38 @@ public final class CachedSourceStore implements SourceStore {
         return this;
     }
 
-    /** Writes the bound source's bookkeeping if it changed; called once per record processed. */
+    /** Writes what changed since the last flush to the tables. */
     void flush() {
         if (sourceDirty) {
             sources.put(source, state);
             sourceDirty = false;
         }
+        writeDirty(dirtyTasks, tasks);
+        writeDirty(dirtyThreads, threads);
+    }
+
+    private static <V> void writeDirty(Map<String, V> dirty, Table<V> table) {
+        if (dirty.isEmpty()) {
+            return;
+        }
+        dirty.forEach((key, value) -> {
+            if (value == null) {
+                table.delete(key);
+            } else {
+                table.put(key, value);
+            }
+        });
+        dirty.clear();
     }
 
     Map<String, SourceState> sources() {
         return sourceCache;
+    }
+
+    /** Where the source's records have been applied up to: the place of the last one released. */
+    OrderingBuffer.Slot releasedUpTo(String source) {
+        SourceState s = sourceCache.get(source);
+        return s == null ? OrderingBuffer.Slot.BEFORE_ALL : new OrderingBuffer.Slot(s.lastReleasedKey, s.lastReleasedArrival);
     }
 
     private String key(long id) {
@@ -76,32 +105,32 @@ public final class CachedSourceStore implements SourceStore {
 
     @Override
     public TaskState get(long spanId) {
-        return cached(taskCache, tasks, key(spanId));
+        return cached(taskCache, dirtyTasks, tasks, key(spanId));
     }
 
     @Override
     public void putTask(TaskState task) {
         String key = key(task.spanId);
         taskCache.put(key, task);
-        tasks.put(key, task);
+        dirtyTasks.put(key, task);
     }
 
     @Override
     public void removeTask(long spanId) {
         String key = key(spanId);
         taskCache.remove(key);
-        tasks.delete(key);
+        dirtyTasks.put(key, null);
     }
 
     @Override
     public ThreadState thread(String threadId) {
-        return cached(threadCache, threads, source + "/" + threadId);
+        return cached(threadCache, dirtyThreads, threads, source + "/" + threadId);
     }
 
-    /** The in-memory copy, or the table's value (then kept in memory), or null. */
-    private static <V> V cached(Map<String, V> cache, Table<V> table, String key) {
+    /** The in-memory copy, or the table's value (then kept in memory) unless deleted since, or null. */
+    private static <V> V cached(Map<String, V> cache, Map<String, V> dirty, Table<V> table, String key) {
         V v = cache.get(key);
-        if (v == null) {
+        if (v == null && !dirty.containsKey(key)) {
             v = table.get(key);
             if (v != null) {
                 cache.put(key, v);
@@ -114,7 +143,7 @@ public final class CachedSourceStore implements SourceStore {
     public void putThread(String threadId, ThreadState thread) {
         String key = source + "/" + threadId;
         threadCache.put(key, thread);
-        threads.put(key, thread);
+        dirtyThreads.put(key, thread);
     }
 
     @Override
@@ -136,6 +165,8 @@ public final class CachedSourceStore implements SourceStore {
         deleteRange(threads, prefix);
         taskCache.keySet().removeIf(k -> k.startsWith(prefix));
         threadCache.keySet().removeIf(k -> k.startsWith(prefix));
+        dirtyTasks.keySet().removeIf(k -> k.startsWith(prefix));
+        dirtyThreads.keySet().removeIf(k -> k.startsWith(prefix));
     }
 
     /** Deletes the keys that start with the prefix ('0' is the character after '/'). */

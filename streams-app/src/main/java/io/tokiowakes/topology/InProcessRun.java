@@ -4,11 +4,16 @@ import io.tokiowakes.emit.Output;
 import io.tokiowakes.ingest.RecordDecoder;
 import io.tokiowakes.ingest.TraceRecord;
 
+import java.time.Duration;
+import java.util.List;
+
 /**
  * The job's data path for a captured trace, in one thread and without Kafka: the same decoder,
  * filter and wake stage as {@link WakeTopology}, their tables in memory, one input partition.
- * A file has no Kafka timestamps, so each record is stamped with the latest trace time read so
- * far: the ordering buffer holds records for the same window of trace time as the job does.
+ * A file is read whole before anything is applied: the records that pass the filter are held
+ * (about a quarter of a trace) and applied in each source's {@code seq} order at the end, so the
+ * results do not depend on how the records of different threads are interleaved in the file,
+ * however far apart.
  */
 public final class InProcessRun {
 
@@ -20,22 +25,23 @@ public final class InProcessRun {
     }
 
     private static final int PARTITION = 0;
+    private static final byte[] NOT_STORED = new byte[0];
 
     private final RecordDecoder decoder;
     private final JobMetrics metrics;
     private final Sink sink;
-    private final TaskSpanFilter filter = new TaskSpanFilter(Table.none());
+    private final TaskSpanFilter filter;
     private final WakeStage stage;
-    /** The latest trace time read, in milliseconds: the input is read up to there. */
-    private long readUpTo;
 
     public InProcessRun(JobSettings settings, JobMetrics metrics, Sink sink) {
         this.decoder = WireFormats.inputDecoder(settings);
         this.metrics = metrics;
         this.sink = sink;
+        this.filter = new TaskSpanFilter(Table.none(), Table.none(), Duration.ofNanos(settings.reorderWindowNanos()).toMillis());
         // The stages keep their state in memory in front of their tables: nothing to write through.
-        this.stage = new WakeStage(settings.withInputPartitions(1), metrics, CachedSourceStore.inMemory(),
-                new OrderingBuffer(Table.none()),
+        CachedSourceStore store = CachedSourceStore.inMemory();
+        this.stage = new WakeStage(settings.withInputPartitions(1), metrics, store,
+                new OrderingBuffer(Table.none(), store::releasedUpTo),
                 System::currentTimeMillis, (out, timestamp) -> sink.output(out));
     }
 
@@ -49,14 +55,17 @@ public final class InProcessRun {
         }
         TraceRecord r = d.record();
         metrics.recordIn(r.type());
-        readUpTo = Math.max(readUpTo, r.tsNanos() / 1_000_000);
-        if (filter.keep(r)) {
-            stage.accept(new Staged(r, PARTITION, readUpTo), readUpTo);
-        }
+        filter.accept(r, 0, this::keep);
+    }
+
+    private void keep(TraceRecord r, long producedMs) {
+        // Nothing is known to be read before the end: the record is held.
+        stage.accept(new Batch(r.source(), PARTITION, Long.MIN_VALUE, List.of(new Held(r, producedMs))), NOT_STORED, 0);
     }
 
     /** The end of the input: everything has been read, so the buffer releases all it holds. */
     public void finish() {
-        stage.accept(new Staged(null, PARTITION, Long.MAX_VALUE), readUpTo);
+        filter.expire(Long.MAX_VALUE);
+        stage.accept(Batch.heartbeat(PARTITION, Long.MAX_VALUE), NOT_STORED, 0);
     }
 }

@@ -1,87 +1,132 @@
 package io.tokiowakes.topology;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * Records held until they can be applied in order. The table (a store with its changelog in the
- * job) makes them survive a crash; an in-memory sorted copy per source, loaded from it at start,
- * is what is read, so that holding and releasing a record costs one write each and no scan.
+ * Records held until they can be applied in their source's order. What is read is an in-memory
+ * sorted map per source. What survives a crash is the batches the records came in, each stored
+ * once as it arrived (one write per batch, not per record) and deleted once all its records are
+ * released; on restart the batches are read again and every record past the source's last
+ * released place is held again.
  */
 final class OrderingBuffer {
 
-    // Table keys: source, a separator below every printable character, then fixed-width hex of
-    // the sort key and of the arrival, so that one source's records sort in order.
-    private static final char SEPARATOR = '\u0001';
-    private static final int HEX = 16;
+    /**
+     * A record's place in its source's order: {@code seq} (trace time when there is none), then
+     * the order of arrival at the wake stage for records of equal sort key.
+     */
+    record Slot(long sortKey, long arrival) implements Comparable<Slot> {
+        static final Slot BEFORE_ALL = new Slot(-1, -1);
 
-    /** A held record's place: by sort key, then arrival (both unsigned, as their hex sorts). */
-    private record Slot(long sortKey, long arrival) implements Comparable<Slot> {
         @Override
         public int compareTo(Slot o) {
-            int c = Long.compareUnsigned(sortKey, o.sortKey);
-            return c != 0 ? c : Long.compareUnsigned(arrival, o.arrival);
+            int c = Long.compare(sortKey, o.sortKey);
+            return c != 0 ? c : Long.compare(arrival, o.arrival);
         }
     }
 
-    private final Table<Held> table;
-    private final Map<String, TreeMap<Slot, Held>> held = new HashMap<>();
-
-    OrderingBuffer(Table<Held> table) {
-        this.table = table;
-        table.forEach((key, h) -> {
-            int sep = key.lastIndexOf(SEPARATOR);
-            Slot slot = new Slot(Long.parseUnsignedLong(key.substring(sep + 1, sep + 1 + HEX), 16),
-                    Long.parseUnsignedLong(key.substring(sep + 1 + HEX), 16));
-            bySource(key.substring(0, sep)).put(slot, h);
-        });
+    /** A held record, its place and the stored batch it came in. */
+    record Pending(Slot slot, Held held, String batch) {
     }
 
-    void hold(String source, long sortKey, long arrival, Held h) {
-        Slot slot = new Slot(sortKey, arrival);
-        bySource(source).put(slot, h);
-        table.put(key(source, slot), h);
+    // Table keys: source, a separator below every printable character, the batch's first arrival.
+    private static final char SEPARATOR = '\u0001';
+    /** Stored value: first arrival (8 bytes), records to skip (4 bytes), then the batch as it came. */
+    private static final int HEADER = 12;
+
+    private final Table<byte[]> table;
+    private final Map<String, TreeMap<Slot, Pending>> held = new HashMap<>();
+    /** Records still held of each stored batch. */
+    private final Map<String, Integer> remaining = new HashMap<>();
+
+    /**
+     * @param released each source's last released place: records up to it were applied
+     */
+    OrderingBuffer(Table<byte[]> table, Function<String, Slot> released) {
+        this.table = table;
+        List<String> done = new ArrayList<>();
+        table.forEach((key, value) -> {
+            ByteBuffer b = ByteBuffer.wrap(value);
+            long firstArrival = b.getLong();
+            int skip = b.getInt();
+            Batch batch = BatchCodec.decode(Arrays.copyOfRange(value, HEADER, value.length));
+            Slot last = released.apply(batch.source());
+            for (int i = skip; i < batch.records().size(); i++) {
+                Held h = batch.records().get(i);
+                Slot slot = new Slot(WakeStage.sortKey(h.record()), firstArrival + i);
+                if (slot.compareTo(last) > 0) {
+                    hold(batch.source(), slot, h, key);
+                }
+            }
+            if (!remaining.containsKey(key)) {
+                done.add(key);
+            }
+        });
+        done.forEach(table::delete);
+    }
+
+    static String batchKey(String source, long firstArrival) {
+        return source + SEPARATOR + Long.toHexString(firstArrival);
+    }
+
+    void hold(String source, Slot slot, Held h, String batch) {
+        held.computeIfAbsent(source, s -> new TreeMap<>()).put(slot, new Pending(slot, h, batch));
+        remaining.merge(batch, 1, Integer::sum);
+    }
+
+    /**
+     * Stores a batch whose records were just held, unless none of them was.
+     *
+     * @param skip records at the start of the batch that must not be held again after a restart
+     */
+    void store(String batch, long firstArrival, int skip, byte[] bytes) {
+        if (!remaining.containsKey(batch)) {
+            return;
+        }
+        table.put(batch, ByteBuffer.allocate(HEADER + bytes.length).putLong(firstArrival).putInt(skip).put(bytes).array());
     }
 
     /** The Kafka timestamp of the source's first held record, or null when none is held. */
     Long headProducedMs(String source) {
-        TreeMap<Slot, Held> records = held.get(source);
-        return records == null || records.isEmpty() ? null : records.firstEntry().getValue().producedMs();
+        TreeMap<Slot, Pending> records = held.get(source);
+        return records == null || records.isEmpty() ? null : records.firstEntry().getValue().held().producedMs();
     }
 
     /** Removes and returns the source's leading records, in order, while they pass the test. */
-    List<Held> release(String source, Predicate<Held> ready) {
-        List<Held> out = new ArrayList<>();
-        TreeMap<Slot, Held> records = held.get(source);
+    List<Pending> release(String source, Predicate<Held> ready) {
+        List<Pending> out = new ArrayList<>();
+        TreeMap<Slot, Pending> records = held.get(source);
         if (records == null) {
             return out;
         }
-        for (var it = records.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Slot, Held> e = it.next();
-            if (!ready.test(e.getValue())) {
-                break;
+        while (!records.isEmpty() && ready.test(records.firstEntry().getValue().held())) {
+            Pending p = records.pollFirstEntry().getValue();
+            out.add(p);
+            if (remaining.merge(p.batch(), -1, Integer::sum) == 0) {
+                remaining.remove(p.batch());
+                table.delete(p.batch());
             }
-            out.add(e.getValue());
-            table.delete(key(source, e.getKey()));
-            it.remove();
+        }
+        if (records.isEmpty()) {
+            held.remove(source);
         }
         return out;
     }
 
-    private TreeMap<Slot, Held> bySource(String source) {
-        return held.computeIfAbsent(source, s -> new TreeMap<>());
-    }
-
-    private static String key(String source, Slot slot) {
-        return source + SEPARATOR + hex(slot.sortKey()) + hex(slot.arrival());
-    }
-
-    private static String hex(long v) {
-        String h = Long.toHexString(v);
-        return "0".repeat(HEX - h.length()) + h;
+    /** Records held, over all sources. */
+    long size() {
+        long n = 0;
+        for (TreeMap<Slot, Pending> m : held.values()) {
+            n += m.size();
+        }
+        return n;
     }
 }

@@ -9,12 +9,12 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-/** Records go to the partition of their source; heartbeats go to every partition. */
-final class SourcePartitioner implements StreamPartitioner<String, Staged> {
+/** Batches go to the partition of their source; heartbeats go to every partition. */
+final class SourcePartitioner implements StreamPartitioner<String, byte[]> {
 
     @Override
-    public Optional<Set<Integer>> partitions(String topic, String key, Staged value, int numPartitions) {
-        if (value.isHeartbeat()) {
+    public Optional<Set<Integer>> partitions(String topic, String key, byte[] value, int numPartitions) {
+        if (TaskSpanFilterProcessor.HEARTBEAT_KEY.equals(key)) {
             return Optional.of(IntStream.range(0, numPartitions).boxed().collect(Collectors.toSet()));
         }
         // The same partition Kafka's default partitioner picks for this key.

@@ -201,6 +201,7 @@ final class StateSerdes {
         out.writeLong(s.lastReleasedKey);
         out.writeLong(s.late);
         out.writeLong(s.lastArrivalWallMs);
+        out.writeLong(s.lastReleasedArrival);
     }
 
     private static SourceState readSource(DataInputStream in) throws IOException {
@@ -216,10 +217,8 @@ final class StateSerdes {
         s.lastReleasedKey = in.readLong();
         s.late = in.readLong();
         s.lastArrivalWallMs = in.readLong();
+        // Written since records are held by batch; before, equal sort keys were told apart otherwise.
+        s.lastReleasedArrival = in.available() >= Long.BYTES ? in.readLong() : Long.MAX_VALUE;
         return s;
     }
-
-
-
-
 }

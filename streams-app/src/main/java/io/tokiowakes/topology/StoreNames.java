@@ -7,8 +7,8 @@ final class StoreNames {
     static final String THREADS = "threads";
     static final String SOURCES = "sources";
     static final String UNKNOWN_WAKES = "unknown-wakes";
-    /** Records held for ordering, keyed so that a source's records sort in seq order. */
-    static final String ORDERING_BUFFER = "ordering-buffer";
+    /** The batches whose records are held for ordering, each stored as it came. */
+    static final String ORDERING_BUFFER = "held-batches";
 
     private StoreNames() {
     }

@@ -9,7 +9,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import java.time.Duration;
 
 /** The {@link WakeStage} on Kafka Streams: its tables are the task's state stores. */
-class WakeProcessor extends ContextualProcessor<String, Staged, String, Output> {
+class WakeProcessor extends ContextualProcessor<String, byte[], String, Output> {
 
     private final JobSettings settings;
     private final JobMetrics metrics;
@@ -28,14 +28,15 @@ class WakeProcessor extends ContextualProcessor<String, Staged, String, Output> 
                 Table.of(context.getStateStore(StoreNames.THREADS)),
                 Table.of(context.getStateStore(StoreNames.SOURCES)),
                 Table.of(context.getStateStore(StoreNames.UNKNOWN_WAKES)));
-        OrderingBuffer buffer = new OrderingBuffer(Table.of(context.getStateStore(StoreNames.ORDERING_BUFFER)));
+        OrderingBuffer buffer = new OrderingBuffer(Table.of(context.getStateStore(StoreNames.ORDERING_BUFFER)),
+                store::releasedUpTo);
         stage = new WakeStage(settings, metrics, store, buffer, context::currentSystemTimeMs,
                 (out, timestamp) -> context.forward(new Record<>(out.key(), out, timestamp)));
         context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME, now -> stage.expireUnknownWakes());
     }
 
     @Override
-    public void process(Record<String, Staged> in) {
-        stage.accept(in.value(), in.timestamp());
+    public void process(Record<String, byte[]> in) {
+        stage.accept(BatchCodec.decode(in.value()), in.value(), in.timestamp());
     }
 }

@@ -59,49 +59,76 @@ final class WakeStage {
         Arrays.fill(readUpTo, Long.MIN_VALUE);
     }
 
-    /** A staged record or heartbeat, with its Kafka timestamp. */
-    void accept(Staged staged, long timestamp) {
-        if (staged.partition() >= readUpTo.length) {
+    /**
+     * A batch or heartbeat from the filter stage.
+     *
+     * @param bytes     the batch as it came, stored as it is while any of its records is held
+     * @param timestamp its Kafka timestamp, given to the outputs it releases
+     */
+    void accept(Batch batch, byte[] bytes, long timestamp) {
+        int partition = batch.partition();
+        if (partition >= readUpTo.length) {
             // The input topic has more partitions than when the job started: wait for a restart.
             LOG.warn("input partition {} is beyond the {} the job was started with; restart the job",
-                    staged.partition(), readUpTo.length);
-            readUpTo = Arrays.copyOf(readUpTo, staged.partition() + 1);
-            readUpTo[staged.partition()] = Long.MIN_VALUE;
+                    partition, readUpTo.length);
+            readUpTo = Arrays.copyOf(readUpTo, partition + 1);
+            readUpTo[partition] = Long.MIN_VALUE;
         }
-        readUpTo[staged.partition()] = staged.readUpTo();
-        if (staged.isHeartbeat()) {
+        readUpTo[partition] = Math.max(readUpTo[partition], batch.readUpTo());
+        if (batch.isHeartbeat()) {
             releaseAll(timestamp);
             return;
         }
-        TraceRecord r = staged.record();
-        store.bind(r.source());
-        SourceState s = store.source();
-        long sortKey = sortKey(r);
-        if (restarted(r, s)) {
-            // Apply what the old process still had in the buffer, then start the source afresh.
-            release(r.source(), Long.MAX_VALUE, timestamp);
-            engine.restart(store);
-            s = store.source();
-            s.lastReleasedKey = -1;
-            metrics.sourceRestart(r.source());
-            LOG.warn("source {}: seq went back to {} at a later time: the process restarted; its old tasks are forgotten",
-                    r.source(), r.seq());
-        } else if (sortKey < s.lastReleasedKey) {
-            s.late++;
-            metrics.lateRecord(r.source());
-            if (Long.bitCount(s.late) == 1) {
-                LOG.warn("source {}: {} record(s) arrived after a later one was applied (seq {})",
-                        r.source(), s.late, r.seq());
+        String source = batch.source();
+        SourceState s = store.bind(source).source();
+        long firstArrival = s.arrivals;
+        String key = OrderingBuffer.batchKey(source, firstArrival);
+        int skip = 0;
+        List<Held> records = batch.records();
+        for (int i = 0; i < records.size(); i++) {
+            TraceRecord r = records.get(i).record();
+            OrderingBuffer.Slot slot = new OrderingBuffer.Slot(sortKey(r), firstArrival + i);
+            if (restarted(r, s)) {
+                // Apply what the old process still had in the buffer, then start the source afresh.
+                release(source, Long.MAX_VALUE, timestamp);
+                engine.restart(store);
+                s = store.source();
+                s.lastReleasedKey = OrderingBuffer.Slot.BEFORE_ALL.sortKey();
+                s.lastReleasedArrival = OrderingBuffer.Slot.BEFORE_ALL.arrival();
+                skip = i;
+                metrics.sourceRestart(source);
+                LOG.warn("source {}: seq went back to {} at a later time: the process restarted; its old tasks are forgotten",
+                        source, r.seq());
             }
+            s.arrivedNanos = Math.max(s.arrivedNanos, r.tsNanos());
+            if (slot.compareTo(lastReleased(s)) < 0) {
+                // Past the window: applied at once, in the order it came.
+                late(r, s);
+                apply(r, slot, timestamp);
+                continue;
+            }
+            s.buffered++;
+            buffer.hold(source, slot, records.get(i), key);
         }
-        s.arrivals++;
-        s.buffered++;
-        s.arrivedNanos = Math.max(s.arrivedNanos, r.tsNanos());
+        s.arrivals += records.size();
         s.lastArrivalWallMs = wallClockMs.getAsLong();
-        buffer.hold(r.source(), sortKey, s.arrivals, new Held(r, timestamp));
+        buffer.store(key, firstArrival, skip, bytes);
         store.putSource(s);
-        release(r.source(), horizon(), timestamp);
+        release(source, horizon(), timestamp);
         store.flush();
+    }
+
+    private void late(TraceRecord r, SourceState s) {
+        s.late++;
+        metrics.lateRecord(r.source());
+        if (Long.bitCount(s.late) == 1) {
+            LOG.warn("source {}: {} record(s) arrived after a later one was applied (seq {})",
+                    r.source(), s.late, r.seq());
+        }
+    }
+
+    private static OrderingBuffer.Slot lastReleased(SourceState s) {
+        return new OrderingBuffer.Slot(s.lastReleasedKey, s.lastReleasedArrival);
     }
 
     void expireUnknownWakes() {
@@ -136,20 +163,28 @@ final class WakeStage {
 
     /** Hands the source's held records produced up to the horizon to the engine, in order. */
     private void release(String source, long horizon, long timestamp) {
-        List<Held> ready = buffer.release(source, h -> h.producedMs() <= horizon);
+        List<OrderingBuffer.Pending> ready = buffer.release(source, h -> h.producedMs() <= horizon);
         if (ready.isEmpty()) {
             return;
         }
         SourceState s = store.bind(source).source();
         s.buffered -= ready.size();
-        for (Held h : ready) {
-            s.lastReleasedKey = Math.max(s.lastReleasedKey, sortKey(h.record()));
-            engine.apply(h.record(), store, out -> {
-                metrics.output(out);
-                emitter.emit(out, timestamp);
-            });
+        for (OrderingBuffer.Pending p : ready) {
+            apply(p.held().record(), p.slot(), timestamp);
         }
         store.putSource(store.source());
+    }
+
+    private void apply(TraceRecord r, OrderingBuffer.Slot slot, long timestamp) {
+        SourceState s = store.source();
+        if (slot.compareTo(lastReleased(s)) > 0) {
+            s.lastReleasedKey = slot.sortKey();
+            s.lastReleasedArrival = slot.arrival();
+        }
+        engine.apply(r, store, out -> {
+            metrics.output(out);
+            emitter.emit(out, timestamp);
+        });
     }
 
     /**
@@ -162,7 +197,7 @@ final class WakeStage {
     }
 
     /** The order of a source's records: seq, or trace time where the producer sends no seq. */
-    private static long sortKey(TraceRecord r) {
+    static long sortKey(TraceRecord r) {
         return r.seq() != null ? r.seq() : r.tsNanos();
     }
 }

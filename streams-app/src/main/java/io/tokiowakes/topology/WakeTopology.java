@@ -60,9 +60,10 @@ public final class WakeTopology {
         // Valid records go straight to the filter (one node, not one per step: most records
         // stop there, and each node costs every record a little).
         KStream<String, Output> results = decoded
-                .process(() -> new TaskSpanFilterProcessor(progress, metrics), Named.as("filter-task-spans"),
-                        TaskSpanFilterProcessor.STORE)
-                .repartition(Repartitioned.with(Serdes.String(), new StagedSerde())
+                .process(() -> new TaskSpanFilterProcessor(progress, metrics,
+                                Duration.ofNanos(settings.reorderWindowNanos()).toMillis()), Named.as("filter-task-spans"),
+                        TaskSpanFilterProcessor.STORE, TaskSpanFilterProcessor.HELD_STORE, TaskSpanFilterProcessor.OUTBOX_STORE)
+                .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray())
                         .withStreamPartitioner(new SourcePartitioner()).withName("by-source"))
                 .process(() -> new WakeProcessor(settings, metrics), Named.as("resolve-wakes"),
                         StoreNames.LIVE_TASKS, StoreNames.THREADS, StoreNames.SOURCES, StoreNames.UNKNOWN_WAKES,
@@ -86,17 +87,20 @@ public final class WakeTopology {
     private static void addStores(StreamsBuilder builder, boolean inMemory) {
         // Stores that grow with the fleet (tasks, stray span IDs) follow state.stores.
         addStore(builder, inMemory, TaskSpanFilterProcessor.STORE, Serdes.String());
+        // Records of spans not seen yet and the batches not sent yet: what a few milliseconds bring.
+        addStore(builder, true, TaskSpanFilterProcessor.HELD_STORE, new HeldSerde());
+        addStore(builder, true, TaskSpanFilterProcessor.OUTBOX_STORE, Serdes.ByteArray());
         addStore(builder, inMemory, StoreNames.LIVE_TASKS, StateSerdes.tasks());
         addStore(builder, inMemory, StoreNames.UNKNOWN_WAKES, Serdes.String());
         // Small ones stay in memory (still changelogged): a few entries per thread and source, and
         // the records of one ordering window, each written and deleted within a second.
         addStore(builder, true, StoreNames.THREADS, StateSerdes.threads());
         addStore(builder, true, StoreNames.SOURCES, StateSerdes.sources());
-        // Every held record is written once and deleted once, each under a key of its own: the
-        // changelog is nearly all tombstones. Short segments and a short tombstone retention keep
+        // Every batch of held records is written once and deleted once, each under a key of its own:
+        // the changelog is nearly all tombstones. Short segments and a short tombstone retention keep
         // it to minutes of traffic, which is what a restore (every restart, the store being in
         // memory) reads, instead of Kafka's default day.
-        addStore(builder, true, StoreNames.ORDERING_BUFFER, new HeldSerde(), Map.of(
+        addStore(builder, true, StoreNames.ORDERING_BUFFER, Serdes.ByteArray(), Map.of(
                 TopicConfig.SEGMENT_MS_CONFIG, String.valueOf(Duration.ofMinutes(1).toMillis()),
                 TopicConfig.DELETE_RETENTION_MS_CONFIG, String.valueOf(Duration.ofMinutes(10).toMillis()),
                 TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1"));

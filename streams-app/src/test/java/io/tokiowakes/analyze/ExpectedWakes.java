@@ -31,13 +31,21 @@ public final class ExpectedWakes {
 
     /** What the fixtures give together (their sources differ). */
     public static ExpectedWakes fixtures(String... names) throws IOException {
+        return renamedFixtures("", names);
+    }
+
+    /**
+     * What the fixtures give when every source name is followed by {@code suffix} (copies of one
+     * fixture side by side, as by {@link PerThreadBuffers#renameSources}).
+     */
+    public static ExpectedWakes renamedFixtures(String suffix, String... names) throws IOException {
         List<JsonNode> e = new ArrayList<>();
         List<JsonNode> a = new ArrayList<>();
         for (String name : names) {
             try (InputStream in = ExpectedWakes.class.getResourceAsStream("/fixtures/" + name + ".expected.json")) {
                 JsonNode root = Json.MAPPER.readTree(in);
-                root.path("edges").forEach(e::add);
-                root.path("anomalies").forEach(a::add);
+                root.path("edges").forEach(n -> e.add(PerThreadBuffers.renameSource(n, suffix)));
+                root.path("anomalies").forEach(n -> a.add(PerThreadBuffers.renameSource(n, suffix)));
             }
         }
         return of(e, a);
@@ -75,6 +83,20 @@ public final class ExpectedWakes {
         String waker = Set.of("SELF", "TASK", "BLOCKING").contains(kind) ? e.path("waker").path("span_id").asText() : "-";
         return String.join("|", e.path("source").asText(), e.path("op").asText(), kind,
                 e.path("wakee").path("span_id").asText(), waker);
+    }
+
+    /** Nothing expected. */
+    public static ExpectedWakes none() {
+        return of(List.of(), List.of());
+    }
+
+    /** Both expectations together (for disjoint sources). */
+    public ExpectedWakes plus(ExpectedWakes other) {
+        Map<String, Integer> e = new HashMap<>(edges);
+        other.edges.forEach((k, v) -> e.merge(k, v, Integer::sum));
+        Set<String> a = new TreeSet<>(anomalies);
+        a.addAll(other.anomalies);
+        return new ExpectedWakes(e, a);
     }
 
     public int edgeCount() {

@@ -1,6 +1,7 @@
 package io.tokiowakes.kafka;
 
 import io.tokiowakes.analyze.ExpectedWakes;
+import io.tokiowakes.analyze.PerThreadBuffers;
 import io.tokiowakes.analyze.TraceFileAnalyzer;
 import io.tokiowakes.topology.JobSettings;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -54,6 +55,54 @@ class WakeJobIT {
 
             assertEquals(List.of(), expected.differences(ExpectedWakes.fromOutputs(out)));
         }
+
+        Path analyzed = dir.resolve("analyze");
+        new TraceFileAnalyzer(settings).analyze(sink -> {
+            long n = 0;
+            for (byte[] r : records) {
+                sink.accept(++n, r);
+            }
+        }, analyzed);
+        for (String file : List.of(TraceFileAnalyzer.WAKE_EDGES_FILE, TraceFileAnalyzer.ANOMALIES_FILE,
+                TraceFileAnalyzer.TASK_SUMMARIES_FILE)) {
+            assertEquals(sorted(analyzed.resolve(file)), sorted(out.resolve(file)), file + " equals analyze's");
+        }
+    }
+
+    /**
+     * Every real fixture re-sent as collectors with per-thread buffers send it (three seeds each,
+     * buffers of up to 256 records, each copy under a source name of its own), through four input
+     * partitions: exactly the expected results, no late record, and what {@code analyze} gives.
+     */
+    @org.junit.jupiter.api.Test
+    void tracesResentWithPerThreadBuffersGiveTheExpectedResults(@TempDir Path dir) throws Exception {
+        String[] fixtures = {"seed-program", "mixed-w2", "seed-w2", "mixed-w1"};
+        List<byte[]> records = new ArrayList<>();
+        ExpectedWakes expected = ExpectedWakes.none();
+        for (long seed = 1; seed <= 3; seed++) {
+            String suffix = "/resent-" + seed;
+            for (String fixture : fixtures) {
+                records.addAll(PerThreadBuffers.resend(
+                        PerThreadBuffers.renameSources(KafkaTestSupport.fixture(fixture), suffix), seed, 256));
+            }
+            expected = expected.plus(ExpectedWakes.renamedFixtures(suffix, fixtures));
+        }
+        assertTrue(PerThreadBuffers.outOfOrder(records) > 0, "records arrive out of seq order");
+
+        JobSettings settings = KafkaTestSupport.pipeline("resent");
+        Properties client = KafkaTestSupport.client(KAFKA.bootstrapServers());
+        TopicSetup.ensure(client, settings.topics(), 4, 4);
+        Path out = dir.resolve("job");
+        try (WakeJob job = new WakeJob(KafkaTestSupport.streamsConfig(KAFKA.bootstrapServers(), settings, dir.resolve("state")), settings).start()) {
+            assertTrue(job.awaitRunning(Duration.ofSeconds(60)), "job running");
+            try (TraceReplayer replayer = new TraceReplayer(client, settings.topics().input(), 0)) {
+                records.forEach(replayer::send);
+                replayer.flush();
+            }
+            awaitEdges(client, settings, out, expected.edgeCount());
+            assertEquals(0, job.metrics().get("late-records"), "nothing arrived past the ordering window");
+        }
+        assertEquals(List.of(), expected.differences(ExpectedWakes.fromOutputs(out)));
 
         Path analyzed = dir.resolve("analyze");
         new TraceFileAnalyzer(settings).analyze(sink -> {

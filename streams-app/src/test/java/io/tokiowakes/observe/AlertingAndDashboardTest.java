@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tokiowakes.topology.JobMetrics;
 import io.tokiowakes.topology.JobSettings;
+import io.tokiowakes.topology.TopologyHarness;
 import io.tokiowakes.topology.WakeTopology;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -49,6 +50,7 @@ class AlertingAndDashboardTest {
                     + "\"name\":\"event\",\"target\":\"tokio::task::waker\",\"ts_nanos\":1795682303700770264,"
                     + "\"thread.id\":\"ThreadId(1)\",\"fields\":{\"op\":\"waker.clone\",\"task.id\":8}}")
                     .getBytes(StandardCharsets.UTF_8));
+            h.advance(TopologyHarness.FLUSH);
             h.pipe(null, "not json".getBytes(StandardCharsets.UTF_8));
             Properties p = new Properties();
             p.put(StreamsConfig.APPLICATION_ID_CONFIG, "metric-names");

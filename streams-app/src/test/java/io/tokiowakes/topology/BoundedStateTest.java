@@ -31,14 +31,16 @@ class BoundedStateTest {
             int half = t.records().size() / 2;
             h.pipe(t.records().subList(0, half));
             // Mid-stream the buffer holds the ordering window (200 ms here: ~200 tasks' records), not the past.
-            long midBuffer = h.storeEntries(StoreNames.ORDERING_BUFFER);
+            long midBuffer = h.heldRecords();
             assertTrue(midBuffer < 2_000, "ordering buffer mid-stream: " + midBuffer);
             h.pipe(t.records().subList(half, t.records().size())).flush();
             assertEquals(TASKS - LIVE, h.summaries.size(), "every closed task was summarised");
             long liveTasks = h.storeEntries(StoreNames.LIVE_TASKS);
             long index = h.storeEntries(TaskSpanFilterProcessor.STORE);
             long threads = h.storeEntries(StoreNames.THREADS);
-            long buffered = h.storeEntries(StoreNames.ORDERING_BUFFER);
+            long buffered = h.heldRecords();
+            assertEquals(0, h.storeEntries(StoreNames.ORDERING_BUFFER), "no batch is kept once all its records are applied");
+            assertEquals(0, h.storeEntries(TaskSpanFilterProcessor.OUTBOX_STORE), "every batch was sent");
             System.out.printf("after %,d tasks (%d live): live-tasks %d, task-span-index %d, threads %d, "
                     + "ordering-buffer %d (mid-stream %d), sources %d%n", TASKS, LIVE, liveTasks, index, threads,
                     buffered, midBuffer, h.storeEntries(StoreNames.SOURCES));

@@ -161,6 +161,17 @@ public final class TopologyHarness implements AutoCloseable {
                 .findFirst().orElseThrow(() -> new AssertionError("no summary for span " + spanId));
     }
 
+    /** Records in the ordering buffer, over all sources. */
+    long heldRecords() {
+        long n = 0;
+        try (var it = driver.<String, io.tokiowakes.engine.SourceState>getKeyValueStore(StoreNames.SOURCES).all()) {
+            while (it.hasNext()) {
+                n += it.next().value.buffered;
+            }
+        }
+        return n;
+    }
+
     /** Entries in one of the topology's key-value stores. */
     long storeEntries(String store) {
         long n = 0;
