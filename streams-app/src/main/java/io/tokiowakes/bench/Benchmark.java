@@ -11,6 +11,7 @@ import io.tokiowakes.kafka.TraceReplayer;
 import io.tokiowakes.kafka.WakeJob;
 import io.tokiowakes.topology.JobSettings;
 import io.tokiowakes.topology.Topics;
+import io.tokiowakes.topology.WakeTopology;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -65,6 +66,11 @@ public final class Benchmark {
         this.out = out;
     }
 
+    /** One generated trace on a topic of its own, and what the job must find in it. */
+    private record Trace(String name, int sources, JobSettings settings, Path file, long records, long liveTasks,
+                         long expectedEdges) {
+    }
+
     public void run() throws Exception {
         Path dir = options.dir();
         out.printf("settings: %s%n", options.streamsConfig().isEmpty() ? "the job's defaults" : options.streamsConfig());
@@ -74,45 +80,67 @@ public final class Benchmark {
             Properties client = new Properties();
             client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
 
-            JobSettings settings = JobSettings.defaults().withTopics(Topics.withPrefix("bench."));
-            TopicSetup.ensure(client, settings.topics(), options.partitions(), options.partitions());
-            Path file = dir.resolve("trace.jsonl");
-            LoadGenerator generator = new LoadGenerator(options.sources(), options.liveTasksPerSource(), 1);
-            long records = load(client, settings.topics().input(), file, generator);
-            out.printf("input: %,d records (%,d MB) from %d sources, %,d tasks spawned, %,d live at the end%n",
-                    records, Files.size(file) >> 20, options.sources(), generator.tasksSpawned(), generator.liveTasks());
+            // The same volume from a fleet and from one busy process (as many live tasks in all).
+            Trace fleet = trace(client, "fleet", options.sources(), options.liveTasksPerSource());
+            Trace one = trace(client, "one", 1, options.liveTasksPerSource() * options.sources());
 
-            double limit = readAndParse(client, settings.topics().input(), records);
+            double limit = readAndParse(client, fleet.settings().topics().input(), fleet.records());
             out.printf("1. limit, plain consumer read+parse: %,.0f records/s%n", limit);
 
             // analyze: its first run in a fresh JVM is what one command costs (JIT included);
             // the best of the next runs is its speed on a long file.
             long t0 = System.nanoTime();
-            AnalysisResult analyzed = analyze(settings, file);
-            double analyzeFirst = records / seconds(t0);
+            analyze(fleet.settings(), fleet.file());
+            double analyzeFirst = fleet.records() / seconds(t0);
             double analyzeWarm = 0;
             for (int i = 0; i < 3; i++) {
                 long t = System.nanoTime();
-                analyze(settings, file);
-                analyzeWarm = Math.max(analyzeWarm, records / seconds(t));
+                analyze(fleet.settings(), fleet.file());
+                analyzeWarm = Math.max(analyzeWarm, fleet.records() / seconds(t));
             }
-            long expectedEdges = analyzed.counters().entrySet().stream()
-                    .filter(e -> e.getKey().startsWith("edges.")).mapToLong(Map.Entry::getValue).sum();
 
-            warmUp(kafka, client, settings, records, generator.liveTasks(), expectedEdges);
-            double best = 0;
+            warmUp(kafka, client, fleet);
+            Map<Integer, Double> rates = new java.util.TreeMap<>();
             for (int threads : options.threads()) {
-                double rate = job(kafka, client, settings, records, threads, generator.liveTasks(), expectedEdges, true);
-                out.printf("2. job, exactly_once_v2, %d stream thread(s): %,.0f records/s = %.0f %% of the limit%n",
-                        threads, rate, 100 * rate / limit);
-                best = Math.max(best, rate);
+                double rate = job(kafka, client, fleet, threads, true);
+                out.printf("2. job, exactly_once_v2, %d stream thread(s), %d sources: %,.0f records/s = %.0f %% of the limit%n",
+                        threads, fleet.sources(), rate, 100 * rate / limit);
+                rates.put(threads, rate);
             }
+            int defaultThreads = WakeJob.defaultThreads(options.partitions());
+            double fleetDefault = rates.containsKey(defaultThreads) ? rates.get(defaultThreads)
+                    : job(kafka, client, fleet, defaultThreads, false);
+            double oneRate = job(kafka, client, one, defaultThreads, true);
+            out.printf("2. job, %d stream thread(s) (the default), 1 source: %,.0f records/s = %.0f %% of the limit,"
+                            + " %.0f %% of the %d-source rate (%,.0f records/s)%n", defaultThreads, oneRate, 100 * oneRate / limit,
+                    100 * oneRate / fleetDefault, fleet.sources(), fleetDefault);
+            double best = rates.values().stream().mapToDouble(Double::doubleValue).max().orElse(fleetDefault);
+            int bestThreads = rates.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(defaultThreads);
+            out.printf("   best: %d stream thread(s), %,.0f records/s; the default on this machine is %d%n",
+                    bestThreads, best, defaultThreads);
             out.printf("3. analyze (same data, from a file): %,.0f records/s warm (best of 3 runs); first run in the JVM %,.0f records/s%n",
                     analyzeWarm, analyzeFirst);
             if (options.latencySeconds() > 0) {
-                latency(kafka, client, options.latencyRate() > 0 ? options.latencyRate() : best / 2);
+                double rate = options.latencyRate() > 0 ? options.latencyRate() : best / 2;
+                latency(client, options.sources(), rate);
+                latency(client, 1, rate);
             }
         }
+    }
+
+    /** Generates a trace of {@code sources} processes into a topic of its own and a file. */
+    private Trace trace(Properties client, String name, int sources, int liveTasksPerSource) throws Exception {
+        JobSettings settings = JobSettings.defaults().withTopics(Topics.withPrefix("bench-" + name + "."));
+        TopicSetup.ensure(client, settings.topics(), options.partitions(), options.partitions());
+        Path file = options.dir().resolve(name + ".jsonl");
+        LoadGenerator generator = new LoadGenerator(sources, liveTasksPerSource, 1);
+        long records = load(client, settings.topics().input(), file, generator);
+        AnalysisResult analyzed = analyze(settings, file);
+        long expectedEdges = analyzed.counters().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("edges.")).mapToLong(Map.Entry::getValue).sum();
+        out.printf("input %s: %,d records (%,d MB) from %d source(s), %,d tasks spawned, %,d live at the end, %,d wake edges%n",
+                name, records, Files.size(file) >> 20, sources, generator.tasksSpawned(), generator.liveTasks(), expectedEdges);
+        return new Trace(name, sources, settings, file, records, generator.liveTasks(), expectedEdges);
     }
 
     /**
@@ -120,14 +148,13 @@ public final class Benchmark {
      * takes most of a core for tens of seconds, beside the broker); a deployed job runs for days.
      * Runs over the same data are repeated, not counted, until compiling takes under 5 % of a run.
      */
-    private void warmUp(LocalKafka kafka, Properties client, JobSettings settings, long records, long liveTasks,
-                        long expectedEdges) throws Exception {
+    private void warmUp(LocalKafka kafka, Properties client, Trace trace) throws Exception {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         int threads = options.threads().get(0);
         for (int run = 1; run <= MAX_WARM_UP_RUNS; run++) {
             long compiled = jit.getTotalCompilationTime();
             long t0 = System.nanoTime();
-            double rate = job(kafka, client, settings, records, threads, liveTasks, expectedEdges, false);
+            double rate = job(kafka, client, trace, threads, false);
             double compiling = (jit.getTotalCompilationTime() - compiled) / (seconds(t0) * 1000);
             out.printf("   warm-up run %d, %d stream thread(s): %,.0f records/s, JIT compiling %.0f %% of the run; not counted%n",
                     run, threads, rate, 100 * compiling);
@@ -202,9 +229,10 @@ public final class Benchmark {
      * The job over the pre-filled topic, timed from RUNNING until every input record is committed
      * and every wake edge is readable on its topic (committed): both stages done, not the first.
      */
-    private double job(LocalKafka kafka, Properties client, JobSettings settings, long records, int threads,
-                       long liveTasks, long expectedEdges, boolean report) throws Exception {
-        String appId = "bench-job-" + threads + "-" + System.nanoTime();
+    private double job(LocalKafka kafka, Properties client, Trace trace, int threads, boolean report) throws Exception {
+        JobSettings settings = trace.settings();
+        long records = trace.records();
+        String appId = "bench-job-" + trace.name() + "-" + threads + "-" + System.nanoTime();
         Properties p = new Properties();
         p.putAll(client);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
@@ -221,13 +249,13 @@ public final class Benchmark {
                 Thread.sleep(100);
             }
             double inputSeconds = seconds(t0);
-            while (edges.count() < expectedEdges && seconds(t0) < 600) {
+            while (edges.count() < trace.expectedEdges() && seconds(t0) < 600) {
                 Thread.sleep(20);
             }
             double allSeconds = seconds(t0);
             if (report) {
                 out.printf("   input committed after %.1f s, last wake edge committed after %.1f s%n", inputSeconds, allSeconds);
-                stateReport(job, liveTasks);
+                stateReport(job, trace.liveTasks());
             }
             return records / Math.max(inputSeconds, allSeconds);
         }
@@ -272,7 +300,7 @@ public final class Benchmark {
 
     private void stateReport(WakeJob job, long liveTasks) {
         StringBuilder sb = new StringBuilder();
-        for (String store : List.of("live-tasks", "threads", "sources", "ordering-buffer", "task-span-index")) {
+        for (String store : WakeTopology.STATE_STORES) {
             try {
                 long n = 0;
                 try (var it = job.streams().store(StoreQueryParameters.fromNameAndType(store,
@@ -294,13 +322,13 @@ public final class Benchmark {
     }
 
     /** Steady rate below capacity; time from the append of a wake to its edge being readable (committed). */
-    private void latency(LocalKafka kafka, Properties client, double rate) throws Exception {
-        JobSettings settings = JobSettings.defaults().withTopics(Topics.withPrefix("latency."));
+    private void latency(Properties client, int sources, double rate) throws Exception {
+        JobSettings settings = JobSettings.defaults().withTopics(Topics.withPrefix("latency-" + sources + "."));
         TopicSetup.ensure(client, settings.topics(), options.partitions(), options.partitions());
         Properties p = new Properties();
         p.putAll(client);
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-latency");
-        p.put(StreamsConfig.STATE_DIR_CONFIG, options.dir().resolve("state-latency").toString());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-latency-" + sources);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, options.dir().resolve("state-latency-" + sources).toString());
         p.putAll(options.streamsConfig());
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
@@ -309,7 +337,7 @@ public final class Benchmark {
             job.awaitRunning(Duration.ofSeconds(60));
             Thread reader = new Thread(() -> readEdges(client, settings.topics().wakeEdges(), sentAt, latencies, done));
             reader.start();
-            LoadGenerator live = new LoadGenerator(options.sources(), options.liveTasksPerSource(), 2,
+            LoadGenerator live = new LoadGenerator(sources, options.liveTasksPerSource() * options.sources() / sources, 2,
                     () -> System.currentTimeMillis() * 1_000_000L);
             long n;
             try (TraceReplayer replayer = new TraceReplayer(client, settings.topics().input(), (long) rate)) {
@@ -331,8 +359,8 @@ public final class Benchmark {
                 out.println("4. latency: no edge came back");
                 return;
             }
-            out.printf("4. wake-edge latency at %,.0f records/s (%,d records): p50 %d ms, p99 %d ms, max %d ms (%d edges)%n",
-                    rate, n, pct(sorted, 50), pct(sorted, 99), sorted.get(sorted.size() - 1), sorted.size());
+            out.printf("4. wake-edge latency, %d source(s) at %,.0f records/s (%,d records): p50 %d ms, p99 %d ms, max %d ms (%d edges)%n",
+                    sources, rate, n, pct(sorted, 50), pct(sorted, 99), sorted.get(sorted.size() - 1), sorted.size());
         }
     }
 

@@ -7,6 +7,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Properties;
@@ -17,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 public final class WakeJob implements AutoCloseable {
 
     public static final String DEFAULT_APPLICATION_ID = "tokio-wakes";
+    private static final Logger LOG = LoggerFactory.getLogger(WakeJob.class);
 
     private final KafkaStreams streams;
     private final JobMetrics metrics = new JobMetrics();
@@ -32,6 +36,13 @@ public final class WakeJob implements AutoCloseable {
         progress = new LogEndProgress(client, settings.topics().input(), () -> streamsOrNull, PROGRESS_EVERY_MS);
         streams = new KafkaStreams(WakeTopology.build(withPartitions, metrics, progress), p);
         streamsOrNull = streams;
+        // A stream thread that fails (say its transaction was aborted by the broker while the
+        // machine stalled) is replaced: the new one restores its tasks from the changelogs and
+        // resumes from the last commit, so exactly-once holds and the job goes on.
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("a stream thread failed; it is replaced and resumes from the last commit", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
                 stopped.countDown();
@@ -59,7 +70,8 @@ public final class WakeJob implements AutoCloseable {
         return p;
     }
 
-    static int defaultThreads(int inputPartitions) {
+    /** Stream threads when none are configured: see README, Speed. */
+    public static int defaultThreads(int inputPartitions) {
         return Math.max(1, Math.min(2 * Runtime.getRuntime().availableProcessors(), 2 * inputPartitions));
     }
 

@@ -14,13 +14,13 @@ import java.util.List;
  *                  {@link Long#MIN_VALUE}: nothing known yet)
  * @param records   the records with their Kafka timestamps, in the order they were read
  */
-record Batch(String source, int partition, long readUpTo, List<Held> records) {
+public record Batch(String source, int partition, long readUpTo, List<Held> records) {
 
     static Batch heartbeat(int partition, long readUpTo) {
         return new Batch(null, partition, readUpTo, List.of());
     }
 
-    boolean isHeartbeat() {
+    public boolean isHeartbeat() {
         return source == null;
     }
 }

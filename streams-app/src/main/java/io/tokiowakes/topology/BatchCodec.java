@@ -27,7 +27,7 @@ import java.util.Map;
  * str    = varint 0 (null) | 1..n (the n-th string of this batch) | n+1 length:varint utf8 (a new one)
  * </pre>
  */
-final class BatchCodec {
+public final class BatchCodec {
 
     static final byte VERSION = 1;
     private static final RecordType[] TYPES = RecordType.values();
@@ -46,14 +46,15 @@ final class BatchCodec {
     private BatchCodec() {
     }
 
-    static byte[] encode(Batch batch) {
+    /** @return the batch as it goes on the repartition topic */
+    public static byte[] encode(Batch batch) {
         Writer w = new Writer();
         batch.records().forEach(w::append);
         return w.toBatch(batch.source(), batch.partition(), batch.readUpTo());
     }
 
     /** @throws SerializationException when the bytes are not a batch of this format */
-    static Batch decode(byte[] bytes) {
+    public static Batch decode(byte[] bytes) {
         try {
             Reader in = new Reader(bytes);
             byte version = in.bytes[in.pos++];

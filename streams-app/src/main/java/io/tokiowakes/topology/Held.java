@@ -7,5 +7,5 @@ import io.tokiowakes.ingest.TraceRecord;
  *
  * @param producedMs its Kafka timestamp on the input topic
  */
-record Held(TraceRecord record, long producedMs) {
+public record Held(TraceRecord record, long producedMs) {
 }

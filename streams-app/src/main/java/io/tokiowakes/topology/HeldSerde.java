@@ -4,33 +4,19 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
-import java.nio.ByteBuffer;
+import java.util.List;
 
-/** Binary form of {@link Held} in the ordering buffer's store. */
+/** A single held record in a store: a batch of one, in {@link BatchCodec}'s form. */
 final class HeldSerde implements Serde<Held> {
 
     @Override
     public Serializer<Held> serializer() {
-        return (topic, h) -> {
-            if (h == null) {
-                return null;
-            }
-            byte[] record = TraceRecordSerde.write(h.record());
-            return ByteBuffer.allocate(8 + record.length).putLong(h.producedMs()).put(record).array();
-        };
+        return (topic, h) -> h == null ? null
+                : BatchCodec.encode(new Batch(h.record().source(), 0, Long.MIN_VALUE, List.of(h)));
     }
 
     @Override
     public Deserializer<Held> deserializer() {
-        return (topic, bytes) -> {
-            if (bytes == null) {
-                return null;
-            }
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            long produced = b.getLong();
-            byte[] record = new byte[b.remaining()];
-            b.get(record);
-            return new Held(TraceRecordSerde.read(record), produced);
-        };
+        return (topic, bytes) -> bytes == null ? null : BatchCodec.decode(bytes).records().get(0);
     }
 }

@@ -62,6 +62,11 @@ public record JobSettings(Topics topics, long reorderWindowNanos, int maxRecordB
                 inMemoryStores, partitions);
     }
 
+    public JobSettings withReorderWindow(Duration window) {
+        return new JobSettings(topics, window.toNanos(), maxRecordBytes, lints, inputFormat, outputFormat,
+                inMemoryStores, inputPartitions);
+    }
+
     public JobSettings withInMemoryStores(boolean inMemory) {
         return new JobSettings(topics, reorderWindowNanos, maxRecordBytes, lints, inputFormat, outputFormat,
                 inMemory, inputPartitions);

@@ -16,10 +16,10 @@ import java.util.Map;
  * record whose input offset is committed is in the changelog or already sent, and a crash loses
  * nothing. Batches leave when full or when the filter stage flushes (every few milliseconds).
  */
-final class Outbox {
+public final class Outbox {
 
     /** A batch leaves once it holds this many records... */
-    static final int MAX_RECORDS = 128;
+    public static final int MAX_RECORDS = 128;
     /** ...or this many bytes: each append copies the open batch into the store's cache. */
     static final int MAX_BYTES = 8 * 1024;
 

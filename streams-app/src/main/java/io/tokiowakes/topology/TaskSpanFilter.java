@@ -44,7 +44,7 @@ final class TaskSpanFilter {
         void accept(TraceRecord r, long producedMs);
     }
 
-    static final int MAX_OTHER_SPANS = 1 << 20;
+    static final int MAX_OTHER_SPANS = 1 << 18;
     private static final String CLOSED = "closed@";
 
     private record SpanKey(String source, long spanId) {

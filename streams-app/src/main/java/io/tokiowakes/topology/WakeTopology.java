@@ -18,6 +18,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,6 +33,11 @@ import java.util.Map;
  * tests in-process.
  */
 public final class WakeTopology {
+
+    /** The stores of the wake path, in data-path order (the wake graph's are in {@link WakeGraph}). */
+    public static final List<String> STATE_STORES = List.of(TaskSpanFilterProcessor.STORE,
+            TaskSpanFilterProcessor.HELD_STORE, TaskSpanFilterProcessor.OUTBOX_STORE, StoreNames.ORDERING_BUFFER,
+            StoreNames.LIVE_TASKS, StoreNames.THREADS, StoreNames.SOURCES, StoreNames.UNKNOWN_WAKES);
 
     private WakeTopology() {
     }

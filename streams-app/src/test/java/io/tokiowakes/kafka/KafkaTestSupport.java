@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,9 +34,17 @@ public final class KafkaTestSupport {
         return p;
     }
 
-    /** A fresh pipeline on the shared broker: its own topic prefix. */
+    /**
+     * How far apart in append time the tests' replays may put records of one source out of seq
+     * order: they interleave keys at random over the whole replay (a few seconds on a loaded
+     * machine), far more than a collector does.
+     */
+    public static final Duration REPLAY_DISORDER = Duration.ofSeconds(3);
+
+    /** A fresh pipeline on the shared broker: its own topic prefix, an ordering window for the replays' disorder. */
     public static JobSettings pipeline(String name) {
-        return JobSettings.defaults().withTopics(Topics.withPrefix(name + "-" + UUID.randomUUID().toString().substring(0, 8) + "."));
+        return JobSettings.defaults().withTopics(Topics.withPrefix(name + "-" + UUID.randomUUID().toString().substring(0, 8) + "."))
+                .withReorderWindow(REPLAY_DISORDER);
     }
 
     public static Properties streamsConfig(String bootstrap, JobSettings settings, Path stateDir) {

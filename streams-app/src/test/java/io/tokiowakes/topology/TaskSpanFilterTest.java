@@ -1,0 +1,136 @@
+package io.tokiowakes.topology;
+
+import io.tokiowakes.ingest.RecordType;
+import io.tokiowakes.ingest.TaskInfo;
+import io.tokiowakes.ingest.TraceRecord;
+import io.tokiowakes.ingest.WakerOp;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The filter keeps a task span's records and drops other spans' records whatever order they
+ * arrive in, and what it holds survives a restart of its task.
+ */
+class TaskSpanFilterTest {
+
+    private static final long WINDOW = 200;
+
+    private final Table<String> index = Table.inMemory();
+    private final Table<Held> heldTable = Table.inMemory();
+    private final List<TraceRecord> kept = new ArrayList<>();
+    private TaskSpanFilter filter = new TaskSpanFilter(index, heldTable, WINDOW);
+
+    @Test
+    void aTaskEnteredBeforeItsSpanNewArrivesPassesWithIt() {
+        accept(span(RecordType.SPAN_ENTER, 5, 2), 1000);
+        accept(span(RecordType.SPAN_EXIT, 5, 3), 1001);
+        assertEquals(List.of(), kept, "held until the span is known");
+        accept(task(5, 1), 1002);
+        assertEquals(List.of(1L, 2L, 3L), seqs());
+        accept(span(RecordType.SPAN_ENTER, 5, 4), 1003);
+        assertEquals(List.of(1L, 2L, 3L, 4L), seqs());
+        assertEquals(0, filter.heldRecords());
+        assertEquals(0, entries(heldTable));
+    }
+
+    @Test
+    void otherSpansStopHereAndUnknownOnesStopAfterTheWindow() {
+        accept(resource(7, 1), 1000);
+        accept(span(RecordType.SPAN_ENTER, 7, 2), 1001);
+        accept(span(RecordType.SPAN_ENTER, 9, 3), 1002); // never created in this input
+        assertEquals(List.of(), kept);
+        assertEquals(1, filter.heldRecords());
+        assertEquals(1002, filter.oldestHeldMs());
+        filter.expire(1002 + WINDOW - 1);
+        assertEquals(1, filter.heldRecords(), "still within the window");
+        filter.expire(1002 + WINDOW);
+        assertEquals(0, filter.heldRecords());
+        assertEquals(Long.MAX_VALUE, filter.oldestHeldMs());
+        accept(span(RecordType.SPAN_EXIT, 9, 4), 1300);
+        assertEquals(0, filter.heldRecords(), "span 9 is known not to be a task now");
+        assertEquals(List.of(), kept);
+    }
+
+    @Test
+    void recordsOfATaskThatArriveAfterItsCloseStillPass() {
+        accept(task(5, 1), 1000);
+        accept(span(RecordType.SPAN_ENTER, 5, 2), 1001);
+        accept(span(RecordType.SPAN_CLOSE, 5, 4), 1002); // closed on another thread, sent first
+        accept(span(RecordType.SPAN_EXIT, 5, 3), 1003);
+        assertEquals(List.of(1L, 2L, 4L, 3L), seqs());
+        filter.expire(1002 + WINDOW);
+        assertEquals(0, entries(index), "forgotten a window after the close");
+        accept(span(RecordType.SPAN_ENTER, 5, 5), 1300);
+        assertEquals(4, kept.size(), "not a task any more");
+    }
+
+    @Test
+    void wakerEventsAlwaysPassOtherEventsNever() {
+        accept(new TraceRecord(RecordType.EVENT, "svc", 1L, 1L, "ThreadId(1)", "", null, 3L, "event",
+                "tokio::task::waker", null, WakerOp.WAKE, 42L), 1000);
+        accept(new TraceRecord(RecordType.EVENT, "svc", 2L, 2L, "ThreadId(1)", "", null, 3L, "event",
+                "runtime::resource::state_update", null, null, null), 1000);
+        assertEquals(List.of(1L), seqs());
+    }
+
+    @Test
+    void heldRecordsAndLiveTasksSurviveARestart() {
+        accept(task(5, 1), 1000);
+        accept(span(RecordType.SPAN_ENTER, 6, 2), 1001);
+        filter = new TaskSpanFilter(index, heldTable, WINDOW);
+        kept.clear();
+        accept(span(RecordType.SPAN_ENTER, 5, 3), 1002);
+        assertEquals(List.of(3L), seqs(), "span 5 is still known as a task");
+        accept(task(6, 4), 1003);
+        assertEquals(List.of(3L, 4L, 2L), seqs(), "the enter held before the restart passes with its span");
+        accept(span(RecordType.SPAN_ENTER, 8, 5), 1004);
+        filter = new TaskSpanFilter(index, heldTable, WINDOW);
+        assertEquals(1, filter.heldRecords());
+        assertEquals(1004, filter.oldestHeldMs());
+    }
+
+    @Test
+    void aSpanIdReusedByAnotherKindOfSpanTakesItsKind() {
+        accept(task(5, 1), 1000);
+        accept(resource(5, 2), 1001); // the task's close was lost; the registry reused the ID
+        accept(span(RecordType.SPAN_ENTER, 5, 3), 1002);
+        accept(task(5, 4), 1003);
+        accept(span(RecordType.SPAN_ENTER, 5, 5), 1004);
+        assertEquals(List.of(1L, 4L, 5L), seqs());
+        assertTrue(entries(index) == 1);
+    }
+
+    private void accept(TraceRecord r, long producedMs) {
+        filter.accept(r, producedMs, (k, ms) -> kept.add(k));
+    }
+
+    private List<Long> seqs() {
+        return kept.stream().map(TraceRecord::seq).toList();
+    }
+
+    private static long entries(Table<?> table) {
+        long[] n = {0};
+        table.forEach((k, v) -> n[0]++);
+        return n[0];
+    }
+
+    private static TraceRecord task(long span, long seq) {
+        return new TraceRecord(RecordType.SPAN_NEW, "svc", seq, seq, "ThreadId(1)", "main", span, null,
+                "runtime.spawn", "tokio::task", new TaskInfo(1L, "t", "task", "a.rs:1:1", null, null, null), null, null);
+    }
+
+    private static TraceRecord resource(long span, long seq) {
+        return new TraceRecord(RecordType.SPAN_NEW, "svc", seq, seq, "ThreadId(1)", "main", span, null,
+                "runtime.resource", "tokio::sync::mpsc", null, null, null);
+    }
+
+    private static TraceRecord span(RecordType type, long span, long seq) {
+        return new TraceRecord(type, "svc", seq, seq, "ThreadId(2)", "tokio-runtime-worker", span, null, null, null,
+                null, null, null);
+    }
+}
