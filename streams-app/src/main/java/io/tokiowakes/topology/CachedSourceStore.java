@@ -30,6 +30,8 @@ public final class CachedSourceStore implements SourceStore {
     /** Every source of this task: small, and walked by the idle flush. */
     private final Map<String, SourceState> sourceCache = new HashMap<>();
 
+    /** Whether changes are written to the tables: not when the in-memory copies are the whole state. */
+    private final boolean writeBehind;
     /** Changes not yet written: the new value, or null for a delete. */
     private final Map<String, TaskState> dirtyTasks = new HashMap<>();
     private final Map<String, ThreadState> dirtyThreads = new HashMap<>();
@@ -40,6 +42,12 @@ public final class CachedSourceStore implements SourceStore {
 
     CachedSourceStore(Table<TaskState> tasks, Table<ThreadState> threads, Table<SourceState> sources,
                       Table<String> unknownWakes) {
+        this(tasks, threads, sources, unknownWakes, true);
+    }
+
+    private CachedSourceStore(Table<TaskState> tasks, Table<ThreadState> threads, Table<SourceState> sources,
+                              Table<String> unknownWakes, boolean writeBehind) {
+        this.writeBehind = writeBehind;
         this.tasks = tasks;
         this.threads = threads;
         this.sources = sources;
@@ -52,7 +60,7 @@ public final class CachedSourceStore implements SourceStore {
      * the memory of unknown span IDs, which has no copy in front of it, keeps a table.
      */
     public static CachedSourceStore inMemory() {
-        return new CachedSourceStore(Table.none(), Table.none(), Table.none(), Table.inMemory());
+        return new CachedSourceStore(Table.none(), Table.none(), Table.none(), Table.inMemory(), false);
     }
 
     /** Points this view at a source. */
@@ -112,14 +120,18 @@ public final class CachedSourceStore implements SourceStore {
     public void putTask(TaskState task) {
         String key = key(task.spanId);
         taskCache.put(key, task);
-        dirtyTasks.put(key, task);
+        if (writeBehind) {
+            dirtyTasks.put(key, task);
+        }
     }
 
     @Override
     public void removeTask(long spanId) {
         String key = key(spanId);
         taskCache.remove(key);
-        dirtyTasks.put(key, null);
+        if (writeBehind) {
+            dirtyTasks.put(key, null);
+        }
     }
 
     @Override
@@ -143,7 +155,9 @@ public final class CachedSourceStore implements SourceStore {
     public void putThread(String threadId, ThreadState thread) {
         String key = source + "/" + threadId;
         threadCache.put(key, thread);
-        dirtyThreads.put(key, thread);
+        if (writeBehind) {
+            dirtyThreads.put(key, thread);
+        }
     }
 
     @Override

@@ -9,7 +9,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import java.time.Duration;
 
 /** The {@link WakeStage} on Kafka Streams: its tables are the task's state stores. */
-class WakeProcessor extends ContextualProcessor<String, byte[], String, Output> {
+class WakeProcessor extends ContextualProcessor<byte[], byte[], String, Output> {
 
     private final JobSettings settings;
     private final JobMetrics metrics;
@@ -36,7 +36,7 @@ class WakeProcessor extends ContextualProcessor<String, byte[], String, Output> 
     }
 
     @Override
-    public void process(Record<String, byte[]> in) {
+    public void process(Record<byte[], byte[]> in) {
         stage.accept(BatchCodec.decode(in.value()), in.value(), in.timestamp());
     }
 }

@@ -35,8 +35,8 @@ import java.util.Map;
 public final class WakeTopology {
 
     /** The stores of the wake path, in data-path order (the wake graph's are in {@link WakeGraph}). */
-    public static final List<String> STATE_STORES = List.of(TaskSpanFilterProcessor.STORE,
-            TaskSpanFilterProcessor.HELD_STORE, TaskSpanFilterProcessor.OUTBOX_STORE, StoreNames.ORDERING_BUFFER,
+    public static final List<String> STATE_STORES = List.of(IngestProcessor.STORE,
+            IngestProcessor.HELD_STORE, IngestProcessor.OUTBOX_STORE, StoreNames.ORDERING_BUFFER,
             StoreNames.LIVE_TASKS, StoreNames.THREADS, StoreNames.SOURCES, StoreNames.UNKNOWN_WAKES);
 
     private WakeTopology() {
@@ -54,22 +54,23 @@ public final class WakeTopology {
         Serde<Output> outputs = WireFormats.outputSerde(settings);
 
         // The input key (the span ID) is never read: it stays bytes, and a dead letter keeps it as it came.
-        KStream<byte[], Decoded> decoded = builder
+        // Each input record visits one node; what leaves it (batches, heartbeats, dead letters) is rare.
+        Map<String, KStream<byte[], IngestProcessor.Outgoing>> ingested = builder
                 .stream(topics.input(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("trace-input"))
-                .process(() -> new DecodeProcessor(WireFormats.inputDecoder(settings)), Named.as("decode"));
+                .process(() -> new IngestProcessor(WireFormats.inputDecoder(settings), progress, metrics,
+                                Duration.ofNanos(settings.reorderWindowNanos()).toMillis()), Named.as("ingest"),
+                        IngestProcessor.STORE, IngestProcessor.HELD_STORE, IngestProcessor.OUTBOX_STORE)
+                .split(Named.as("ingested-"))
+                .branch((k, o) -> o.deadLetter(), Branched.as("dead-letters"))
+                .defaultBranch(Branched.as("batches"));
 
-        decoded.filterNot((k, d) -> d.isOk(), Named.as("invalid"))
-                .peek((k, d) -> metrics.deadLetter(), Named.as("count-dead-letters"))
-                .mapValues(Decoded::raw, Named.as("original-bytes"))
+        ingested.get("ingested-dead-letters")
+                .mapValues(IngestProcessor.Outgoing::value, Named.as("original-bytes"))
                 .to(topics.deadLetter(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dead-letter"));
 
-        // Valid records go straight to the filter (one node, not one per step: most records
-        // stop there, and each node costs every record a little).
-        KStream<String, Output> results = decoded
-                .process(() -> new TaskSpanFilterProcessor(progress, metrics,
-                                Duration.ofNanos(settings.reorderWindowNanos()).toMillis()), Named.as("filter-task-spans"),
-                        TaskSpanFilterProcessor.STORE, TaskSpanFilterProcessor.HELD_STORE, TaskSpanFilterProcessor.OUTBOX_STORE)
-                .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray())
+        KStream<String, Output> results = ingested.get("ingested-batches")
+                .mapValues(IngestProcessor.Outgoing::value, Named.as("batch-bytes"))
+                .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withStreamPartitioner(new SourcePartitioner()).withName("by-source"))
                 .process(() -> new WakeProcessor(settings, metrics), Named.as("resolve-wakes"),
                         StoreNames.LIVE_TASKS, StoreNames.THREADS, StoreNames.SOURCES, StoreNames.UNKNOWN_WAKES,
@@ -92,10 +93,10 @@ public final class WakeTopology {
 
     private static void addStores(StreamsBuilder builder, boolean inMemory) {
         // Stores that grow with the fleet (tasks, stray span IDs) follow state.stores.
-        addStore(builder, inMemory, TaskSpanFilterProcessor.STORE, Serdes.String());
+        addStore(builder, inMemory, IngestProcessor.STORE, Serdes.String());
         // Records of spans not seen yet and the batches not sent yet: what a few milliseconds bring.
-        addStore(builder, true, TaskSpanFilterProcessor.HELD_STORE, new HeldSerde());
-        addStore(builder, true, TaskSpanFilterProcessor.OUTBOX_STORE, Serdes.ByteArray());
+        addStore(builder, true, IngestProcessor.HELD_STORE, new HeldSerde());
+        addStore(builder, true, IngestProcessor.OUTBOX_STORE, Serdes.ByteArray());
         addStore(builder, inMemory, StoreNames.LIVE_TASKS, StateSerdes.tasks());
         addStore(builder, inMemory, StoreNames.UNKNOWN_WAKES, Serdes.String());
         // Small ones stay in memory (still changelogged): a few entries per thread and source, and

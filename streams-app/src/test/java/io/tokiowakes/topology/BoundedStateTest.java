@@ -36,11 +36,11 @@ class BoundedStateTest {
             h.pipe(t.records().subList(half, t.records().size())).flush();
             assertEquals(TASKS - LIVE, h.summaries.size(), "every closed task was summarised");
             long liveTasks = h.storeEntries(StoreNames.LIVE_TASKS);
-            long index = h.storeEntries(TaskSpanFilterProcessor.STORE);
+            long index = h.storeEntries(IngestProcessor.STORE);
             long threads = h.storeEntries(StoreNames.THREADS);
             long buffered = h.heldRecords();
             assertEquals(0, h.storeEntries(StoreNames.ORDERING_BUFFER), "no batch is kept once all its records are applied");
-            assertEquals(0, h.storeEntries(TaskSpanFilterProcessor.OUTBOX_STORE), "every batch was sent");
+            assertEquals(0, h.storeEntries(IngestProcessor.OUTBOX_STORE), "every batch was sent");
             System.out.printf("after %,d tasks (%d live): live-tasks %d, task-span-index %d, threads %d, "
                     + "ordering-buffer %d (mid-stream %d), sources %d%n", TASKS, LIVE, liveTasks, index, threads,
                     buffered, midBuffer, h.storeEntries(StoreNames.SOURCES));

@@ -46,7 +46,7 @@ class InProcessRunTest {
             assertEquals(sorted(h.anomalies.stream().map(Object::toString)), sorted(inProcess.anomalies.stream()));
             assertEquals(sorted(h.summaries.stream().map(Object::toString)), sorted(inProcess.summaries.stream()));
             assertEquals(h.deadLetters.stream().map(r -> new String(r.headers().lastHeader(
-                    DecodeProcessor.HEADER_REASON).value(), StandardCharsets.UTF_8)).toList(), inProcess.reasons);
+                    IngestProcessor.HEADER_REASON).value(), StandardCharsets.UTF_8)).toList(), inProcess.reasons);
             assertEquals(2, inProcess.reasons.size());
             assertEquals(h.metrics.snapshot(), metrics.snapshot());
         }

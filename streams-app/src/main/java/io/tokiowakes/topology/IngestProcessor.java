@@ -1,22 +1,39 @@
 package io.tokiowakes.topology;
 
+import io.tokiowakes.ingest.RecordDecoder;
 import io.tokiowakes.ingest.TraceRecord;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
 /**
- * The {@link TaskSpanFilter} on Kafka Streams, in the input partition's own task. What passes is
- * packed per source into batches ({@link Outbox}) that cross to the wake stage keyed by source,
- * so that one source's records meet in one place. Every batch, and a heartbeat sent to every
- * wake-stage partition at each flush, carries how far this partition has been read: up to the
- * earliest record still in the outbox or held by the filter.
+ * Ingest on Kafka Streams, in the input partition's own task: decode, then the
+ * {@link TaskSpanFilter}. What passes is packed per source into batches ({@link Outbox}) that
+ * cross to the wake stage keyed by source, so that one source's records meet in one place. Every
+ * batch, and a heartbeat sent to every wake-stage partition at each flush, carries how far this
+ * partition has been read: up to the earliest record still in the outbox or held by the filter.
+ * A value that is not a trace record goes out as a dead letter: its original bytes and key, the
+ * reason and its origin as headers, named as Kafka Streams' own dead-letter records.
+ * <p>
+ * One processor does all of it: most records stop here, and every node a record visits, and
+ * every record object forwarded, costs each of them.
  */
-class TaskSpanFilterProcessor extends ContextualProcessor<byte[], Decoded, String, byte[]> {
+class IngestProcessor extends ContextualProcessor<byte[], byte[], byte[], IngestProcessor.Outgoing> {
+
+    /** What leaves: a batch or heartbeat for the wake stage, or a dead letter. */
+    record Outgoing(byte[] value, boolean deadLetter) {
+    }
+
+    static final String HEADER_REASON = "__streams.errors.message";
+    static final String HEADER_TOPIC = "__streams.errors.topic";
+    static final String HEADER_PARTITION = "__streams.errors.partition";
+    static final String HEADER_OFFSET = "__streams.errors.offset";
 
     static final String STORE = "task-span-index";
     static final String HELD_STORE = "held-span-records";
@@ -24,8 +41,9 @@ class TaskSpanFilterProcessor extends ContextualProcessor<byte[], Decoded, Strin
     /** Batches leave at least this often, and a heartbeat goes with them. */
     static final long FLUSH_MS = 20;
     /** The key of a heartbeat on the repartition topic (no source is empty). */
-    static final String HEARTBEAT_KEY = "";
+    static final byte[] HEARTBEAT_KEY = new byte[0];
 
+    private final RecordDecoder decoder;
     private final InputProgress progress;
     private final JobMetrics metrics;
     private final long windowMs;
@@ -35,14 +53,15 @@ class TaskSpanFilterProcessor extends ContextualProcessor<byte[], Decoded, Strin
     /** Highest Kafka timestamp read from this partition: the partition is read up to there. */
     private long readUpTo = Long.MIN_VALUE;
 
-    TaskSpanFilterProcessor(InputProgress progress, JobMetrics metrics, long windowMs) {
+    IngestProcessor(RecordDecoder decoder, InputProgress progress, JobMetrics metrics, long windowMs) {
+        this.decoder = decoder;
         this.progress = progress;
         this.metrics = metrics;
         this.windowMs = windowMs;
     }
 
     @Override
-    public void init(ProcessorContext<String, byte[]> context) {
+    public void init(ProcessorContext<byte[], Outgoing> context) {
         super.init(context);
         partition = context.taskId().partition();
         readUpTo = Long.MIN_VALUE;
@@ -53,19 +72,37 @@ class TaskSpanFilterProcessor extends ContextualProcessor<byte[], Decoded, Strin
     }
 
     @Override
-    public void process(Record<byte[], Decoded> in) {
+    public void process(Record<byte[], byte[]> in) {
         readUpTo = Math.max(readUpTo, in.timestamp());
-        if (!in.value().isOk()) {
-            return; // the dead-letter branch has it
+        Decoded d = Decoded.of(decoder, in.value());
+        if (!d.isOk()) {
+            deadLetter(in, d.error());
+            return;
         }
-        TraceRecord r = in.value().record();
+        TraceRecord r = d.record();
         metrics.recordIn(r.type());
         filter.accept(r, in.timestamp(), this::keep);
     }
 
+    private void deadLetter(Record<byte[], byte[]> in, String reason) {
+        metrics.deadLetter();
+        Headers h = in.headers();
+        h.add(HEADER_REASON, utf8(reason));
+        context().recordMetadata().ifPresent(m -> {
+            h.add(HEADER_TOPIC, utf8(m.topic()));
+            h.add(HEADER_PARTITION, utf8(String.valueOf(m.partition())));
+            h.add(HEADER_OFFSET, utf8(String.valueOf(m.offset())));
+        });
+        context().forward(in.withValue(new Outgoing(in.value(), true)));
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
     private void keep(TraceRecord r, long producedMs) {
         if (outbox.append(r.source(), new Held(r, producedMs))) {
-            send(r.source(), outbox.take(r.source(), claim()), producedMs);
+            send(utf8(r.source()), outbox.take(r.source(), claim()), producedMs);
         }
     }
 
@@ -79,7 +116,7 @@ class TaskSpanFilterProcessor extends ContextualProcessor<byte[], Decoded, Strin
         filter.expire(readUpTo);
         long claim = Math.min(readUpTo, filter.oldestHeldMs() == Long.MAX_VALUE ? Long.MAX_VALUE : filter.oldestHeldMs() - 1);
         for (Map.Entry<String, byte[]> batch : outbox.drain(claim)) {
-            send(batch.getKey(), batch.getValue(), nowMs);
+            send(utf8(batch.getKey()), batch.getValue(), nowMs);
         }
         send(HEARTBEAT_KEY, BatchCodec.encode(Batch.heartbeat(partition, claim)), nowMs);
     }
@@ -90,8 +127,7 @@ class TaskSpanFilterProcessor extends ContextualProcessor<byte[], Decoded, Strin
         return pending == Long.MAX_VALUE ? readUpTo : Math.min(readUpTo, pending - 1);
     }
 
-    private void send(String key, byte[] batch, long timestamp) {
-        // No headers: nothing downstream reads them, and copying them costs every record.
-        context().forward(new Record<>(key, batch, timestamp));
+    private void send(byte[] key, byte[] batch, long timestamp) {
+        context().forward(new Record<>(key, new Outgoing(batch, false), timestamp));
     }
 }
