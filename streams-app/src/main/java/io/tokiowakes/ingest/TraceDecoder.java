@@ -36,15 +36,16 @@ public final class TraceDecoder implements RecordDecoder {
         if (value.length > maxRecordBytes) {
             throw new InvalidRecordException("record of " + value.length + " bytes exceeds the limit of " + maxRecordBytes);
         }
-        ObjectNode picked;
+        Members members;
         try (JsonParser p = mapper.getFactory().createParser(value)) {
-            picked = FieldPicker.pick(mapper, p);
+            members = StreamedMembers.read(p);
         } catch (JsonProcessingException e) {
             throw new InvalidRecordException("not JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new InvalidRecordException("unreadable: " + e.getMessage());
         }
-        return decode(picked != null ? picked : parseWhole(value));
+        // A member of an unexpected type: the tree of the record says what is wrong.
+        return build(members != null ? members : new TreeMembers(parseWhole(value)));
     }
 
     /** A full parse of the value into a tree, for values that are not one object (to say why). */
@@ -70,33 +71,37 @@ public final class TraceDecoder implements RecordDecoder {
     }
 
     public TraceRecord decode(ObjectNode obj) throws InvalidRecordException {
-        String typeName = JsonFields.requiredString(obj, "type");
+        return build(new TreeMembers(obj));
+    }
+
+    /** The contract's rules, in the order they are checked (the first broken one is the reason given). */
+    private static TraceRecord build(Members m) throws InvalidRecordException {
+        String typeName = required(m.string("type"), "type");
         RecordType type = RecordType.fromWire(typeName);
         if (type == null) {
             throw new InvalidRecordException("unknown type \"" + typeName + "\"");
         }
-        String source = JsonFields.requiredString(obj, "source");
+        String source = required(m.string("source"), "source");
         if (source.isEmpty()) {
             throw new InvalidRecordException("empty source");
         }
-        Long seq = JsonFields.optionalU64(obj, "seq");
-        Long ts = JsonFields.optionalU64(obj, "ts_nanos");
+        Long seq = m.u64("seq");
+        Long ts = m.u64("ts_nanos");
         if (ts == null) {
             throw new InvalidRecordException("missing ts_nanos");
         }
-        String threadId = JsonFields.optionalString(obj, "thread.id");
-        String threadName = JsonFields.optionalString(obj, "thread.name");
+        String threadId = m.string("thread.id");
+        String threadName = m.string("thread.name");
         if (threadName == null) {
             threadName = "";
         }
-        JsonNode fields = obj.get("fields");
-        if (fields != null && !fields.isNull() && !fields.isObject()) {
+        if (m.hasFields() && !m.fieldsIsObject()) {
             throw new InvalidRecordException("fields must be an object");
         }
 
         Long spanId = null;
         if (type.isSpan()) {
-            spanId = JsonFields.optionalU64(obj, "span_id");
+            spanId = m.u64("span_id");
             if (spanId == null) {
                 throw new InvalidRecordException("missing span_id on " + typeName);
             }
@@ -104,25 +109,25 @@ public final class TraceDecoder implements RecordDecoder {
                 throw new InvalidRecordException("span_id 0 is not a tracing span ID");
             }
         }
-        Long parentId = JsonFields.optionalU64(obj, "parent_id");
-        String name = JsonFields.optionalString(obj, "name");
-        String target = JsonFields.optionalString(obj, "target");
+        Long parentId = m.u64("parent_id");
+        String name = m.string("name");
+        String target = m.string("target");
 
         TaskInfo task = null;
         WakerOp op = null;
         Long wakee = null;
         if (type == RecordType.SPAN_NEW && TraceRecord.TASK_SPAN_NAME.equals(name)) {
-            task = taskInfo(fields);
+            task = taskInfo(m);
         } else if (type == RecordType.EVENT && TraceRecord.WAKER_TARGET.equals(target)) {
-            if (fields == null || !fields.isObject()) {
+            if (!m.hasFields()) {
                 throw new InvalidRecordException("waker event without fields");
             }
-            String opName = JsonFields.requiredString((ObjectNode) fields, "op");
+            String opName = required(m.fieldString("op"), "op");
             op = WakerOp.fromWire(opName);
             if (op == null) {
                 throw new InvalidRecordException("unknown waker op \"" + opName + "\"");
             }
-            wakee = JsonFields.optionalU64((ObjectNode) fields, "task.id");
+            wakee = m.fieldU64("task.id");
             if (wakee == null) {
                 throw new InvalidRecordException("waker event without task.id");
             }
@@ -131,23 +136,69 @@ public final class TraceDecoder implements RecordDecoder {
                 name, target, task, op, wakee);
     }
 
-    private static TaskInfo taskInfo(JsonNode fields) throws InvalidRecordException {
-        if (fields == null || !fields.isObject()) {
+    private static TaskInfo taskInfo(Members m) throws InvalidRecordException {
+        if (!m.hasFields()) {
             throw new InvalidRecordException("runtime.spawn span without fields");
         }
-        ObjectNode f = (ObjectNode) fields;
-        String kind = JsonFields.requiredString(f, "kind");
-        String name = JsonFields.optionalString(f, "task.name");
+        String kind = required(m.fieldString("kind"), "kind");
+        String name = m.fieldString("task.name");
         String loc;
-        String file = JsonFields.optionalString(f, "loc.file");
+        String file = m.fieldString("loc.file");
         if (file != null) {
-            loc = file + ":" + text(f.get("loc.line")) + ":" + text(f.get("loc.col"));
+            loc = file + ":" + m.fieldText("loc.line") + ":" + m.fieldText("loc.col");
         } else {
             // Tokio < 1.27 blocking tasks carry a single spawn.location string.
-            loc = JsonFields.optionalString(f, "spawn.location");
+            loc = m.fieldString("spawn.location");
         }
-        return new TaskInfo(JsonFields.optionalU64(f, "task.id"), name == null ? "" : name, kind, loc,
-                JsonFields.optionalString(f, "fn"), JsonFields.optionalU64(f, "size.bytes"), JsonFields.optionalU64(f, "original_size.bytes"));
+        return new TaskInfo(m.fieldU64("task.id"), name == null ? "" : name, kind, loc,
+                m.fieldString("fn"), m.fieldU64("size.bytes"), m.fieldU64("original_size.bytes"));
+    }
+
+    private static String required(String value, String member) throws InvalidRecordException {
+        if (value == null) {
+            throw new InvalidRecordException("missing " + member);
+        }
+        return value;
+    }
+
+    /** The members of a parsed record; a member of the wrong type is refused with what it holds. */
+    private record TreeMembers(ObjectNode obj) implements Members {
+
+        @Override
+        public String string(String name) throws InvalidRecordException {
+            return JsonFields.optionalString(obj, name);
+        }
+
+        @Override
+        public Long u64(String name) throws InvalidRecordException {
+            return JsonFields.optionalU64(obj, name);
+        }
+
+        @Override
+        public boolean hasFields() {
+            JsonNode f = obj.get("fields");
+            return f != null && !f.isNull();
+        }
+
+        @Override
+        public boolean fieldsIsObject() {
+            return obj.get("fields") instanceof ObjectNode;
+        }
+
+        @Override
+        public String fieldString(String name) throws InvalidRecordException {
+            return JsonFields.optionalString((ObjectNode) obj.get("fields"), name);
+        }
+
+        @Override
+        public Long fieldU64(String name) throws InvalidRecordException {
+            return JsonFields.optionalU64((ObjectNode) obj.get("fields"), name);
+        }
+
+        @Override
+        public String fieldText(String name) {
+            return text(obj.get("fields").get(name));
+        }
     }
 
     private static String text(JsonNode n) {
