@@ -21,7 +21,11 @@ public final class TaskLints {
         return settings;
     }
 
-    /** At spawn: what the span's fields already tell. */
+    /**
+     * At spawn: what the span's fields already tell (Tokio >= 1.41). {@code AUTO_BOXED_FUTURE}
+     * when {@code original_size.bytes} is present and differs from {@code size.bytes};
+     * {@code LARGE_FUTURE} when {@code size.bytes} alone reaches the threshold.
+     */
     public void onSpawn(TaskState t, long ts, Consumer<Finding> out) {
         if (!t.info.isLinted()) {
             return;
@@ -32,10 +36,12 @@ public final class TaskLints {
             report(t, new Finding(AnomalyType.AUTO_BOXED_FUTURE, ts,
                     "future of " + original + " bytes was auto-boxed (" + size + " bytes on the stack)", original), out);
         }
-        long largest = Math.max(size == null ? 0 : size, original == null ? 0 : original);
-        if (largest >= settings.largeFutureBytes()) {
+        // What sits in the task's memory (and is moved on spawn) is size.bytes: an auto-boxed
+        // future is a pointer there, so only AUTO_BOXED_FUTURE speaks of its original size
+        // (tokio-console's large-future lint reads size.bytes alone).
+        if (size != null && size >= settings.largeFutureBytes()) {
             report(t, new Finding(AnomalyType.LARGE_FUTURE, ts,
-                    "future is " + largest + " bytes (>= " + settings.largeFutureBytes() + ")", largest), out);
+                    "future is " + size + " bytes (>= " + settings.largeFutureBytes() + ")", size), out);
         }
     }
 
