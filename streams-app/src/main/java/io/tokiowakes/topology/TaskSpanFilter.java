@@ -1,5 +1,6 @@
 package io.tokiowakes.topology;
 
+import io.tokiowakes.ingest.SourceKeys;
 import io.tokiowakes.ingest.TraceRecord;
 
 import java.util.HashSet;
@@ -52,6 +53,6 @@ final class TaskSpanFilter {
     }
 
     private static String spanKey(TraceRecord r) {
-        return r.source() + "/" + r.spanId();
+        return SourceKeys.span(r.source(), r.spanId());
     }
 }
