@@ -77,12 +77,16 @@ public final class TaskLints {
     }
 
     /**
-     * Keeps the lost-waker watch of a task current after anything changed it. A task that
-     * returned Ready looks lost until its close arrives, hence the grace period.
+     * Keeps the lost-waker watch of a task current after anything changed it (console-subscriber's
+     * lost-waker: idle, not scheduled, no waker left). A task that returned Ready looks lost until
+     * its close arrives, hence the grace period. A task with child task spans still open cannot
+     * be told from a finished one at all: tracing's registry closes its span only after theirs
+     * (Tokio < 1.35, where a task span is the parent of the tasks spawned in it), so the watch
+     * starts when its last child has closed.
      */
     public void updateLostWakerWatch(TaskState t, long ts) {
         boolean looksLost = t.info.isLinted() && t.idle() && !t.scheduled && t.outstandingWakers() <= 0
-                && !t.reported.contains(AnomalyType.LOST_WAKER);
+                && t.liveChildren <= 0 && !t.reported.contains(AnomalyType.LOST_WAKER);
         if (!looksLost) {
             t.lostWakerSinceNanos = -1;
         } else if (t.lostWakerSinceNanos < 0) {

@@ -44,6 +44,18 @@ public class TaskState {
     /** Kind of the latest wake, null before the first. */
     public WakeKind lastWakeKind;
 
+    /**
+     * The task span this task's span was created under (Tokio < 1.35 gives a task span the
+     * spawning task's span as parent), or 0 when its parent is no live task (tracing span IDs
+     * are never 0).
+     */
+    public long parentSpanId;
+    /**
+     * Task spans open under this one. tracing's registry closes a span only after all its
+     * children have closed, so while any is open this task's span_close may be arbitrarily late.
+     */
+    public int liveChildren;
+
     /** Trace time since when the task has looked like a lost waker; -1 when it does not. */
     public long lostWakerSinceNanos = -1;
     public Set<AnomalyType> reported = EnumSet.noneOf(AnomalyType.class);

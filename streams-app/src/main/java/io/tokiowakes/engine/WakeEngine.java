@@ -70,6 +70,14 @@ public final class WakeEngine {
         // A span ID is unique only among live spans: a new task span starts afresh.
         TaskState task = new TaskState(r.spanId(), r.task(), r.tsNanos());
         store.clearUnknownWake(r.spanId());
+        TaskState parent = r.parentId() == null ? null : store.get(r.parentId());
+        if (parent != null) {
+            // The registry keeps the parent's span open until this one closes.
+            task.parentSpanId = parent.spanId;
+            parent.liveChildren++;
+            watch(parent, r.tsNanos(), store);
+            store.putTask(parent);
+        }
         lints.onSpawn(task, r.tsNanos(), f -> out.accept(anomaly(r.source(), task, f)));
         store.putTask(task);
     }
@@ -120,6 +128,24 @@ public final class WakeEngine {
         if (source.lostWakerWatch.remove(r.spanId())) {
             store.putSource(source);
         }
+        releaseParent(task, r.tsNanos(), store);
+    }
+
+    /**
+     * A child task span closed: its parent's span may close now. A parent created after the
+     * child is another task that reused the span ID (the parent's own close was lost).
+     */
+    private void releaseParent(TaskState child, long ts, SourceStore store) {
+        if (child.parentSpanId == 0) {
+            return;
+        }
+        TaskState parent = store.get(child.parentSpanId);
+        if (parent == null || parent.liveChildren <= 0 || parent.createdNanos > child.createdNanos) {
+            return;
+        }
+        parent.liveChildren--;
+        watch(parent, ts, store);
+        store.putTask(parent);
     }
 
     private void wakerEvent(TraceRecord r, SourceStore store, Consumer<Output> out) {

@@ -30,7 +30,12 @@ import static io.tokiowakes.topology.BinaryFields.writeString;
  */
 final class StateSerdes {
 
-    private static final byte FORMAT = 1;
+    /**
+     * Format 2 appends fields to format 1 (tasks: parent span and live children); values of
+     * format 1 are still read, the appended fields taking their defaults.
+     */
+    private static final byte FORMAT = 2;
+    private static final byte FORMAT_1 = 1;
 
     private StateSerdes() {
     }
@@ -52,7 +57,7 @@ final class StateSerdes {
     }
 
     private interface Reader<T> {
-        T read(DataInputStream in) throws IOException;
+        T read(DataInputStream in, int format) throws IOException;
     }
 
     private static <T> Serde<T> serde(Class<T> type, Writer<T> writer, Reader<T> reader) {
@@ -78,10 +83,10 @@ final class StateSerdes {
             }
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
                 byte format = in.readByte();
-                if (format != FORMAT) {
+                if (format != FORMAT && format != FORMAT_1) {
                     throw new SerializationException("unknown format " + format + " of a stored " + type.getSimpleName());
                 }
-                return reader.read(in);
+                return reader.read(in, format);
             } catch (IOException e) {
                 throw new SerializationException("cannot read " + type.getSimpleName(), e);
             }
@@ -129,9 +134,12 @@ final class StateSerdes {
         for (AnomalyType a : t.reported) {
             writeString(out, a.name());
         }
+        // format 2
+        out.writeLong(t.parentSpanId);
+        out.writeInt(t.liveChildren);
     }
 
-    private static TaskState readTask(DataInputStream in) throws IOException {
+    private static TaskState readTask(DataInputStream in, int format) throws IOException {
         TaskState t = new TaskState();
         t.spanId = in.readLong();
         if (in.readBoolean()) {
@@ -166,6 +174,10 @@ final class StateSerdes {
         for (int i = 0; i < reported; i++) {
             t.reported.add(AnomalyType.valueOf(readString(in)));
         }
+        if (format >= 2) {
+            t.parentSpanId = in.readLong();
+            t.liveChildren = in.readInt();
+        }
         return t;
     }
 
@@ -178,7 +190,7 @@ final class StateSerdes {
         }
     }
 
-    private static ThreadState readThread(DataInputStream in) throws IOException {
+    private static ThreadState readThread(DataInputStream in, int format) throws IOException {
         ThreadState t = new ThreadState();
         t.name = readString(in);
         t.runtime = in.readBoolean();
@@ -203,7 +215,7 @@ final class StateSerdes {
         out.writeLong(s.lastArrivalWallMs);
     }
 
-    private static SourceState readSource(DataInputStream in) throws IOException {
+    private static SourceState readSource(DataInputStream in, int format) throws IOException {
         SourceState s = new SourceState();
         s.clockNanos = in.readLong();
         int n = in.readInt();

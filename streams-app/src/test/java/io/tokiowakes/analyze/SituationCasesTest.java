@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The small traces of real-world situations (tokio-console and Tokio reports) in
@@ -21,5 +22,16 @@ class SituationCasesTest {
                 "inline-big", List.of("LARGE_FUTURE"),
                 "local-edge", List.of("LARGE_FUTURE")), run.anomaliesByTask());
         assertEquals(0, run.result.rejected());
+    }
+
+    @Test
+    void parentHeldOpenByItsChildIsNoLostWaker() {
+        CaseRun run = CaseRun.of("parent-held-open-by-child.jsonl");
+        assertEquals(List.of(), run.anomalies);
+        assertEquals(2, run.summaryOf("conn-handler").path("polls").asLong());
+        assertEquals(2, run.summaryOf("idle-child").path("polls").asLong());
+        // Its span stayed open about 65 ms after it returned Ready.
+        long heldOpen = run.summaryOf("conn-handler").path("lifetime_nanos").asLong();
+        assertTrue(heldOpen > 60_000_000L, "lifetime " + heldOpen);
     }
 }

@@ -44,8 +44,26 @@ final class TraceScript {
         return this;
     }
 
+    TraceScript advanceMicros(long us) {
+        ts += us * 1_000L;
+        return this;
+    }
+
+    /** Trace time of the last record written. */
+    long now() {
+        return ts;
+    }
+
     TraceScript task(long spanId, String name) {
         return spawn(spanId, name, "task", null);
+    }
+
+    /** A task spawned inside another task's poll, as Tokio < 1.35 records it: the task span's parent. */
+    TraceScript taskUnder(long spanId, String name, long parentSpanId) {
+        ObjectNode f = Json.MAPPER.createObjectNode();
+        f.put("kind", "task").put("task.name", name).put("task.id", spanId + 1000)
+                .put("loc.file", "src/main.rs").put("loc.line", 10).put("loc.col", 5);
+        return spanNew(spanId, parentSpanId, "runtime.spawn", "tokio::task", f);
     }
 
     TraceScript blockOn(long spanId) {
