@@ -45,12 +45,39 @@ public final class TaskLints {
         }
     }
 
-    /** After a poll ended. */
+    /** After a poll ended: {@code LONG_POLL} when it lasted the threshold (trace time). */
     public void onPollEnd(TaskState t, long ts, Consumer<Finding> out) {
         if (t.info.isLinted() && t.lastPollNanos >= settings.longPollNanos()) {
             report(t, new Finding(AnomalyType.LONG_POLL, ts,
                     "one poll ran " + t.lastPollNanos / 1_000_000 + " ms without yielding", t.lastPollNanos), out);
         }
+    }
+
+    /** @return whether a poll that just started must be watched: a linted task not yet reported */
+    public boolean watchesPoll(TaskState t) {
+        return t.info.isLinted() && !t.reported.contains(AnomalyType.LONG_POLL);
+    }
+
+    /**
+     * A poll that never returns is what users most need to see, and it has no end to measure.
+     * As tokio-console's never-yielded lint measures the poll in progress against "now", this
+     * measures it against the source's clock (its latest trace time): {@code LONG_POLL} once it
+     * has lasted the threshold, still once per task.
+     *
+     * @param now the source's trace time, nanoseconds
+     * @return whether the watch is over: reported now, or the task is no longer in a poll
+     */
+    public boolean checkPollInProgress(TaskState t, long now, Consumer<Finding> out) {
+        if (t.running == 0 || t.reported.contains(AnomalyType.LONG_POLL)) {
+            return true;
+        }
+        long elapsed = now - t.pollStartNanos;
+        if (elapsed < settings.longPollNanos()) {
+            return false;
+        }
+        report(t, new Finding(AnomalyType.LONG_POLL, now, "one poll has run " + elapsed / 1_000_000
+                + " ms without yielding and has not returned yet", elapsed), out);
+        return true;
     }
 
     /** After a wake was counted: a long-lived task need not close to be called external-only. */

@@ -9,6 +9,11 @@ public class SourceState {
     public long clockNanos;
     /** Tasks that currently look like a lost waker and wait out the grace period. */
     public Set<Long> lostWakerWatch = new HashSet<>();
+    /**
+     * Linted tasks in a poll right now that were not reported as long polls yet: a poll that
+     * never returns is reported once it has lasted the threshold of the source's trace time.
+     */
+    public Set<Long> pollWatch = new HashSet<>();
 
     /** Latest trace time that arrived (ordering buffer). */
     public long arrivedNanos;

@@ -62,6 +62,7 @@ public final class WakeEngine {
         store.clearTasksAndThreads();
         SourceState source = store.source();
         source.lostWakerWatch.clear();
+        source.pollWatch.clear();
         source.clockNanos = 0;
         store.putSource(source);
     }
@@ -93,6 +94,11 @@ public final class WakeEngine {
             store.putThread(r.threadId(), thread);
         }
         task.onEnter(r.tsNanos());
+        if (task.running == 1 && lints.watchesPoll(task)) {
+            SourceState source = store.source();
+            source.pollWatch.add(task.spanId);
+            store.putSource(source);
+        }
         watch(task, r.tsNanos(), store);
         store.putTask(task);
     }
@@ -110,6 +116,10 @@ public final class WakeEngine {
         task.onExit(r.tsNanos());
         if (task.running == 0) {
             lints.onPollEnd(task, r.tsNanos(), f -> out.accept(anomaly(r.source(), task, f)));
+            SourceState source = store.source();
+            if (source.pollWatch.remove(task.spanId)) {
+                store.putSource(source);
+            }
         }
         watch(task, r.tsNanos(), store);
         store.putTask(task);
@@ -125,7 +135,9 @@ public final class WakeEngine {
         out.accept(TaskSummary.of(r.source(), task, r.tsNanos()));
         store.removeTask(r.spanId());
         SourceState source = store.source();
-        if (source.lostWakerWatch.remove(r.spanId())) {
+        boolean watched = source.lostWakerWatch.remove(r.spanId());
+        watched |= source.pollWatch.remove(r.spanId());
+        if (watched) {
             store.putSource(source);
         }
         releaseParent(task, r.tsNanos(), store);
@@ -200,7 +212,10 @@ public final class WakeEngine {
         }
     }
 
-    /** The source's clock moved: tasks that looked lost for the whole grace period are reported. */
+    /**
+     * The source's clock moved: tasks that looked lost for the whole grace period are reported,
+     * and so are polls in progress that have lasted the long-poll threshold.
+     */
     private void advanceClock(String sourceName, long ts, SourceStore store, Consumer<Output> out) {
         SourceState source = store.source();
         if (ts <= source.clockNanos) {
@@ -214,6 +229,17 @@ public final class WakeEngine {
                 continue;
             }
             if (lints.checkLostWaker(task, ts, f -> out.accept(anomaly(sourceName, task, f)))) {
+                it.remove();
+                store.putTask(task);
+            }
+        }
+        for (Iterator<Long> it = source.pollWatch.iterator(); it.hasNext(); ) {
+            TaskState task = store.get(it.next());
+            if (task == null) {
+                it.remove();
+                continue;
+            }
+            if (lints.checkPollInProgress(task, ts, f -> out.accept(anomaly(sourceName, task, f)))) {
                 it.remove();
                 store.putTask(task);
             }

@@ -31,7 +31,8 @@ import static io.tokiowakes.topology.BinaryFields.writeString;
 final class StateSerdes {
 
     /**
-     * Format 2 appends fields to format 1 (tasks: parent span and live children); values of
+     * Format 2 appends fields to format 1 (tasks: parent span and live children; sources: the
+     * polls in progress watched for the long-poll lint); values of
      * format 1 are still read, the appended fields taking their defaults.
      */
     private static final byte FORMAT = 2;
@@ -213,6 +214,11 @@ final class StateSerdes {
         out.writeLong(s.lastReleasedKey);
         out.writeLong(s.late);
         out.writeLong(s.lastArrivalWallMs);
+        // format 2
+        out.writeInt(s.pollWatch.size());
+        for (long id : s.pollWatch) {
+            out.writeLong(id);
+        }
     }
 
     private static SourceState readSource(DataInputStream in, int format) throws IOException {
@@ -228,6 +234,12 @@ final class StateSerdes {
         s.lastReleasedKey = in.readLong();
         s.late = in.readLong();
         s.lastArrivalWallMs = in.readLong();
+        if (format >= 2) {
+            int watched = in.readInt();
+            for (int i = 0; i < watched; i++) {
+                s.pollWatch.add(in.readLong());
+            }
+        }
         return s;
     }
 
