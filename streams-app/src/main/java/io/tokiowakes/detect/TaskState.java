@@ -56,6 +56,12 @@ public class TaskState {
      */
     public int liveChildren;
 
+    /**
+     * A blocking span inside which async tasks have been polled on the same thread: a worker
+     * thread's own span, not a spawn_blocking closure (see {@code resolve.WorkerSpans}).
+     */
+    public boolean runsTasks;
+
     /** Trace time since when the task has looked like a lost waker; -1 when it does not. */
     public long lostWakerSinceNanos = -1;
     public Set<AnomalyType> reported = EnumSet.noneOf(AnomalyType.class);

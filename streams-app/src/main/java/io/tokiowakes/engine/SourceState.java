@@ -14,6 +14,11 @@ public class SourceState {
      * never returns is reported once it has lasted the threshold of the source's trace time.
      */
     public Set<Long> pollWatch = new HashSet<>();
+    /**
+     * Closure types of blocking spans seen polling tasks: the worker loop's. A span of one of
+     * them is a worker's own before it polls a task itself. A few per process.
+     */
+    public Set<String> workerClosures = new HashSet<>();
 
     /** Latest trace time that arrived (ordering buffer). */
     public long arrivedNanos;

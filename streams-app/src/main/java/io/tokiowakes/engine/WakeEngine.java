@@ -16,6 +16,7 @@ import io.tokiowakes.ingest.TraceRecord;
 import io.tokiowakes.resolve.Resolution;
 import io.tokiowakes.resolve.ThreadState;
 import io.tokiowakes.resolve.WakerResolver;
+import io.tokiowakes.resolve.WorkerSpans;
 
 import java.util.Iterator;
 import java.util.function.Consumer;
@@ -63,6 +64,7 @@ public final class WakeEngine {
         SourceState source = store.source();
         source.lostWakerWatch.clear();
         source.pollWatch.clear();
+        source.workerClosures.clear();
         source.clockNanos = 0;
         store.putSource(source);
     }
@@ -90,6 +92,12 @@ public final class WakeEngine {
         }
         if (r.threadId() != null) {
             ThreadState thread = threadOf(r, store);
+            if (task.info.isAsync()) {
+                TaskState host = WorkerSpans.hostOfPoll(thread, store);
+                if (host != null && !host.runsTasks) {
+                    learnWorkerSpan(host, store);
+                }
+            }
             thread.enter(r.spanId());
             store.putThread(r.threadId(), thread);
         }
@@ -101,6 +109,17 @@ public final class WakeEngine {
         }
         watch(task, r.tsNanos(), store);
         store.putTask(task);
+    }
+
+    /** A task was polled inside this blocking span: it runs the worker loop, and so do its siblings. */
+    private static void learnWorkerSpan(TaskState span, SourceStore store) {
+        span.runsTasks = true;
+        store.putTask(span);
+        String closure = span.info.closure();
+        SourceState source = store.source();
+        if (closure != null && source.workerClosures.add(closure)) {
+            store.putSource(source);
+        }
     }
 
     private void exit(TraceRecord r, SourceStore store, Consumer<Output> out) {
@@ -165,7 +184,7 @@ public final class WakeEngine {
         TaskState wakee = store.get(wakeeId);
         if (r.wakerOp().isWake()) {
             ThreadState thread = r.threadId() == null ? null : threadOf(r, store);
-            Resolution resolution = WakerResolver.resolve(r, thread, store);
+            Resolution resolution = WakerResolver.resolve(r, thread, store, store.source().workerClosures);
             WakeKind kind = WakeClassifier.classify(resolution, wakeeId);
             TaskState waker = resolution.current() != null ? resolution.current() : resolution.workerSpan();
             out.accept(new WakeEdge(r.source(), r.seq(), r.tsNanos(), r.wakerOp().wire(), kind,

@@ -31,8 +31,9 @@ import static io.tokiowakes.topology.BinaryFields.writeString;
 final class StateSerdes {
 
     /**
-     * Format 2 appends fields to format 1 (tasks: parent span and live children; sources: the
-     * polls in progress watched for the long-poll lint); values of
+     * Format 2 appends fields to format 1 (tasks: parent span, live children, whether a blocking
+     * span runs tasks; sources: the polls in progress watched for the long-poll lint, the
+     * closure types of worker spans); values of
      * format 1 are still read, the appended fields taking their defaults.
      */
     private static final byte FORMAT = 2;
@@ -138,6 +139,7 @@ final class StateSerdes {
         // format 2
         out.writeLong(t.parentSpanId);
         out.writeInt(t.liveChildren);
+        out.writeBoolean(t.runsTasks);
     }
 
     private static TaskState readTask(DataInputStream in, int format) throws IOException {
@@ -178,7 +180,9 @@ final class StateSerdes {
         if (format >= 2) {
             t.parentSpanId = in.readLong();
             t.liveChildren = in.readInt();
+            t.runsTasks = in.readBoolean();
         }
+        // (A worker span stored in format 1 is known again at the next task it polls.)
         return t;
     }
 
@@ -219,6 +223,10 @@ final class StateSerdes {
         for (long id : s.pollWatch) {
             out.writeLong(id);
         }
+        out.writeInt(s.workerClosures.size());
+        for (String closure : s.workerClosures) {
+            writeString(out, closure);
+        }
     }
 
     private static SourceState readSource(DataInputStream in, int format) throws IOException {
@@ -238,6 +246,10 @@ final class StateSerdes {
             int watched = in.readInt();
             for (int i = 0; i < watched; i++) {
                 s.pollWatch.add(in.readLong());
+            }
+            int closures = in.readInt();
+            for (int i = 0; i < closures; i++) {
+                s.workerClosures.add(readString(in));
             }
         }
         return s;

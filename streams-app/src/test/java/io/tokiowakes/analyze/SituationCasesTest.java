@@ -34,4 +34,20 @@ class SituationCasesTest {
         long heldOpen = run.summaryOf("conn-handler").path("lifetime_nanos").asLong();
         assertTrue(heldOpen > 60_000_000L, "lifetime " + heldOpen);
     }
+
+    @Test
+    void blockInPlaceWorkerThreadWakesAreRuntime() {
+        CaseRun run = CaseRun.of("block-in-place-worker.jsonl");
+        List<com.fasterxml.jackson.databind.JsonNode> toTimerUser = run.edges.stream()
+                .filter(e -> e.path("wakee").path("name").asText().equals("timer-user")).toList();
+        assertEquals(2, toTimerUser.size());
+        for (var e : toTimerUser) {
+            assertEquals("RUNTIME", e.path("kind").asText(), e.toString());
+            assertEquals("ThreadId(4)", e.path("thread").path("id").asText());
+            // Where it fired: the blocking span that runs the handed-over worker loop.
+            assertEquals(12, e.path("waker").path("span_id").asLong());
+        }
+        assertEquals(0, run.edges.stream().filter(e -> e.path("kind").asText().equals("BLOCKING")).count());
+        assertEquals(List.of(), run.anomalies);
+    }
 }
