@@ -140,9 +140,23 @@ public final class TaskLints {
         return t.wakes() > 0 && t.wakes(WakeKind.EXTERNAL) == t.wakes();
     }
 
+    /**
+     * With threads, an EXTERNAL wake came from a thread that never polled a task. Without them
+     * (text input), only from outside any task: a timer or I/O driver wake looks the same, so the
+     * finding says what it rests on instead of stating it as fact.
+     */
     private static Finding externalOnlyFinding(TaskState t, long ts) {
-        return new Finding(AnomalyType.EXTERNAL_ONLY_WAKES, ts,
-                "all " + t.wakes() + " wakes came from outside the runtime", t.wakes());
+        long wakes = t.wakes();
+        String detail;
+        if (t.externalWakesWithoutThread == 0) {
+            detail = "all " + wakes + " wakes came from outside the runtime";
+        } else {
+            detail = "all " + wakes + " wakes came from outside any task; "
+                    + (t.externalWakesWithoutThread == wakes ? "the trace names no threads"
+                    : t.externalWakesWithoutThread + " of them in records that name no thread")
+                    + ", so a timer or I/O driver wake cannot be told from a wake by a thread outside the runtime";
+        }
+        return new Finding(AnomalyType.EXTERNAL_ONLY_WAKES, ts, detail, wakes);
     }
 
     private static void report(TaskState t, Finding f, Consumer<Finding> out) {

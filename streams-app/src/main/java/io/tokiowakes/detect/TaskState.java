@@ -43,6 +43,12 @@ public class TaskState {
     public long[] wakesByKind = new long[WakeKind.values().length];
     /** Kind of the latest wake, null before the first. */
     public WakeKind lastWakeKind;
+    /**
+     * EXTERNAL wakes whose record named no thread (text input such as ari-subscriber's): they
+     * fired outside any task, but whether on a runtime thread (timer, I/O driver) or a foreign
+     * one the input cannot show.
+     */
+    public long externalWakesWithoutThread;
 
     /**
      * The task span this task's span was created under (Tokio < 1.35 gives a task span the
@@ -113,6 +119,13 @@ public class TaskState {
         if (running == 0 && polls > 0 && !lastEnterScheduled) {
             polls--;
             busyNanos -= lastPollNanos;
+        }
+    }
+
+    /** A wake by a record without thread: counted apart, see {@link #externalWakesWithoutThread}. */
+    public void onWakeWithoutThread(WakeKind kind) {
+        if (kind == WakeKind.EXTERNAL) {
+            externalWakesWithoutThread++;
         }
     }
 

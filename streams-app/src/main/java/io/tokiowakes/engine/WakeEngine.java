@@ -200,6 +200,9 @@ public final class WakeEngine {
                 return;
             }
             wakee.onWakerOp(r.wakerOp(), kind, r.tsNanos());
+            if (r.threadId() == null) {
+                wakee.onWakeWithoutThread(kind);
+            }
             lints.onWake(wakee, r.tsNanos(), f -> out.accept(anomaly(r.source(), wakee, f)));
         } else {
             if (wakee == null) {

@@ -32,7 +32,7 @@ final class StateSerdes {
 
     /**
      * Format 2 appends fields to format 1 (tasks: parent span, live children, whether a blocking
-     * span runs tasks; sources: the polls in progress watched for the long-poll lint, the
+     * span runs tasks, external wakes without thread; sources: the polls in progress watched for the long-poll lint, the
      * closure types of worker spans); values of
      * format 1 are still read, the appended fields taking their defaults.
      */
@@ -140,6 +140,7 @@ final class StateSerdes {
         out.writeLong(t.parentSpanId);
         out.writeInt(t.liveChildren);
         out.writeBoolean(t.runsTasks);
+        out.writeLong(t.externalWakesWithoutThread);
     }
 
     private static TaskState readTask(DataInputStream in, int format) throws IOException {
@@ -181,6 +182,7 @@ final class StateSerdes {
             t.parentSpanId = in.readLong();
             t.liveChildren = in.readInt();
             t.runsTasks = in.readBoolean();
+            t.externalWakesWithoutThread = in.readLong();
         }
         // (A worker span stored in format 1 is known again at the next task it polls.)
         return t;

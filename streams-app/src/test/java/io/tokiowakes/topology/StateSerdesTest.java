@@ -121,6 +121,7 @@ class StateSerdesTest {
         assertEquals(0, t.parentSpanId);
         assertEquals(0, t.liveChildren);
         assertEquals(false, t.runsTasks);
+        assertEquals(0, t.externalWakesWithoutThread);
 
         ThreadState th = StateSerdes.threads().deserializer().deserialize("t", HexFormat.of().parseHex(FORMAT_1_THREAD));
         assertEquals("tokio-runtime-worker", th.name);

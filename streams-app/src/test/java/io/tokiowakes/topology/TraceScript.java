@@ -27,7 +27,7 @@ final class TraceScript {
         this.source = source;
     }
 
-    /** Records after this call come from that thread. */
+    /** Records after this call come from that thread; null: they name no thread (as text input). */
     TraceScript on(String id, String name) {
         threadId = id;
         threadName = name;
@@ -174,7 +174,10 @@ final class TraceScript {
         }
         seq++;
         ts += 1_000;
-        r.put("ts_nanos", ts).put("thread.id", threadId).put("thread.name", threadName);
+        r.put("ts_nanos", ts);
+        if (threadId != null) {
+            r.put("thread.id", threadId).put("thread.name", threadName);
+        }
         return r;
     }
 
