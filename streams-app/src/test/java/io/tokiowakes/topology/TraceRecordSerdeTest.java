@@ -21,7 +21,7 @@ class TraceRecordSerdeTest {
     void everyFixtureRecordComesBackEqual() throws Exception {
         TraceDecoder decoder = new TraceDecoder(1 << 20);
         int n = 0;
-        for (String f : List.of("seed-program", "mixed-w2")) {
+        for (String f : io.tokiowakes.analyze.ExpectedWakes.FIXTURES) {
             for (byte[] line : KafkaTestSupport.fixture(f)) {
                 TraceRecord r = decoder.decode(line);
                 assertEquals(r, TraceRecordSerde.read(TraceRecordSerde.write(r)));
