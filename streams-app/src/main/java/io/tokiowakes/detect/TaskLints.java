@@ -21,7 +21,11 @@ public final class TaskLints {
         return settings;
     }
 
-    /** At spawn: what the span's fields already tell. */
+    /**
+     * At spawn: what the span's fields already tell (Tokio >= 1.41). {@code AUTO_BOXED_FUTURE}
+     * when {@code original_size.bytes} is present and differs from {@code size.bytes};
+     * {@code LARGE_FUTURE} when {@code size.bytes} alone reaches the threshold.
+     */
     public void onSpawn(TaskState t, long ts, Consumer<Finding> out) {
         if (!t.info.isLinted()) {
             return;
@@ -32,19 +36,48 @@ public final class TaskLints {
             report(t, new Finding(AnomalyType.AUTO_BOXED_FUTURE, ts,
                     "future of " + original + " bytes was auto-boxed (" + size + " bytes on the stack)", original), out);
         }
-        long largest = Math.max(size == null ? 0 : size, original == null ? 0 : original);
-        if (largest >= settings.largeFutureBytes()) {
+        // What sits in the task's memory (and is moved on spawn) is size.bytes: an auto-boxed
+        // future is a pointer there, so only AUTO_BOXED_FUTURE speaks of its original size
+        // (tokio-console's large-future lint reads size.bytes alone).
+        if (size != null && size >= settings.largeFutureBytes()) {
             report(t, new Finding(AnomalyType.LARGE_FUTURE, ts,
-                    "future is " + largest + " bytes (>= " + settings.largeFutureBytes() + ")", largest), out);
+                    "future is " + size + " bytes (>= " + settings.largeFutureBytes() + ")", size), out);
         }
     }
 
-    /** After a poll ended. */
+    /** After a poll ended: {@code LONG_POLL} when it lasted the threshold (trace time). */
     public void onPollEnd(TaskState t, long ts, Consumer<Finding> out) {
         if (t.info.isLinted() && t.lastPollNanos >= settings.longPollNanos()) {
             report(t, new Finding(AnomalyType.LONG_POLL, ts,
                     "one poll ran " + t.lastPollNanos / 1_000_000 + " ms without yielding", t.lastPollNanos), out);
         }
+    }
+
+    /** @return whether a poll that just started must be watched: a linted task not yet reported */
+    public boolean watchesPoll(TaskState t) {
+        return t.info.isLinted() && !t.reported.contains(AnomalyType.LONG_POLL);
+    }
+
+    /**
+     * A poll that never returns is what users most need to see, and it has no end to measure.
+     * As tokio-console's never-yielded lint measures the poll in progress against "now", this
+     * measures it against the source's clock (its latest trace time): {@code LONG_POLL} once it
+     * has lasted the threshold, still once per task.
+     *
+     * @param now the source's trace time, nanoseconds
+     * @return whether the watch is over: reported now, or the task is no longer in a poll
+     */
+    public boolean checkPollInProgress(TaskState t, long now, Consumer<Finding> out) {
+        if (t.running == 0 || t.reported.contains(AnomalyType.LONG_POLL)) {
+            return true;
+        }
+        long elapsed = now - t.pollStartNanos;
+        if (elapsed < settings.longPollNanos()) {
+            return false;
+        }
+        report(t, new Finding(AnomalyType.LONG_POLL, now, "one poll has run " + elapsed / 1_000_000
+                + " ms without yielding and has not returned yet", elapsed), out);
+        return true;
     }
 
     /** After a wake was counted: a long-lived task need not close to be called external-only. */
@@ -71,12 +104,16 @@ public final class TaskLints {
     }
 
     /**
-     * Keeps the lost-waker watch of a task current after anything changed it. A task that
-     * returned Ready looks lost until its close arrives, hence the grace period.
+     * Keeps the lost-waker watch of a task current after anything changed it (console-subscriber's
+     * lost-waker: idle, not scheduled, no waker left). A task that returned Ready looks lost until
+     * its close arrives, hence the grace period. A task with child task spans still open cannot
+     * be told from a finished one at all: tracing's registry closes its span only after theirs
+     * (Tokio < 1.35, where a task span is the parent of the tasks spawned in it), so the watch
+     * starts when its last child has closed.
      */
     public void updateLostWakerWatch(TaskState t, long ts) {
         boolean looksLost = t.info.isLinted() && t.idle() && !t.scheduled && t.outstandingWakers() <= 0
-                && !t.reported.contains(AnomalyType.LOST_WAKER);
+                && t.liveChildren <= 0 && !t.reported.contains(AnomalyType.LOST_WAKER);
         if (!looksLost) {
             t.lostWakerSinceNanos = -1;
         } else if (t.lostWakerSinceNanos < 0) {
@@ -103,9 +140,23 @@ public final class TaskLints {
         return t.wakes() > 0 && t.wakes(WakeKind.EXTERNAL) == t.wakes();
     }
 
+    /**
+     * With threads, an EXTERNAL wake came from a thread that never polled a task. Without them
+     * (text input), only from outside any task: a timer or I/O driver wake looks the same, so the
+     * finding says what it rests on instead of stating it as fact.
+     */
     private static Finding externalOnlyFinding(TaskState t, long ts) {
-        return new Finding(AnomalyType.EXTERNAL_ONLY_WAKES, ts,
-                "all " + t.wakes() + " wakes came from outside the runtime", t.wakes());
+        long wakes = t.wakes();
+        String detail;
+        if (t.externalWakesWithoutThread == 0) {
+            detail = "all " + wakes + " wakes came from outside the runtime";
+        } else {
+            detail = "all " + wakes + " wakes came from outside any task; "
+                    + (t.externalWakesWithoutThread == wakes ? "the trace names no threads"
+                    : t.externalWakesWithoutThread + " of them in records that name no thread")
+                    + ", so a timer or I/O driver wake cannot be told from a wake by a thread outside the runtime";
+        }
+        return new Finding(AnomalyType.EXTERNAL_ONLY_WAKES, ts, detail, wakes);
     }
 
     private static void report(TaskState t, Finding f, Consumer<Finding> out) {

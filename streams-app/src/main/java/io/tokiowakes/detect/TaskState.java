@@ -43,6 +43,30 @@ public class TaskState {
     public long[] wakesByKind = new long[WakeKind.values().length];
     /** Kind of the latest wake, null before the first. */
     public WakeKind lastWakeKind;
+    /**
+     * EXTERNAL wakes whose record named no thread (text input such as ari-subscriber's): they
+     * fired outside any task, but whether on a runtime thread (timer, I/O driver) or a foreign
+     * one the input cannot show.
+     */
+    public long externalWakesWithoutThread;
+
+    /**
+     * The task span this task's span was created under (Tokio < 1.35 gives a task span the
+     * spawning task's span as parent), or 0 when its parent is no live task (tracing span IDs
+     * are never 0).
+     */
+    public long parentSpanId;
+    /**
+     * Task spans open under this one. tracing's registry closes a span only after all its
+     * children have closed, so while any is open this task's span_close may be arbitrarily late.
+     */
+    public int liveChildren;
+
+    /**
+     * A blocking span inside which async tasks have been polled on the same thread: a worker
+     * thread's own span, not a spawn_blocking closure (see {@code resolve.WorkerSpans}).
+     */
+    public boolean runsTasks;
 
     /** Trace time since when the task has looked like a lost waker; -1 when it does not. */
     public long lostWakerSinceNanos = -1;
@@ -95,6 +119,13 @@ public class TaskState {
         if (running == 0 && polls > 0 && !lastEnterScheduled) {
             polls--;
             busyNanos -= lastPollNanos;
+        }
+    }
+
+    /** A wake by a record without thread: counted apart, see {@link #externalWakesWithoutThread}. */
+    public void onWakeWithoutThread(WakeKind kind) {
+        if (kind == WakeKind.EXTERNAL) {
+            externalWakesWithoutThread++;
         }
     }
 

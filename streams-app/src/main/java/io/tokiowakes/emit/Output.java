@@ -1,5 +1,7 @@
 package io.tokiowakes.emit;
 
+import io.tokiowakes.ingest.SourceKeys;
+
 /** A value the job emits, with the Kafka key it goes out under. */
 public sealed interface Output permits WakeEdge, Anomaly, TaskSummary {
 
@@ -9,6 +11,6 @@ public sealed interface Output permits WakeEdge, Anomaly, TaskSummary {
     String key();
 
     static String key(String source, long spanId) {
-        return source + "/" + Long.toUnsignedString(spanId);
+        return SourceKeys.span(source, spanId);
     }
 }

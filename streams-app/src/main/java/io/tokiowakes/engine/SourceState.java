@@ -9,9 +9,21 @@ public class SourceState {
     public long clockNanos;
     /** Tasks that currently look like a lost waker and wait out the grace period. */
     public Set<Long> lostWakerWatch = new HashSet<>();
+    /**
+     * Linted tasks in a poll right now that were not reported as long polls yet: a poll that
+     * never returns is reported once it has lasted the threshold of the source's trace time.
+     */
+    public Set<Long> pollWatch = new HashSet<>();
+    /**
+     * Closure types of blocking spans seen polling tasks: the worker loop's. A span of one of
+     * them is a worker's own before it polls a task itself. A few per process.
+     */
+    public Set<String> workerClosures = new HashSet<>();
 
     /** Latest trace time that arrived (ordering buffer). */
     public long arrivedNanos;
+    /** Highest seq that arrived, -1 before the first: a lower seq at a later time is a new process. */
+    public long arrivedSeq = -1;
     /** Records that arrived, used to keep buffer keys of equal sort keys apart. */
     public long arrivals;
     /** Records in the ordering buffer. */

@@ -16,6 +16,7 @@ import io.tokiowakes.ingest.TraceRecord;
 import io.tokiowakes.resolve.Resolution;
 import io.tokiowakes.resolve.ThreadState;
 import io.tokiowakes.resolve.WakerResolver;
+import io.tokiowakes.resolve.WorkerSpans;
 
 import java.util.Iterator;
 import java.util.function.Consumer;
@@ -62,6 +63,8 @@ public final class WakeEngine {
         store.clearTasksAndThreads();
         SourceState source = store.source();
         source.lostWakerWatch.clear();
+        source.pollWatch.clear();
+        source.workerClosures.clear();
         source.clockNanos = 0;
         store.putSource(source);
     }
@@ -70,6 +73,14 @@ public final class WakeEngine {
         // A span ID is unique only among live spans: a new task span starts afresh.
         TaskState task = new TaskState(r.spanId(), r.task(), r.tsNanos());
         store.clearUnknownWake(r.spanId());
+        TaskState parent = r.parentId() == null ? null : store.get(r.parentId());
+        if (parent != null) {
+            // The registry keeps the parent's span open until this one closes.
+            task.parentSpanId = parent.spanId;
+            parent.liveChildren++;
+            watch(parent, r.tsNanos(), store);
+            store.putTask(parent);
+        }
         lints.onSpawn(task, r.tsNanos(), f -> out.accept(anomaly(r.source(), task, f)));
         store.putTask(task);
     }
@@ -81,12 +92,34 @@ public final class WakeEngine {
         }
         if (r.threadId() != null) {
             ThreadState thread = threadOf(r, store);
+            if (task.info.isAsync()) {
+                TaskState host = WorkerSpans.hostOfPoll(thread, store);
+                if (host != null && !host.runsTasks) {
+                    learnWorkerSpan(host, store);
+                }
+            }
             thread.enter(r.spanId());
             store.putThread(r.threadId(), thread);
         }
         task.onEnter(r.tsNanos());
+        if (task.running == 1 && lints.watchesPoll(task)) {
+            SourceState source = store.source();
+            source.pollWatch.add(task.spanId);
+            store.putSource(source);
+        }
         watch(task, r.tsNanos(), store);
         store.putTask(task);
+    }
+
+    /** A task was polled inside this blocking span: it runs the worker loop, and so do its siblings. */
+    private static void learnWorkerSpan(TaskState span, SourceStore store) {
+        span.runsTasks = true;
+        store.putTask(span);
+        String closure = span.info.closure();
+        SourceState source = store.source();
+        if (closure != null && source.workerClosures.add(closure)) {
+            store.putSource(source);
+        }
     }
 
     private void exit(TraceRecord r, SourceStore store, Consumer<Output> out) {
@@ -102,6 +135,10 @@ public final class WakeEngine {
         task.onExit(r.tsNanos());
         if (task.running == 0) {
             lints.onPollEnd(task, r.tsNanos(), f -> out.accept(anomaly(r.source(), task, f)));
+            SourceState source = store.source();
+            if (source.pollWatch.remove(task.spanId)) {
+                store.putSource(source);
+            }
         }
         watch(task, r.tsNanos(), store);
         store.putTask(task);
@@ -117,9 +154,29 @@ public final class WakeEngine {
         out.accept(TaskSummary.of(r.source(), task, r.tsNanos()));
         store.removeTask(r.spanId());
         SourceState source = store.source();
-        if (source.lostWakerWatch.remove(r.spanId())) {
+        boolean watched = source.lostWakerWatch.remove(r.spanId());
+        watched |= source.pollWatch.remove(r.spanId());
+        if (watched) {
             store.putSource(source);
         }
+        releaseParent(task, r.tsNanos(), store);
+    }
+
+    /**
+     * A child task span closed: its parent's span may close now. A parent created after the
+     * child is another task that reused the span ID (the parent's own close was lost).
+     */
+    private void releaseParent(TaskState child, long ts, SourceStore store) {
+        if (child.parentSpanId == 0) {
+            return;
+        }
+        TaskState parent = store.get(child.parentSpanId);
+        if (parent == null || parent.liveChildren <= 0 || parent.createdNanos > child.createdNanos) {
+            return;
+        }
+        parent.liveChildren--;
+        watch(parent, ts, store);
+        store.putTask(parent);
     }
 
     private void wakerEvent(TraceRecord r, SourceStore store, Consumer<Output> out) {
@@ -127,7 +184,7 @@ public final class WakeEngine {
         TaskState wakee = store.get(wakeeId);
         if (r.wakerOp().isWake()) {
             ThreadState thread = r.threadId() == null ? null : threadOf(r, store);
-            Resolution resolution = WakerResolver.resolve(r, thread, store);
+            Resolution resolution = WakerResolver.resolve(r, thread, store, store.source().workerClosures);
             WakeKind kind = WakeClassifier.classify(resolution, wakeeId);
             TaskState waker = resolution.current() != null ? resolution.current() : resolution.workerSpan();
             out.accept(new WakeEdge(r.source(), r.seq(), r.tsNanos(), r.wakerOp().wire(), kind,
@@ -143,6 +200,9 @@ public final class WakeEngine {
                 return;
             }
             wakee.onWakerOp(r.wakerOp(), kind, r.tsNanos());
+            if (r.threadId() == null) {
+                wakee.onWakeWithoutThread(kind);
+            }
             lints.onWake(wakee, r.tsNanos(), f -> out.accept(anomaly(r.source(), wakee, f)));
         } else {
             if (wakee == null) {
@@ -174,7 +234,10 @@ public final class WakeEngine {
         }
     }
 
-    /** The source's clock moved: tasks that looked lost for the whole grace period are reported. */
+    /**
+     * The source's clock moved: tasks that looked lost for the whole grace period are reported,
+     * and so are polls in progress that have lasted the long-poll threshold.
+     */
     private void advanceClock(String sourceName, long ts, SourceStore store, Consumer<Output> out) {
         SourceState source = store.source();
         if (ts <= source.clockNanos) {
@@ -188,6 +251,17 @@ public final class WakeEngine {
                 continue;
             }
             if (lints.checkLostWaker(task, ts, f -> out.accept(anomaly(sourceName, task, f)))) {
+                it.remove();
+                store.putTask(task);
+            }
+        }
+        for (Iterator<Long> it = source.pollWatch.iterator(); it.hasNext(); ) {
+            TaskState task = store.get(it.next());
+            if (task == null) {
+                it.remove();
+                continue;
+            }
+            if (lints.checkPollInProgress(task, ts, f -> out.accept(anomaly(sourceName, task, f)))) {
                 it.remove();
                 store.putTask(task);
             }

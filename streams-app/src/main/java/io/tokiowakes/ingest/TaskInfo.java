@@ -22,18 +22,28 @@ public record TaskInfo(Long taskId, String name, String kind, String loc, String
     public static final String KIND_BLOCK_ON = "block_on";
 
     /**
-     * Each multi-thread worker runs inside a blocking span of its own; while only that span is
-     * entered the worker is in the scheduler (driver, timers, deferred wakes), not in a task.
+     * A blocking task: a {@code spawn_blocking} closure, or a worker thread's own span (the
+     * multi-thread runtime runs each worker loop, and block_in_place's hand-off of it, as a
+     * blocking task). Which of the two a span is, only the trace shows: see
+     * {@code resolve.WorkerSpans}.
      */
     @JsonIgnore
-    public boolean isWorkerSpan() {
-        return KIND_BLOCKING.equals(kind) && fn != null && fn.contains("worker::Launch::launch");
+    public boolean isBlocking() {
+        return KIND_BLOCKING.equals(kind);
     }
 
-    /** A {@code spawn_blocking} closure of the application (or a library), not a worker. */
+    /** An async task that a worker polls: {@code task} or {@code local} (not block_on, not blocking). */
     @JsonIgnore
-    public boolean isUserBlocking() {
-        return KIND_BLOCKING.equals(kind) && !isWorkerSpan();
+    public boolean isAsync() {
+        return KIND_TASK.equals(kind) || KIND_LOCAL.equals(kind);
+    }
+
+    /**
+     * @return what tells blocking tasks of the same code apart from others: the closure type
+     *         ({@code fn}), else the spawn location, else null
+     */
+    public String closure() {
+        return fn != null ? fn : loc;
     }
 
     /** tokio-console's lints concern async tasks only. */

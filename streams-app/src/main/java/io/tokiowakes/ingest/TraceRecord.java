@@ -41,11 +41,11 @@ public record TraceRecord(RecordType type, String source, Long seq, long tsNanos
     @JsonIgnore
     public String contractKey() {
         if (type.isSpan()) {
-            return source + "/" + spanId;
+            return SourceKeys.span(source, spanId);
         }
         if (parentId != null) {
-            return source + "/" + parentId;
+            return SourceKeys.span(source, parentId);
         }
-        return source + "/thread/" + threadId;
+        return SourceKeys.rootEvent(source, threadId);
     }
 }

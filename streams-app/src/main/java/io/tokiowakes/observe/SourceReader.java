@@ -2,6 +2,7 @@ package io.tokiowakes.observe;
 
 import io.tokiowakes.detect.TaskState;
 import io.tokiowakes.engine.SourceState;
+import io.tokiowakes.ingest.SourceKeys;
 import io.tokiowakes.topology.WakeGraph;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -67,7 +68,7 @@ public final class SourceReader {
     }
 
     static String key(String source, long spanId) {
-        return source + "/" + Long.toUnsignedString(spanId);
+        return SourceKeys.span(source, spanId);
     }
 
     /**
@@ -76,12 +77,11 @@ public final class SourceReader {
      */
     private <V> Map<Long, V> scan(String store, String source) {
         Map<Long, V> out = new TreeMap<>(Long::compareUnsigned);
-        String prefix = source + "/";
         ReadOnlyKeyValueStore<String, V> s = stores.store(store);
-        try (KeyValueIterator<String, V> it = s.prefixScan(prefix, KEYS)) {
+        try (KeyValueIterator<String, V> it = s.prefixScan(SourceKeys.rangeFrom(source), KEYS)) {
             while (it.hasNext()) {
                 KeyValue<String, V> kv = it.next();
-                Long id = spanId(kv.key.substring(prefix.length()));
+                Long id = SourceKeys.spanIdOf(kv.key, source);
                 if (id != null) {
                     out.put(id, kv.value);
                 }
@@ -92,18 +92,6 @@ public final class SourceReader {
 
     /** @return the span ID, or null when the text is not an unsigned decimal */
     public static Long spanId(String text) {
-        if (text.isEmpty() || text.length() > 20) {
-            return null;
-        }
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
-                return null;
-            }
-        }
-        try {
-            return Long.parseUnsignedLong(text);
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return SourceKeys.parseU64(text);
     }
 }

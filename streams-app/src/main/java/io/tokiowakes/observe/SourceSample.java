@@ -2,6 +2,7 @@ package io.tokiowakes.observe;
 
 import io.tokiowakes.detect.TaskState;
 import io.tokiowakes.engine.SourceState;
+import io.tokiowakes.ingest.SourceKeys;
 import io.tokiowakes.topology.WakeGraph;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -28,10 +29,9 @@ public record SourceSample(String source, long liveTasks, long buffered, long wa
         // Keys only matter here, but the store API yields values too.
         try (KeyValueIterator<String, TaskState> it = tasks.all()) {
             while (it.hasNext()) {
-                String key = it.next().key;
-                int slash = key.lastIndexOf('/');
-                if (slash > 0) {
-                    live.merge(key.substring(0, slash), 1L, Long::sum);
+                String source = SourceKeys.sourceOf(it.next().key);
+                if (source != null) {
+                    live.merge(source, 1L, Long::sum);
                 }
             }
         }

@@ -5,6 +5,7 @@ import io.tokiowakes.emit.Output;
 import io.tokiowakes.emit.TaskRef;
 import io.tokiowakes.emit.TaskSummary;
 import io.tokiowakes.emit.WakeEdge;
+import io.tokiowakes.ingest.SourceKeys;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -101,7 +102,7 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
     }
 
     private void update(String source, TaskRef task, long at, java.util.function.Consumer<TaskView> change) {
-        String key = source + "/" + Long.toUnsignedString(task.spanId());
+        String key = SourceKeys.span(source, task.spanId());
         TaskView v = recentViews.get(key);
         if (v == null) {
             v = views.get(key);

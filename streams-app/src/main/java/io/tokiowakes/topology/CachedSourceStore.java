@@ -3,6 +3,7 @@ package io.tokiowakes.topology;
 import io.tokiowakes.detect.TaskState;
 import io.tokiowakes.engine.SourceState;
 import io.tokiowakes.engine.SourceStore;
+import io.tokiowakes.ingest.SourceKeys;
 import io.tokiowakes.resolve.ThreadState;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One source's slice of the wake stage's state tables; keys are {@code "<source>/<id>"}.
+ * One source's slice of the wake stage's state tables; keys come from {@link SourceKeys}.
  * Objects are kept in memory once read; a change is written to its table at the next
  * {@link #flush()}, which the wake stage calls at the end of every batch it processes. Kafka
  * Streams commits only between two records (here: batches), so the stores, and their
@@ -108,7 +109,7 @@ public final class CachedSourceStore implements SourceStore {
     }
 
     private String key(long id) {
-        return source + "/" + Long.toUnsignedString(id);
+        return SourceKeys.span(source, id);
     }
 
     @Override
@@ -136,7 +137,7 @@ public final class CachedSourceStore implements SourceStore {
 
     @Override
     public ThreadState thread(String threadId) {
-        return cached(threadCache, dirtyThreads, threads, source + "/" + threadId);
+        return cached(threadCache, dirtyThreads, threads, SourceKeys.thread(source, threadId));
     }
 
     /** The in-memory copy, or the table's value (then kept in memory) unless deleted since, or null. */
@@ -153,7 +154,7 @@ public final class CachedSourceStore implements SourceStore {
 
     @Override
     public void putThread(String threadId, ThreadState thread) {
-        String key = source + "/" + threadId;
+        String key = SourceKeys.thread(source, threadId);
         threadCache.put(key, thread);
         if (writeBehind) {
             dirtyThreads.put(key, thread);
@@ -174,18 +175,22 @@ public final class CachedSourceStore implements SourceStore {
 
     @Override
     public void clearTasksAndThreads() {
-        String prefix = source + "/";
-        deleteRange(tasks, prefix);
-        deleteRange(threads, prefix);
-        taskCache.keySet().removeIf(k -> k.startsWith(prefix));
-        threadCache.keySet().removeIf(k -> k.startsWith(prefix));
-        dirtyTasks.keySet().removeIf(k -> k.startsWith(prefix));
-        dirtyThreads.keySet().removeIf(k -> k.startsWith(prefix));
+        deleteKeysOf(tasks, source);
+        deleteKeysOf(threads, source);
+        taskCache.keySet().removeIf(k -> SourceKeys.belongsTo(k, source));
+        threadCache.keySet().removeIf(k -> SourceKeys.belongsTo(k, source));
+        dirtyTasks.keySet().removeIf(k -> SourceKeys.belongsTo(k, source));
+        dirtyThreads.keySet().removeIf(k -> SourceKeys.belongsTo(k, source));
     }
 
-    /** Deletes the keys that start with the prefix ('0' is the character after '/'). */
-    private static void deleteRange(Table<?> table, String prefix) {
-        table.keys(prefix, prefix.substring(0, prefix.length() - 1) + "0").forEach(table::delete);
+    /**
+     * Deletes the source's keys. The range also holds the keys of sources whose names extend
+     * this one ({@code svc/host1/4242} after {@code svc}): those stay.
+     */
+    private static void deleteKeysOf(Table<?> table, String source) {
+        table.keys(SourceKeys.rangeFrom(source), SourceKeys.rangeTo(source)).stream()
+                .filter(k -> SourceKeys.belongsTo(k, source))
+                .forEach(table::delete);
     }
 
     @Override
@@ -206,7 +211,7 @@ public final class CachedSourceStore implements SourceStore {
     void expireUnknownWakes(long retentionNanos) {
         List<String> expired = new ArrayList<>();
         unknownWakes.forEach((key, value) -> {
-            SourceState s = sourceCache.get(key.substring(0, key.lastIndexOf('/')));
+            SourceState s = sourceCache.get(SourceKeys.sourceOf(key));
             long at = value.isEmpty() ? 0 : Long.parseLong(value);
             if (s == null || s.clockNanos - at > retentionNanos) {
                 expired.add(key);

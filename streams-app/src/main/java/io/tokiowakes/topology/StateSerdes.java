@@ -30,7 +30,15 @@ import static io.tokiowakes.topology.BinaryFields.writeString;
  */
 final class StateSerdes {
 
-    private static final byte FORMAT = 1;
+    /**
+     * Format 2 appends fields to format 1 (tasks: parent span, live children, whether a blocking
+     * span runs tasks, external wakes without thread; sources: the polls in progress watched for
+     * the long-poll lint, the closure types of worker spans, the arrival number of the last record
+     * released, the highest seq arrived); values of format 1 are still read, the appended fields
+     * taking their defaults.
+     */
+    private static final byte FORMAT = 2;
+    private static final byte FORMAT_1 = 1;
 
     private StateSerdes() {
     }
@@ -52,7 +60,7 @@ final class StateSerdes {
     }
 
     private interface Reader<T> {
-        T read(DataInputStream in) throws IOException;
+        T read(DataInputStream in, int format) throws IOException;
     }
 
     private static <T> Serde<T> serde(Class<T> type, Writer<T> writer, Reader<T> reader) {
@@ -78,10 +86,10 @@ final class StateSerdes {
             }
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
                 byte format = in.readByte();
-                if (format != FORMAT) {
+                if (format != FORMAT && format != FORMAT_1) {
                     throw new SerializationException("unknown format " + format + " of a stored " + type.getSimpleName());
                 }
-                return reader.read(in);
+                return reader.read(in, format);
             } catch (IOException e) {
                 throw new SerializationException("cannot read " + type.getSimpleName(), e);
             }
@@ -129,9 +137,14 @@ final class StateSerdes {
         for (AnomalyType a : t.reported) {
             writeString(out, a.name());
         }
+        // format 2
+        out.writeLong(t.parentSpanId);
+        out.writeInt(t.liveChildren);
+        out.writeBoolean(t.runsTasks);
+        out.writeLong(t.externalWakesWithoutThread);
     }
 
-    private static TaskState readTask(DataInputStream in) throws IOException {
+    private static TaskState readTask(DataInputStream in, int format) throws IOException {
         TaskState t = new TaskState();
         t.spanId = in.readLong();
         if (in.readBoolean()) {
@@ -166,6 +179,13 @@ final class StateSerdes {
         for (int i = 0; i < reported; i++) {
             t.reported.add(AnomalyType.valueOf(readString(in)));
         }
+        if (format >= 2) {
+            t.parentSpanId = in.readLong();
+            t.liveChildren = in.readInt();
+            t.runsTasks = in.readBoolean();
+            t.externalWakesWithoutThread = in.readLong();
+        }
+        // (A worker span stored in format 1 is known again at the next task it polls.)
         return t;
     }
 
@@ -178,7 +198,7 @@ final class StateSerdes {
         }
     }
 
-    private static ThreadState readThread(DataInputStream in) throws IOException {
+    private static ThreadState readThread(DataInputStream in, int format) throws IOException {
         ThreadState t = new ThreadState();
         t.name = readString(in);
         t.runtime = in.readBoolean();
@@ -201,10 +221,20 @@ final class StateSerdes {
         out.writeLong(s.lastReleasedKey);
         out.writeLong(s.late);
         out.writeLong(s.lastArrivalWallMs);
+        // format 2
+        out.writeInt(s.pollWatch.size());
+        for (long id : s.pollWatch) {
+            out.writeLong(id);
+        }
+        out.writeInt(s.workerClosures.size());
+        for (String closure : s.workerClosures) {
+            writeString(out, closure);
+        }
         out.writeLong(s.lastReleasedArrival);
+        out.writeLong(s.arrivedSeq);
     }
 
-    private static SourceState readSource(DataInputStream in) throws IOException {
+    private static SourceState readSource(DataInputStream in, int format) throws IOException {
         SourceState s = new SourceState();
         s.clockNanos = in.readLong();
         int n = in.readInt();
@@ -217,8 +247,22 @@ final class StateSerdes {
         s.lastReleasedKey = in.readLong();
         s.late = in.readLong();
         s.lastArrivalWallMs = in.readLong();
-        // Written since records are held by batch; before, equal sort keys were told apart otherwise.
-        s.lastReleasedArrival = in.available() >= Long.BYTES ? in.readLong() : Long.MAX_VALUE;
+        if (format >= 2) {
+            int watched = in.readInt();
+            for (int i = 0; i < watched; i++) {
+                s.pollWatch.add(in.readLong());
+            }
+            int closures = in.readInt();
+            for (int i = 0; i < closures; i++) {
+                s.workerClosures.add(readString(in));
+            }
+            s.lastReleasedArrival = in.readLong();
+            s.arrivedSeq = in.readLong();
+        } else {
+            // Before records were held by batch, all records of the last sort key were released.
+            s.lastReleasedArrival = Long.MAX_VALUE;
+            s.arrivedSeq = s.lastReleasedKey;
+        }
         return s;
     }
 }

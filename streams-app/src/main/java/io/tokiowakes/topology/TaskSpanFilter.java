@@ -1,6 +1,7 @@
 package io.tokiowakes.topology;
 
 import io.tokiowakes.ingest.RecordType;
+import io.tokiowakes.ingest.SourceKeys;
 import io.tokiowakes.ingest.TraceRecord;
 
 import java.util.ArrayDeque;
@@ -53,7 +54,7 @@ final class TaskSpanFilter {
         }
 
         String tableKey() {
-            return source + "/" + spanId;
+            return SourceKeys.span(source, spanId);
         }
     }
 
@@ -101,6 +102,9 @@ final class TaskSpanFilter {
         this.windowMs = windowMs;
         index.forEach((key, value) -> {
             SpanKey span = parse(key);
+            if (span == null) {
+                return; // not a span key (written by an older version): the span is held once more
+            }
             if (value.startsWith(CLOSED)) {
                 long at = Long.parseLong(value.substring(CLOSED.length()));
                 closed.put(span, at);
@@ -237,8 +241,10 @@ final class TaskSpanFilter {
         return n;
     }
 
+    /** @return the span of an index key, or null when the key is not one */
     private static SpanKey parse(String key) {
-        int slash = key.lastIndexOf('/');
-        return new SpanKey(key.substring(0, slash), Long.parseLong(key.substring(slash + 1)));
+        String source = SourceKeys.sourceOf(key);
+        Long spanId = source == null ? null : SourceKeys.spanIdOf(key, source);
+        return spanId == null ? null : new SpanKey(source, spanId);
     }
 }

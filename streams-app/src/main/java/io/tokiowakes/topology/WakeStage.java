@@ -95,12 +95,16 @@ final class WakeStage {
                 s = store.source();
                 s.lastReleasedKey = OrderingBuffer.Slot.BEFORE_ALL.sortKey();
                 s.lastReleasedArrival = OrderingBuffer.Slot.BEFORE_ALL.arrival();
+                s.arrivedSeq = -1;
                 skip = i;
                 metrics.sourceRestart(source);
                 LOG.warn("source {}: seq went back to {} at a later time: the process restarted; its old tasks are forgotten",
                         source, r.seq());
             }
             s.arrivedNanos = Math.max(s.arrivedNanos, r.tsNanos());
+            if (r.seq() != null) {
+                s.arrivedSeq = Math.max(s.arrivedSeq, r.seq());
+            }
             if (slot.compareTo(lastReleased(s)) < 0) {
                 // Past the window: applied at once, in the order it came.
                 late(r, s);
@@ -188,12 +192,12 @@ final class WakeStage {
     }
 
     /**
-     * A record earlier in seq than one already applied, yet later in time than anything that
-     * arrived: not a late record (those are older than what arrived) but a new process under the
+     * A record earlier in seq than one that arrived, yet later in time than anything that arrived:
+     * not a record that came out of order (those are older in both) but a new process under the
      * same source name.
      */
     private static boolean restarted(TraceRecord r, SourceState s) {
-        return r.seq() != null && r.seq() < s.lastReleasedKey && r.tsNanos() > s.arrivedNanos;
+        return r.seq() != null && r.seq() < s.arrivedSeq && r.tsNanos() > s.arrivedNanos;
     }
 
     /** The order of a source's records: seq, or trace time where the producer sends no seq. */

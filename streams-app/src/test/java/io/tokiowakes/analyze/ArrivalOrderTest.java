@@ -31,7 +31,7 @@ class ArrivalOrderTest {
 
     static Stream<Arguments> reorderings() {
         List<Arguments> out = new ArrayList<>();
-        for (String fixture : List.of("seed-program", "mixed-w2", "seed-w2", "mixed-w1")) {
+        for (String fixture : ExpectedWakes.FIXTURES) {
             for (int max : new int[] {16, 64, 256}) {
                 for (long seed = 1; seed <= 12; seed++) {
                     out.add(Arguments.of(fixture, seed, max));
@@ -60,7 +60,7 @@ class ArrivalOrderTest {
     @Test
     void theReorderingsReallyMoveRecordsPastLaterOnes() {
         // Guards the test above: a re-sending that kept seq order would prove nothing.
-        for (String fixture : List.of("seed-program", "mixed-w2", "seed-w2", "mixed-w1")) {
+        for (String fixture : ExpectedWakes.FIXTURES) {
             List<byte[]> written = KafkaTestSupport.fixture(fixture);
             assertEquals(0, PerThreadBuffers.outOfOrder(written), fixture + " is written in seq order");
             int moved = 0;

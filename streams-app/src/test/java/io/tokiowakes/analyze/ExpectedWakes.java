@@ -21,12 +21,25 @@ import java.util.TreeSet;
  */
 public final class ExpectedWakes {
 
+    /**
+     * The real traces with expected results: Tokio 1.24 (task spans under their spawner, resource
+     * spans under their creator) and Tokio 1.53 (task and resource spans as roots, size.bytes on
+     * every task, an enter/exit pair to drop every future, workers named tokio-rt-worker).
+     */
+    public static final List<String> FIXTURES = List.of("seed-program", "mixed-w2",
+            "tokio-1.53/seed-w2", "tokio-1.53/mixed-w1");
+
     private final Map<String, Integer> edges;
     private final Set<String> anomalies;
 
     private ExpectedWakes(Map<String, Integer> edges, Set<String> anomalies) {
         this.edges = edges;
         this.anomalies = anomalies;
+    }
+
+    /** For {@code @MethodSource}. */
+    public static List<String> fixtureNames() {
+        return FIXTURES;
     }
 
     /** What the fixtures give together (their sources differ). */

@@ -3,7 +3,7 @@ package io.tokiowakes.analyze;
 import io.tokiowakes.topology.JobSettings;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,11 +13,11 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Real traces of a real Tokio 1.24 runtime, with the edges and anomalies they must give. */
+/** Real traces of real Tokio 1.24 and 1.53 runtimes, with the edges and anomalies they must give. */
 class FixtureAnalysisTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"seed-program", "mixed-w2"})
+    @MethodSource("io.tokiowakes.analyze.ExpectedWakes#fixtureNames")
     void analyzeFindsExactlyTheExpectedEdgesAndAnomalies(String fixture, @TempDir Path out) throws IOException {
         AnalysisResult result;
         try (InputStream in = getClass().getResourceAsStream("/fixtures/" + fixture + ".jsonl")) {

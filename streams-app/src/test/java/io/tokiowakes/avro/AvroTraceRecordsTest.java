@@ -12,7 +12,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +31,7 @@ class AvroTraceRecordsTest {
     private final AvroTraceDecoder avro = new AvroTraceDecoder(Integer.MAX_VALUE);
 
     @ParameterizedTest
-    @ValueSource(strings = {"seed-program", "mixed-w2"})
+    @MethodSource("io.tokiowakes.analyze.ExpectedWakes#fixtureNames")
     void everyFixtureLineDecodesFromAvroAsFromJson(String fixture) throws InvalidRecordException {
         List<byte[]> lines = KafkaTestSupport.fixture(fixture);
         assertTrue(lines.size() > 100);

@@ -23,8 +23,10 @@ class TraceDecoderTest {
 
     @Test
     void decodesEveryFixtureLineAsAFullParseDoes() {
-        List<byte[]> lines = new ArrayList<>(KafkaTestSupport.fixture("seed-program"));
-        lines.addAll(KafkaTestSupport.fixture("mixed-w2"));
+        List<byte[]> lines = new ArrayList<>();
+        for (String fixture : io.tokiowakes.analyze.ExpectedWakes.FIXTURES) {
+            lines.addAll(KafkaTestSupport.fixture(fixture));
+        }
         assertTrue(lines.size() > 1000);
         for (byte[] line : lines) {
             assertEquals(viaFullParse(line), viaDecoder(line), new String(line, StandardCharsets.UTF_8));

@@ -34,8 +34,10 @@ class WakeJobIT {
     @ParameterizedTest(name = "{0} input partitions")
     @ValueSource(ints = {1, 4, 8})
     void fixturesGiveTheExpectedResultsWhateverThePartitioning(int partitions, @TempDir Path dir) throws Exception {
-        List<byte[]> records = new ArrayList<>(KafkaTestSupport.fixture("seed-program"));
-        records.addAll(KafkaTestSupport.fixture("mixed-w2"));
+        List<byte[]> records = new ArrayList<>();
+        for (String fixture : ExpectedWakes.FIXTURES) {
+            records.addAll(KafkaTestSupport.fixture(fixture));
+        }
         List<byte[]> delivered = KafkaTestSupport.interleaved(records, partitions);
 
         JobSettings settings = KafkaTestSupport.pipeline("p" + partitions);
@@ -49,7 +51,7 @@ class WakeJobIT {
                 delivered.forEach(replayer::send);
                 replayer.flush();
             }
-            ExpectedWakes expected = ExpectedWakes.fixtures("seed-program", "mixed-w2");
+            ExpectedWakes expected = ExpectedWakes.fixtures(ExpectedWakes.FIXTURES.toArray(String[]::new));
             awaitEdges(client, settings, out, expected.edgeCount());
             assertEquals(0, job.metrics().get("late-records"), "nothing arrived past the ordering window");
 
@@ -76,7 +78,7 @@ class WakeJobIT {
      */
     @org.junit.jupiter.api.Test
     void tracesResentWithPerThreadBuffersGiveTheExpectedResults(@TempDir Path dir) throws Exception {
-        String[] fixtures = {"seed-program", "mixed-w2", "seed-w2", "mixed-w1"};
+        String[] fixtures = ExpectedWakes.FIXTURES.toArray(String[]::new);
         List<byte[]> records = new ArrayList<>();
         ExpectedWakes expected = ExpectedWakes.none();
         for (long seed = 1; seed <= 3; seed++) {

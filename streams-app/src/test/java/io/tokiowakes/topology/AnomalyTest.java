@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Each anomaly, and the twin that looks close but is fine. */
 class AnomalyTest {
@@ -34,6 +35,46 @@ class AnomalyTest {
             assertEquals("ext-only-consumer", a.path("task").path("name").asText());
             assertEquals("src/main.rs:10:5", a.path("task").path("loc").asText());
             assertEquals(1008, a.path("task").path("task_id").asLong());
+        }
+    }
+
+    @Test
+    void externalOnlyFromRecordsWithoutThreadsSaysWhatItRestsOn() {
+        // Text input (ari-subscriber) names no threads: a root wake may be a timer or the I/O
+        // driver as well as a foreign thread.
+        TraceScript t = new TraceScript("svc").on(null, null).task(8, "consumer");
+        for (int i = 0; i < 3; i++) {
+            t.enter(8).cloneWaker(8, 8L).exit(8).wake(8, null);
+        }
+        t.poll(8).close(8);
+        try (TopologyHarness h = new TopologyHarness().run(t)) {
+            assertEquals(List.of("EXTERNAL_ONLY_WAKES"), h.anomalyTypes(8));
+            String detail = h.anomalies.get(0).path("detail").asText();
+            assertEquals("all 3 wakes came from outside any task; the trace names no threads, so a timer or I/O"
+                    + " driver wake cannot be told from a wake by a thread outside the runtime", detail);
+        }
+    }
+
+    @Test
+    void externalOnlyWithSomeWakesWithoutThreadCountsThem() {
+        TraceScript t = new TraceScript("svc").task(8, "consumer");
+        parked(t, 8).on(FOREIGN, "feeder").wake(8, null);
+        parked(t, 8).on(null, null).wake(8, null);
+        t.on(WORKER, "w").poll(8).poll(8).close(8);
+        try (TopologyHarness h = new TopologyHarness().run(t)) {
+            assertEquals(List.of("EXTERNAL_ONLY_WAKES"), h.anomalyTypes(8));
+            assertTrue(h.anomalies.get(0).path("detail").asText()
+                    .startsWith("all 2 wakes came from outside any task; 1 of them in records that name no thread"));
+        }
+    }
+
+    @Test
+    void externalOnlyWithThreadsIsStatedAsFact() {
+        TraceScript t = new TraceScript("svc").task(8, "consumer");
+        parked(t, 8).on(FOREIGN, "feeder").wake(8, null);
+        t.on(WORKER, "w").poll(8).poll(8).close(8);
+        try (TopologyHarness h = new TopologyHarness().run(t)) {
+            assertEquals("all 1 wakes came from outside the runtime", h.anomalies.get(0).path("detail").asText());
         }
     }
 
@@ -248,7 +289,8 @@ class AnomalyTest {
                 .taskWith(10, "small", Json.MAPPER.createObjectNode().put("size.bytes", 512));
         try (TopologyHarness h = new TopologyHarness().run(t)) {
             assertEquals(List.of("LARGE_FUTURE"), h.anomalyTypes(8));
-            assertEquals(List.of("AUTO_BOXED_FUTURE", "LARGE_FUTURE"), h.anomalyTypes(9));
+            // Boxed: 8 bytes sit in the task, the 20000 are on the heap.
+            assertEquals(List.of("AUTO_BOXED_FUTURE"), h.anomalyTypes(9));
             assertEquals(List.of(), h.anomalyTypes(10));
         }
     }

@@ -27,7 +27,7 @@ class BatchCodecTest {
         TraceDecoder decoder = new TraceDecoder(1 << 20);
         Map<String, List<Held>> bySource = new LinkedHashMap<>();
         long produced = 1_700_000_000_000L;
-        for (String f : List.of("seed-program", "mixed-w2", "seed-w2", "mixed-w1")) {
+        for (String f : io.tokiowakes.analyze.ExpectedWakes.FIXTURES) {
             for (byte[] line : KafkaTestSupport.fixture(f)) {
                 TraceRecord r = decoder.decode(line);
                 // Kafka timestamps move either way between records of a batch (they come from many threads).

@@ -31,6 +31,8 @@ class InProcessRunTest {
         lines.add("{\"v\":1,\"not\":\"a trace record\"}");
         lines.addAll(fixture("mixed-w2"));
         lines.add("not json at all");
+        lines.addAll(fixture("tokio-1.53/seed-w2"));
+        lines.addAll(fixture("tokio-1.53/mixed-w1"));
         new LoadGenerator(3, 40, 11).generate(20_000, lines::add);
 
         Outputs inProcess = new Outputs();

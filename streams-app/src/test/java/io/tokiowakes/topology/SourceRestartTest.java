@@ -1,9 +1,15 @@
 package io.tokiowakes.topology;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tokiowakes.emit.Anomaly;
+import io.tokiowakes.emit.Output;
+import io.tokiowakes.emit.WakeEdge;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,5 +47,77 @@ class SourceRestartTest {
             assertEquals(0, h.metrics.get("source-restarts"));
             assertEquals(1, h.metrics.get("late-records"));
         }
+    }
+
+    /**
+     * A restart of one source forgets only that source's tasks and threads, also when another
+     * source's name starts with its name and a '/' (keys are {@code "<source>/<id>"}).
+     */
+    @ParameterizedTest
+    @CsvSource({"svc, svc/host1/4242", "svc/host1/4242, svc", "a, a/b", "svc/1, svc/1/2", "svc, svc/thread",
+            "svc, svc0", "svc, svc/"})
+    void restartOfOneSourceKeepsTheStateOfSourcesWhoseNamesExtendIt(String restarted, String neighbour) {
+        List<String> records = restartNextToNeighbour(restarted, neighbour);
+        try (TopologyHarness h = new TopologyHarness().run(records)) {
+            assertEquals(1, h.metrics.get("source-restarts"));
+            List<JsonNode> toNeighbour = h.edges.stream()
+                    .filter(e -> e.path("source").asText().equals(neighbour)).toList();
+            assertEquals(1, toNeighbour.size(), "edges: " + h.edges);
+            assertEquals("neighbour-task", toNeighbour.get(0).path("wakee").path("name").asText());
+            assertEquals("RUNTIME", toNeighbour.get(0).path("kind").asText(), "its worker thread is remembered");
+            assertEquals(List.of(), h.anomalies.stream().map(a -> a.path("type").asText()).toList());
+        }
+    }
+
+    /** The same through analyze's in-memory state (no tables behind the in-memory copies). */
+    @ParameterizedTest
+    @CsvSource({"svc, svc/host1/4242", "a, a/b", "svc/1, svc/1/2"})
+    void restartInAnalyzeKeepsTheStateOfSourcesWhoseNamesExtendIt(String restarted, String neighbour) {
+        List<Output> outputs = new java.util.ArrayList<>();
+        JobMetrics metrics = new JobMetrics();
+        InProcessRun run = new InProcessRun(JobSettings.defaults(), metrics, new InProcessRun.Sink() {
+            @Override
+            public void output(Output out) {
+                outputs.add(out);
+            }
+
+            @Override
+            public void rejected(byte[] value, String reason) {
+                throw new AssertionError(reason);
+            }
+        });
+        restartNextToNeighbour(restarted, neighbour).forEach(r -> run.accept(r.getBytes(StandardCharsets.UTF_8)));
+        run.finish();
+        assertEquals(1, metrics.get("source-restarts"));
+        List<WakeEdge> toNeighbour = outputs.stream().filter(o -> o instanceof WakeEdge e && e.source().equals(neighbour))
+                .map(o -> (WakeEdge) o).toList();
+        assertEquals(1, toNeighbour.size());
+        assertEquals("neighbour-task", toNeighbour.get(0).wakee().name());
+        assertEquals("RUNTIME", toNeighbour.get(0).kind().name());
+        assertEquals(List.of(), outputs.stream().filter(o -> o instanceof Anomaly).toList());
+    }
+
+    /**
+     * The neighbour polls a task on its worker; the other source runs, restarts 60 s later;
+     * then the neighbour's worker wakes its task outside any poll (a timer).
+     */
+    private static List<String> restartNextToNeighbour(String restarted, String neighbour) {
+        // Each part runs longer than the ordering window, so that its start is applied when the
+        // next part arrives.
+        TraceScript n = new TraceScript(neighbour).task(8, "neighbour-task").task(7, "neighbour-other")
+                .on("ThreadId(2)", "tokio-runtime-worker").enter(8).cloneWaker(8, 8L).exit(8)
+                .advanceMillis(300).enter(7).cloneWaker(7, 7L).exit(7);
+        int firstPart = n.records().size();
+        n.advanceMillis(61_000).wake(8, null).poll(8).close(8);
+        TraceScript before = new TraceScript(restarted).task(8, "old").task(9, "old-other")
+                .on("ThreadId(2)", "w").enter(8).cloneWaker(8, 8L).exit(8)
+                .advanceMillis(1000).enter(9).cloneWaker(9, 9L).exit(9);
+        TraceScript after = new TraceScript(restarted).advanceMillis(60_000).task(5, "new")
+                .on("ThreadId(2)", "w").poll(5).close(5);
+        List<String> records = new ArrayList<>(n.records().subList(0, firstPart));
+        records.addAll(before.records());
+        records.addAll(after.records());
+        records.addAll(n.records().subList(firstPart, n.records().size()));
+        return records;
     }
 }

@@ -15,6 +15,7 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -77,6 +78,8 @@ class StateSerdesTest {
                 f.set(value, WakeKind.values()[WakeKind.values().length - 1]);
             } else if (t == java.util.Set.class && f.getName().equals("reported")) {
                 f.set(value, EnumSet.allOf(AnomalyType.class));
+            } else if (t == java.util.Set.class && elementType(f) == String.class) {
+                f.set(value, new HashSet<>(List.of("value-" + n, "other-" + n + "-é")));
             } else if (t == java.util.Set.class) {
                 f.set(value, new HashSet<>(List.of(n, -n)));
             } else if (t == List.class) {
@@ -88,6 +91,64 @@ class StateSerdesTest {
         }
         return value;
     }
+
+    private static Class<?> elementType(Field f) {
+        if (f.getGenericType() instanceof java.lang.reflect.ParameterizedType p
+                && p.getActualTypeArguments()[0] instanceof Class<?> c) {
+            return c;
+        }
+        return Object.class;
+    }
+
+    /**
+     * Values written by the previous version (format 1, before parent spans, live children,
+     * worker spans and the poll watch), captured from its serdes: they load, the new fields
+     * taking their defaults.
+     */
+    @Test
+    void stateWrittenInFormatOneIsRead() {
+        TaskState t = StateSerdes.tasks().deserializer().deserialize("t", HexFormat.of().parseHex(FORMAT_1_TASK));
+        assertEquals(2251799813685257L, t.spanId);
+        assertEquals("sender-task", t.info.name());
+        assertEquals(1600L, t.info.sizeBytes());
+        assertEquals(1, t.running);
+        assertEquals(3, t.polls);
+        assertEquals(52498, t.busyNanos);
+        assertEquals(2, t.wakes(WakeKind.TASK));
+        assertEquals(1, t.wakes(WakeKind.SELF));
+        assertEquals(WakeKind.TASK, t.lastWakeKind);
+        assertEquals(EnumSet.of(AnomalyType.LARGE_FUTURE), t.reported);
+        assertEquals(0, t.parentSpanId);
+        assertEquals(0, t.liveChildren);
+        assertEquals(false, t.runsTasks);
+        assertEquals(0, t.externalWakesWithoutThread);
+
+        ThreadState th = StateSerdes.threads().deserializer().deserialize("t", HexFormat.of().parseHex(FORMAT_1_THREAD));
+        assertEquals("tokio-runtime-worker", th.name);
+        assertEquals(List.of(4L, 2251799813685257L), th.entered);
+        assertTrue(th.runtime);
+
+        SourceState s = StateSerdes.sources().deserializer().deserialize("t", HexFormat.of().parseHex(FORMAT_1_SOURCE));
+        assertEquals(1795682303697711066L, s.clockNanos);
+        assertEquals(java.util.Set.of(20L), s.lostWakerWatch);
+        assertEquals(93, s.arrivals);
+        assertEquals(88, s.lastReleasedKey);
+        assertEquals(1700000000123L, s.lastArrivalWallMs);
+        assertEquals(java.util.Set.of(), s.pollWatch);
+        assertEquals(java.util.Set.of(), s.workerClosures);
+    }
+
+    private static final String FORMAT_1_TASK = "010008000000000009010100000000000000050000000b73656e6465722d7461736b00"
+            + "0000047461736b000000127372632f6d61696e2e72733a3135373a3233ffffffff0100000000000006400018eb8b8a9010bc2c"
+            + "000000010018eb8b8a9010bc2c18eb8b8a9010c340000000000000000000000000000000005fd8000000000000000300000000"
+            + "0000cd1200000000000000000000000000000003000000000000000000000000000000020000000000000001050000000453"
+            + "454c460000000000000001000000045441534b000000000000000200000008424c4f434b494e470000000000000000000000"
+            + "0752554e54494d4500000000000000000000000845585445524e414c0000000000000000000000045441534bffffffffffff"
+            + "ffff010000000c4c415247455f465554555245";
+    private static final String FORMAT_1_THREAD = "0100000014746f6b696f2d72756e74696d652d776f726b657201000000020000000000"
+            + "0000040008000000000009";
+    private static final String FORMAT_1_SOURCE = "0118eb8b8a915b6fda00000001000000000000001418eb8b8a915b6fda0000000000"
+            + "00005d0000000000000004000000000000005800000000000000010000018bcfe5687b";
 
     private static void assertFieldsEqual(Object expected, Object actual) throws Exception {
         List<Field> fields = fields(expected);

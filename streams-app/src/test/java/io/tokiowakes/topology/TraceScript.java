@@ -27,7 +27,7 @@ final class TraceScript {
         this.source = source;
     }
 
-    /** Records after this call come from that thread. */
+    /** Records after this call come from that thread; null: they name no thread (as text input). */
     TraceScript on(String id, String name) {
         threadId = id;
         threadName = name;
@@ -44,8 +44,26 @@ final class TraceScript {
         return this;
     }
 
+    TraceScript advanceMicros(long us) {
+        ts += us * 1_000L;
+        return this;
+    }
+
+    /** Trace time of the last record written. */
+    long now() {
+        return ts;
+    }
+
     TraceScript task(long spanId, String name) {
         return spawn(spanId, name, "task", null);
+    }
+
+    /** A task spawned inside another task's poll, as Tokio < 1.35 records it: the task span's parent. */
+    TraceScript taskUnder(long spanId, String name, long parentSpanId) {
+        ObjectNode f = Json.MAPPER.createObjectNode();
+        f.put("kind", "task").put("task.name", name).put("task.id", spanId + 1000)
+                .put("loc.file", "src/main.rs").put("loc.line", 10).put("loc.col", 5);
+        return spanNew(spanId, parentSpanId, "runtime.spawn", "tokio::task", f);
     }
 
     TraceScript blockOn(long spanId) {
@@ -156,7 +174,10 @@ final class TraceScript {
         }
         seq++;
         ts += 1_000;
-        r.put("ts_nanos", ts).put("thread.id", threadId).put("thread.name", threadName);
+        r.put("ts_nanos", ts);
+        if (threadId != null) {
+            r.put("thread.id", threadId).put("thread.name", threadName);
+        }
         return r;
     }
 

@@ -24,7 +24,7 @@ class WakeStageRestartTest {
     private static final JobSettings SETTINGS = JobSettings.defaults().withInputPartitions(1);
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"mixed-w2", "mixed-w1"})
+    @ValueSource(strings = {"mixed-w2", "tokio-1.53/mixed-w1"})
     void aRestartBetweenAnyTwoBatchesChangesNothing(String fixture) throws Exception {
         List<Batch> batches = batches(fixture);
         List<String> whole = new Run().accept(batches).outputs;

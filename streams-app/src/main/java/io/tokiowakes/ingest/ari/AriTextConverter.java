@@ -6,9 +6,11 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * Converts ari-subscriber text (a time and level line, then indented ⤷ lines: the span context,
- * outermost first, ending in a span lifecycle word or an event) into trace record v1 JSON lines.
- * Streams: memory does not grow with the input.
+ * Converts ari-subscriber text into trace record v1 JSON lines, in either layout (see
+ * {@link AriLines}): the seed post's (a time and level line, then indented ⤷ lines: the span
+ * context, outermost first, ending in a span lifecycle word or an event) and the released one
+ * (one line a record: time, level, the span scope, then the lifecycle word or the event), with
+ * or without terminal colours. Streams: memory does not grow with the input.
  *
  * <p>The text has no threads, so records carry no {@code thread.id}; an event's {@code parent_id}
  * is the innermost task span around it, which the job then takes as the running task.
@@ -33,7 +35,7 @@ public final class AriTextConverter {
      * Converts all of {@code in}, handing each record's JSON to {@code sink} in file order with
      * {@code seq} 0, 1, 2, …. Lines that do not parse are returned as errors, not thrown.
      *
-     * @throws NotAriTextException when the first non-blank line is not a time and level line
+     * @throws NotAriTextException when the first non-blank line does not start with a time and a level
      */
     public AriConversion convert(BufferedReader in, Consumer<String> sink) throws IOException, NotAriTextException {
         BoundedLineReader lines = new BoundedLineReader(in, MAX_LINE_CHARS);

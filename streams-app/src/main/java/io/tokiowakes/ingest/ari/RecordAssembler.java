@@ -36,6 +36,9 @@ final class RecordAssembler {
             if (header != null) {
                 finish();
                 current = new PendingRecord(lineNo, line, header);
+                if (header.body() != null) {
+                    addOneLine(lineNo, line, header.body());
+                }
                 return;
             }
         } catch (AriParseException e) {
@@ -63,6 +66,19 @@ final class RecordAssembler {
             current.add(AriLines.context(body));
         } catch (AriParseException e) {
             reject(lineNo, e.getMessage(), line);
+        }
+    }
+
+    /** The one-line layout: the whole record is on its header line. */
+    private void addOneLine(long lineNo, String line, String body) {
+        try {
+            for (ContextLine c : AriLines.oneLine(body)) {
+                current.add(c);
+            }
+        } catch (AriParseException e) {
+            current = null;
+            reject(lineNo, e.getMessage(), line);
+            skipping = true;
         }
     }
 
