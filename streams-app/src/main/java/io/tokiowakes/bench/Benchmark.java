@@ -128,9 +128,16 @@ public final class Benchmark {
         }
     }
 
+    /** The job's own settings among the -X ones (e.g. {@code reorder.window.ms}), defaults for the rest. */
+    private JobSettings jobSettings() {
+        Properties p = new Properties();
+        p.putAll(options.streamsConfig());
+        return JobSettings.from(p);
+    }
+
     /** Generates a trace of {@code sources} processes into a topic of its own and a file. */
     private Trace trace(Properties client, String name, int sources, int liveTasksPerSource) throws Exception {
-        JobSettings settings = JobSettings.defaults().withTopics(Topics.withPrefix("bench-" + name + "."));
+        JobSettings settings = jobSettings().withTopics(Topics.withPrefix("bench-" + name + "."));
         TopicSetup.ensure(client, settings.topics(), options.partitions(), options.partitions());
         Path file = options.dir().resolve(name + ".jsonl");
         LoadGenerator generator = new LoadGenerator(sources, liveTasksPerSource, 1);
@@ -323,7 +330,7 @@ public final class Benchmark {
 
     /** Steady rate below capacity; time from the append of a wake to its edge being readable (committed). */
     private void latency(Properties client, int sources, double rate) throws Exception {
-        JobSettings settings = JobSettings.defaults().withTopics(Topics.withPrefix("latency-" + sources + "."));
+        JobSettings settings = jobSettings().withTopics(Topics.withPrefix("latency-" + sources + "."));
         TopicSetup.ensure(client, settings.topics(), options.partitions(), options.partitions());
         Properties p = new Properties();
         p.putAll(client);

@@ -39,7 +39,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", description = "working folder (default: a temporary one)")
     Path dir;
 
-    @Option(names = {"-X", "--kafka"}, paramLabel = "KEY=VALUE", description = "a Kafka Streams setting for the job, e.g. -X commit.interval.ms=500")
+    @Option(names = {"-X", "--kafka"}, paramLabel = "KEY=VALUE", description = "a setting for the job (Kafka Streams or the job's own), e.g. -X commit.interval.ms=50 -X reorder.window.ms=100")
     java.util.Map<String, String> streamsConfig = new java.util.LinkedHashMap<>();
 
     @Option(names = "--hot-path-only", description = "only the in-process per-record costs (decode, serde, engine)")
