@@ -324,8 +324,8 @@ public final class Benchmark {
         }
         System.gc();
         Runtime rt = Runtime.getRuntime();
-        out.printf("5. state after the run: %s(live tasks in the trace: %,d); heap used %d MB%n", sb, liveTasks,
-                (rt.totalMemory() - rt.freeMemory()) >> 20);
+        out.printf("5. state after the run: %s(live tasks in the trace: %,d); late records %d; heap used %d MB%n", sb,
+                liveTasks, job.metrics().get("late-records"), (rt.totalMemory() - rt.freeMemory()) >> 20);
     }
 
     /** Steady rate below capacity; time from the append of a wake to its edge being readable (committed). */
