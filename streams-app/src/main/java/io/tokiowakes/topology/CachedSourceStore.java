@@ -25,21 +25,38 @@ public final class CachedSourceStore implements SourceStore {
     private final Table<ThreadState> threads;
     private final Table<SourceState> sources;
     private final Table<String> unknownWakes;
-
-    private final Map<String, TaskState> taskCache = new HashMap<>();
-    private final Map<String, ThreadState> threadCache = new HashMap<>();
-    /** Every source of this task: small, and walked by the idle flush. */
-    private final Map<String, SourceState> sourceCache = new HashMap<>();
-
     /** Whether changes are written to the tables: not when the in-memory copies are the whole state. */
     private final boolean writeBehind;
-    /** Changes not yet written: the new value, or null for a delete. */
-    private final Map<String, TaskState> dirtyTasks = new HashMap<>();
-    private final Map<String, ThreadState> dirtyThreads = new HashMap<>();
 
-    private String source;
-    private SourceState state;
-    private boolean sourceDirty;
+    /**
+     * One source's state in memory, by span ID and thread ID: the engine looks tasks up several
+     * times a record, and a lookup here builds no key. Table keys are made only to write.
+     */
+    private static final class SourceCache {
+        final String source;
+        SourceState state;
+        boolean stateDirty;
+        final Map<Long, TaskState> tasks = new HashMap<>();
+        final Map<String, ThreadState> threads = new HashMap<>();
+        /** Changes not yet written: the new value, or null for a delete. */
+        final Map<Long, TaskState> dirtyTasks = new HashMap<>();
+        final Map<String, ThreadState> dirtyThreads = new HashMap<>();
+
+        SourceCache(String source, SourceState state) {
+            this.source = source;
+            this.state = state;
+        }
+
+        boolean dirty() {
+            return stateDirty || !dirtyTasks.isEmpty() || !dirtyThreads.isEmpty();
+        }
+    }
+
+    /** Every source of this task: small, and walked by the heartbeat's release. */
+    private final Map<String, SourceCache> caches = new HashMap<>();
+    /** Sources changed since the last flush. */
+    private final List<SourceCache> changed = new ArrayList<>();
+    private SourceCache bound;
 
     CachedSourceStore(Table<TaskState> tasks, Table<ThreadState> threads, Table<SourceState> sources,
                       Table<String> unknownWakes) {
@@ -53,7 +70,7 @@ public final class CachedSourceStore implements SourceStore {
         this.threads = threads;
         this.sources = sources;
         this.unknownWakes = unknownWakes;
-        sources.forEach(sourceCache::put);
+        sources.forEach((source, state) -> caches.put(source, new SourceCache(source, state)));
     }
 
     /**
@@ -66,121 +83,130 @@ public final class CachedSourceStore implements SourceStore {
 
     /** Points this view at a source. */
     public CachedSourceStore bind(String source) {
-        if (!source.equals(this.source)) {
-            flush();
-            this.source = source;
-            this.state = sourceCache.computeIfAbsent(source, s -> new SourceState());
+        if (bound == null || !source.equals(bound.source)) {
+            bound = caches.computeIfAbsent(source, s -> new SourceCache(s, new SourceState()));
         }
         return this;
     }
 
     /** Writes what changed since the last flush to the tables. */
     void flush() {
-        if (sourceDirty) {
-            sources.put(source, state);
-            sourceDirty = false;
-        }
-        writeDirty(dirtyTasks, tasks);
-        writeDirty(dirtyThreads, threads);
-    }
-
-    private static <V> void writeDirty(Map<String, V> dirty, Table<V> table) {
-        if (dirty.isEmpty()) {
-            return;
-        }
-        dirty.forEach((key, value) -> {
-            if (value == null) {
-                table.delete(key);
-            } else {
-                table.put(key, value);
+        for (SourceCache c : changed) {
+            if (c.stateDirty) {
+                sources.put(c.source, c.state);
+                c.stateDirty = false;
             }
-        });
-        dirty.clear();
+            c.dirtyTasks.forEach((spanId, task) -> {
+                String key = SourceKeys.span(c.source, spanId);
+                if (task == null) {
+                    tasks.delete(key);
+                } else {
+                    tasks.put(key, task);
+                }
+            });
+            c.dirtyTasks.clear();
+            c.dirtyThreads.forEach((threadId, thread) -> threads.put(SourceKeys.thread(c.source, threadId), thread));
+            c.dirtyThreads.clear();
+        }
+        changed.clear();
     }
 
-    Map<String, SourceState> sources() {
-        return sourceCache;
+    /** Marks the bound source as having changes to write (once per flush). */
+    private void changed() {
+        if (writeBehind && !bound.dirty()) {
+            changed.add(bound);
+        }
+    }
+
+    /** The sources of this task. */
+    List<String> sourceNames() {
+        return List.copyOf(caches.keySet());
     }
 
     /** Where the source's records have been applied up to: the place of the last one released. */
     OrderingBuffer.Slot releasedUpTo(String source) {
-        SourceState s = sourceCache.get(source);
-        return s == null ? OrderingBuffer.Slot.BEFORE_ALL : new OrderingBuffer.Slot(s.lastReleasedKey, s.lastReleasedArrival);
+        SourceCache c = caches.get(source);
+        return c == null ? OrderingBuffer.Slot.BEFORE_ALL
+                : new OrderingBuffer.Slot(c.state.lastReleasedKey, c.state.lastReleasedArrival);
     }
 
     private String key(long id) {
-        return SourceKeys.span(source, id);
+        return SourceKeys.span(bound.source, id);
     }
 
     @Override
     public TaskState get(long spanId) {
-        return cached(taskCache, dirtyTasks, tasks, key(spanId));
+        TaskState t = bound.tasks.get(spanId);
+        if (t == null && !bound.dirtyTasks.containsKey(spanId)) {
+            t = tasks.get(key(spanId));
+            if (t != null) {
+                bound.tasks.put(spanId, t);
+            }
+        }
+        return t;
     }
 
     @Override
     public void putTask(TaskState task) {
-        String key = key(task.spanId);
-        taskCache.put(key, task);
+        bound.tasks.put(task.spanId, task);
         if (writeBehind) {
-            dirtyTasks.put(key, task);
+            changed();
+            bound.dirtyTasks.put(task.spanId, task);
         }
     }
 
     @Override
     public void removeTask(long spanId) {
-        String key = key(spanId);
-        taskCache.remove(key);
+        bound.tasks.remove(spanId);
         if (writeBehind) {
-            dirtyTasks.put(key, null);
+            changed();
+            bound.dirtyTasks.put(spanId, null);
         }
     }
 
     @Override
     public ThreadState thread(String threadId) {
-        return cached(threadCache, dirtyThreads, threads, SourceKeys.thread(source, threadId));
-    }
-
-    /** The in-memory copy, or the table's value (then kept in memory) unless deleted since, or null. */
-    private static <V> V cached(Map<String, V> cache, Map<String, V> dirty, Table<V> table, String key) {
-        V v = cache.get(key);
-        if (v == null && !dirty.containsKey(key)) {
-            v = table.get(key);
-            if (v != null) {
-                cache.put(key, v);
+        ThreadState t = bound.threads.get(threadId);
+        if (t == null) {
+            t = threads.get(SourceKeys.thread(bound.source, threadId));
+            if (t != null) {
+                bound.threads.put(threadId, t);
             }
         }
-        return v;
+        return t;
     }
 
     @Override
     public void putThread(String threadId, ThreadState thread) {
-        String key = SourceKeys.thread(source, threadId);
-        threadCache.put(key, thread);
+        bound.threads.put(threadId, thread);
         if (writeBehind) {
-            dirtyThreads.put(key, thread);
+            changed();
+            bound.dirtyThreads.put(threadId, thread);
         }
     }
 
     @Override
     public SourceState source() {
-        return state;
+        return bound.state;
     }
 
     @Override
     public void putSource(SourceState s) {
-        state = s;
-        sourceCache.put(source, s);
-        sourceDirty = true;
+        bound.state = s;
+        if (writeBehind) {
+            changed();
+            bound.stateDirty = true;
+        }
     }
 
     @Override
     public void clearTasksAndThreads() {
-        deleteKeysOf(tasks, source);
-        deleteKeysOf(threads, source);
-        taskCache.keySet().removeIf(k -> SourceKeys.belongsTo(k, source));
-        threadCache.keySet().removeIf(k -> SourceKeys.belongsTo(k, source));
-        dirtyTasks.keySet().removeIf(k -> SourceKeys.belongsTo(k, source));
-        dirtyThreads.keySet().removeIf(k -> SourceKeys.belongsTo(k, source));
+        deleteKeysOf(tasks, bound.source);
+        deleteKeysOf(threads, bound.source);
+        bound.tasks.clear();
+        bound.threads.clear();
+        bound.dirtyTasks.clear();
+        bound.dirtyThreads.clear();
     }
 
     /**
@@ -200,7 +226,7 @@ public final class CachedSourceStore implements SourceStore {
         if (unknownWakes.get(key) != null) {
             return false;
         }
-        unknownWakes.put(key, Long.toString(state.clockNanos));
+        unknownWakes.put(key, Long.toString(bound.state.clockNanos));
         return true;
     }
 
@@ -211,9 +237,9 @@ public final class CachedSourceStore implements SourceStore {
     void expireUnknownWakes(long retentionNanos) {
         List<String> expired = new ArrayList<>();
         unknownWakes.forEach((key, value) -> {
-            SourceState s = sourceCache.get(SourceKeys.sourceOf(key));
+            SourceCache c = caches.get(SourceKeys.sourceOf(key));
             long at = value.isEmpty() ? 0 : Long.parseLong(value);
-            if (s == null || s.clockNanos - at > retentionNanos) {
+            if (c == null || c.state.clockNanos - at > retentionNanos) {
                 expired.add(key);
             }
         });

@@ -156,7 +156,7 @@ final class WakeStage {
         if (horizon == Long.MIN_VALUE) {
             return;
         }
-        for (String source : List.copyOf(store.sources().keySet())) {
+        for (String source : store.sourceNames()) {
             Long head = buffer.headProducedMs(source);
             if (head != null && head <= horizon) {
                 release(source, horizon, timestamp);
