@@ -160,19 +160,32 @@ public final class BatchCodec {
 
         /** The whole batch as it goes on the topic. */
         byte[] toBatch(String source, int partition, long readUpTo) {
-            Writer header = new Writer();
-            header.ensure(24);
-            header.buf[header.pos++] = VERSION;
-            header.varint(partition);
-            header.fixedLong(readUpTo);
-            header.varint(source == null ? 0 : 1);
-            if (source != null) {
-                header.rawString(source);
+            byte[] name = source == null ? null : source.getBytes(StandardCharsets.UTF_8);
+            byte[] out = new byte[1 + 5 + 8 + 1 + (name == null ? 0 : 5 + name.length) + 5 + pos];
+            int at = 0;
+            out[at++] = VERSION;
+            at = putVarint(out, at, partition);
+            for (int i = 56; i >= 0; i -= 8) {
+                out[at++] = (byte) (readUpTo >>> i);
             }
-            header.varint(count);
-            byte[] out = Arrays.copyOf(header.buf, header.pos + pos);
-            System.arraycopy(buf, 0, out, header.pos, pos);
-            return out;
+            out[at++] = (byte) (name == null ? 0 : 1);
+            if (name != null) {
+                at = putVarint(out, at, name.length);
+                System.arraycopy(name, 0, out, at, name.length);
+                at += name.length;
+            }
+            at = putVarint(out, at, count);
+            System.arraycopy(buf, 0, out, at, pos);
+            return at + pos == out.length ? out : Arrays.copyOf(out, at + pos);
+        }
+
+        private static int putVarint(byte[] out, int at, long v) {
+            while ((v & ~0x7FL) != 0) {
+                out[at++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            out[at++] = (byte) v;
+            return at;
         }
 
         private void string(String s) {
@@ -210,13 +223,6 @@ public final class BatchCodec {
                 v >>>= 7;
             }
             buf[pos++] = (byte) v;
-        }
-
-        private void fixedLong(long v) {
-            ensure(8);
-            for (int i = 56; i >= 0; i -= 8) {
-                buf[pos++] = (byte) (v >>> i);
-            }
         }
 
         private void ensure(int more) {
