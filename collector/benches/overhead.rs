@@ -1,0 +1,429 @@
+//! What the collector costs a busy Tokio runtime.
+//!
+//! ```sh
+//! cargo bench --offline --bench overhead -- [--runs 5] [--tasks 100000] [--work-us 20]
+//!     [--variants noop,filter-only,default,all] [--dir DIR]
+//! ```
+//!
+//! Every run of every variant is a fresh process (this program started again with
+//! `--child`): a global subscriber can be installed only once per process, and Tokio's
+//! callsites cache whether anyone listens. The variants take turns, run by run, so drift of
+//! a shared machine spreads over all of them. Each child runs the same workload on a
+//! multi-thread runtime with one worker per core:
+//!
+//! - `--tasks` short tasks, at most 1,024 in flight: each computes about `--work-us`
+//!   microseconds in two halves (a fixed loop, calibrated once by the parent so every child
+//!   does the same work), sends a request over an `mpsc` channel to one of 4 server tasks
+//!   and awaits the reply on a `oneshot`, yields once (`yield_now`), and one task in 8 sleeps
+//!   1 ms on a timer;
+//!
+//! and the variants differ only in the subscriber (all builds have `--cfg tokio_unstable`
+//! and Tokio's `tracing` feature, so Tokio's instrumentation is compiled in):
+//!
+//! - `noop`: tracing's `NoSubscriber` (what the instrumentation costs with nobody listening);
+//! - `filter-only`: a `Registry` with a layer that does nothing behind the collector's
+//!   default `WakeFilter` (what `tracing-subscriber` itself costs for the spans the collector
+//!   keeps);
+//! - `default`: the collector layer, default filter, writing to a file;
+//! - `all`: the collector layer with `.all()`, writing to a file.
+//!
+//! A child reports the workload's wall time (runtime started to last task done; building
+//! and dropping the runtime are not in it), the process's CPU time (user + system, all
+//! threads, the collector's writer included, measured after its final flush), the records
+//! written and the records dropped. The parent prints, per variant, min / median / max of
+//! tasks/s and records/s, and the overhead against `noop` run by run (the variant's wall
+//! time over the `noop` run of the same round, minus one), min / median / max.
+
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinSet;
+use tokio_wakes_collector::{WakeFilter, WakeRecordLayer};
+use tracing_subscriber::layer::Layer;
+use tracing_subscriber::prelude::*;
+
+const VARIANTS: [&str; 4] = ["noop", "filter-only", "default", "all"];
+const IN_FLIGHT: usize = 1024;
+const SERVERS: usize = 4;
+
+struct Config {
+    runs: usize,
+    tasks: u64,
+    work_us: f64,
+    variants: Vec<String>,
+    dir: PathBuf,
+}
+
+fn main() {
+    let args: Vec<String> = env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--child") {
+        child(&args[1..]);
+        return;
+    }
+    let config = parse(&args).unwrap_or_else(|e| {
+        eprintln!("{e}");
+        eprintln!(
+            "usage: overhead [--runs N] [--tasks N] [--work-us U] [--variants noop,filter-only,default,all] [--dir DIR]"
+        );
+        std::process::exit(2);
+    });
+    parent(&config);
+}
+
+fn parse(args: &[String]) -> Result<Config, String> {
+    let mut config = Config {
+        runs: 5,
+        tasks: 100_000,
+        work_us: 20.0,
+        variants: VARIANTS.iter().map(|v| v.to_string()).collect(),
+        dir: env::temp_dir(),
+    };
+    let mut i = 0;
+    while i < args.len() {
+        let flag = args[i].as_str();
+        // `cargo bench` passes `--bench` to every bench target.
+        if flag == "--bench" {
+            i += 1;
+            continue;
+        }
+        let value = args
+            .get(i + 1)
+            .ok_or_else(|| format!("{flag} needs a value"))?;
+        let bad = || format!("bad value for {flag}: {value}");
+        match flag {
+            "--runs" => config.runs = value.parse().map_err(|_| bad())?,
+            "--tasks" => config.tasks = value.parse().map_err(|_| bad())?,
+            "--work-us" => config.work_us = value.parse().map_err(|_| bad())?,
+            "--variants" => {
+                config.variants = value.split(',').map(str::to_owned).collect();
+                if let Some(v) = config
+                    .variants
+                    .iter()
+                    .find(|v| !VARIANTS.contains(&v.as_str()))
+                {
+                    return Err(format!("unknown variant {v}"));
+                }
+            }
+            "--dir" => config.dir = PathBuf::from(value),
+            _ => return Err(format!("unknown flag {flag}")),
+        }
+        i += 2;
+    }
+    if config.runs == 0 || config.tasks == 0 {
+        return Err("--runs and --tasks must be at least 1".to_owned());
+    }
+    Ok(config)
+}
+
+/// One child's report.
+#[derive(Clone, Copy, Default)]
+struct Run {
+    wall: Duration,
+    cpu: Duration,
+    records: u64,
+    dropped: u64,
+}
+
+fn parent(config: &Config) {
+    let iters_per_us = calibrate();
+    let work_iters = (config.work_us * iters_per_us / 2.0).round() as u64;
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    println!(
+        "{} tasks per run, ~{} us of work each ({} loop iterations per half), {} worker threads ({} cores), {} runs per variant",
+        config.tasks, config.work_us, work_iters, cores, cores, config.runs
+    );
+    let exe = env::current_exe().expect("own path");
+    let mut results: Vec<Vec<Run>> = vec![Vec::new(); config.variants.len()];
+    for round in 0..config.runs {
+        for (v, variant) in config.variants.iter().enumerate() {
+            let out = config
+                .dir
+                .join(format!("wake-overhead-{}-{variant}.jsonl", std::process::id()));
+            let _ = fs::remove_file(&out);
+            let output = Command::new(&exe)
+                .args(["--child", variant])
+                .arg(config.tasks.to_string())
+                .arg(work_iters.to_string())
+                .arg(&out)
+                .output()
+                .expect("start a child run");
+            let _ = fs::remove_file(&out);
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            if !output.status.success() {
+                eprintln!(
+                    "run {} of {variant} failed: {}\n{}{}",
+                    round + 1,
+                    output.status,
+                    stdout,
+                    String::from_utf8_lossy(&output.stderr)
+                );
+                std::process::exit(1);
+            }
+            let run = parse_run(&stdout).unwrap_or_else(|| {
+                eprintln!("run {} of {variant}: unreadable report: {stdout}", round + 1);
+                std::process::exit(1);
+            });
+            eprintln!(
+                "run {} {variant:>11}: {:>8.1} ms wall, {:>8.1} ms cpu, {} records, {} dropped",
+                round + 1,
+                ms(run.wall),
+                ms(run.cpu),
+                run.records,
+                run.dropped
+            );
+            results[v].push(run);
+        }
+    }
+    report(config, &results);
+}
+
+fn report(config: &Config, results: &[Vec<Run>]) {
+    let base = config.variants.iter().position(|v| v == "noop");
+    println!();
+    println!(
+        "{:<11} | {:^26} | {:^26} | {:^20} | {:^20} | {}",
+        "variant",
+        "tasks/s min/med/max",
+        "records/s min/med/max",
+        "wall overhead %",
+        "cpu overhead %",
+        "dropped (max of runs)"
+    );
+    for (v, variant) in config.variants.iter().enumerate() {
+        let runs = &results[v];
+        let tasks_per_s: Vec<f64> = runs
+            .iter()
+            .map(|r| config.tasks as f64 / r.wall.as_secs_f64())
+            .collect();
+        let records_per_s: Vec<f64> = runs
+            .iter()
+            .map(|r| r.records as f64 / r.wall.as_secs_f64())
+            .collect();
+        let (wall_overhead, cpu_overhead) = match base {
+            Some(b) if b != v => (
+                overhead(runs, &results[b], |r| r.wall),
+                overhead(runs, &results[b], |r| r.cpu),
+            ),
+            _ => ("-".to_owned(), "-".to_owned()),
+        };
+        let dropped = runs.iter().map(|r| r.dropped).max().unwrap_or(0);
+        println!(
+            "{:<11} | {:>26} | {:>26} | {:>20} | {:>20} | {}",
+            variant,
+            triple(&tasks_per_s, 0),
+            triple(&records_per_s, 0),
+            wall_overhead,
+            cpu_overhead,
+            dropped
+        );
+    }
+}
+
+/// `variant / base - 1` per round, in percent: min / median / max.
+fn overhead(runs: &[Run], base: &[Run], measure: impl Fn(&Run) -> Duration) -> String {
+    let ratios: Vec<f64> = runs
+        .iter()
+        .zip(base)
+        .map(|(r, b)| (measure(r).as_secs_f64() / measure(b).as_secs_f64() - 1.0) * 100.0)
+        .collect();
+    triple(&ratios, 1)
+}
+
+fn triple(values: &[f64], decimals: usize) -> String {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let median = if sorted.len() % 2 == 1 {
+        sorted[sorted.len() / 2]
+    } else {
+        (sorted[sorted.len() / 2 - 1] + sorted[sorted.len() / 2]) / 2.0
+    };
+    format!(
+        "{:.*} / {:.*} / {:.*}",
+        decimals,
+        sorted[0],
+        decimals,
+        median,
+        decimals,
+        sorted[sorted.len() - 1]
+    )
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn parse_run(stdout: &str) -> Option<Run> {
+    let line = stdout.lines().find(|l| l.starts_with("result "))?;
+    let mut run = Run::default();
+    for pair in line.split_whitespace().skip(1) {
+        let (key, value) = pair.split_once('=')?;
+        let n: u64 = value.parse().ok()?;
+        match key {
+            "wall_ns" => run.wall = Duration::from_nanos(n),
+            "cpu_ns" => run.cpu = Duration::from_nanos(n),
+            "records" => run.records = n,
+            "dropped" => run.dropped = n,
+            _ => {}
+        }
+    }
+    Some(run)
+}
+
+/// Loop iterations of [`spin`] per microsecond on this machine (best of a few tries, so
+/// that a busy moment does not make every child's work longer than asked).
+fn calibrate() -> f64 {
+    let iters = 2_000_000;
+    let mut best = f64::MAX;
+    for _ in 0..5 {
+        let start = Instant::now();
+        spin(iters);
+        best = best.min(start.elapsed().as_secs_f64());
+    }
+    iters as f64 / (best * 1e6)
+}
+
+/// CPU work that the optimizer cannot remove: `iters` rounds of xorshift.
+fn spin(iters: u64) -> u64 {
+    let mut x = std::hint::black_box(0x9E37_79B9_7F4A_7C15u64);
+    for _ in 0..iters {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+    }
+    std::hint::black_box(x)
+}
+
+/// A layer that does nothing: with the collector's filter in front, what remains is the
+/// registry's own work for the spans and events the collector would keep.
+struct Nothing;
+
+impl<S: tracing_core::Subscriber> Layer<S> for Nothing {}
+
+fn child(args: &[String]) {
+    let variant = args[0].as_str();
+    let tasks: u64 = args[1].parse().expect("tasks");
+    let work_iters: u64 = args[2].parse().expect("work iterations");
+    let out = PathBuf::from(&args[3]);
+
+    let handle = match variant {
+        "noop" => {
+            tracing::subscriber::set_global_default(tracing_core::subscriber::NoSubscriber::default())
+                .expect("install the subscriber");
+            None
+        }
+        "filter-only" => {
+            tracing_subscriber::registry()
+                .with(Nothing.with_filter(WakeFilter::default()))
+                .init();
+            None
+        }
+        "default" | "all" => {
+            let mut builder = WakeRecordLayer::file(&out)
+                .expect("open the output")
+                .source("overhead-bench");
+            if variant == "all" {
+                builder = builder.all();
+            }
+            let layer = builder.build().expect("start the writer");
+            let handle = layer.handle();
+            tracing_subscriber::registry().with(layer.filtered()).init();
+            Some(handle)
+        }
+        _ => panic!("unknown variant {variant}"),
+    };
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let start = Instant::now();
+    runtime.block_on(workload(tasks, work_iters));
+    let wall = start.elapsed();
+    drop(runtime);
+
+    let (records, dropped) = match &handle {
+        Some(h) => {
+            h.flush();
+            assert_eq!(h.write_errors(), 0, "write errors on {}", out.display());
+            (h.written(), h.dropped())
+        }
+        None => (0, 0),
+    };
+    let cpu = process_cpu_time();
+    println!(
+        "result wall_ns={} cpu_ns={} records={records} dropped={dropped}",
+        wall.as_nanos(),
+        cpu.as_nanos()
+    );
+    // The global subscriber is never dropped: the handle is what flushes.
+    drop(handle);
+    remove(&out);
+}
+
+fn remove(path: &Path) {
+    let _ = fs::remove_file(path);
+}
+
+/// User + system CPU time of this process, all threads.
+fn process_cpu_time() -> Duration {
+    // SAFETY: getrusage only writes the struct it is given.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        if libc::getrusage(libc::RUSAGE_SELF, &mut usage) != 0 {
+            return Duration::ZERO;
+        }
+        usage
+    };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(usage.ru_utime) + tv(usage.ru_stime)
+}
+
+type Request = (u64, oneshot::Sender<u64>);
+
+async fn workload(tasks: u64, work_iters: u64) {
+    let mut servers = Vec::with_capacity(SERVERS);
+    let mut server_tasks = Vec::with_capacity(SERVERS);
+    for _ in 0..SERVERS {
+        let (tx, mut rx) = mpsc::channel::<Request>(256);
+        servers.push(tx);
+        server_tasks.push(tokio::spawn(async move {
+            while let Some((n, reply)) = rx.recv().await {
+                let _ = reply.send(n.wrapping_mul(31));
+            }
+        }));
+    }
+
+    let mut in_flight = JoinSet::new();
+    for n in 0..tasks {
+        if in_flight.len() >= IN_FLIGHT {
+            in_flight.join_next().await.unwrap().unwrap();
+        }
+        let server = servers[n as usize % SERVERS].clone();
+        in_flight.spawn(async move {
+            let mut acc = spin(work_iters);
+            let (tx, rx) = oneshot::channel();
+            if server.send((n, tx)).await.is_ok() {
+                acc ^= rx.await.unwrap_or(0);
+            }
+            tokio::task::yield_now().await;
+            if n % 8 == 0 {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            acc ^= spin(work_iters);
+            std::hint::black_box(acc);
+        });
+    }
+    while let Some(done) = in_flight.join_next().await {
+        done.unwrap();
+    }
+    drop(servers);
+    for server in server_tasks {
+        server.await.unwrap();
+    }
+}
