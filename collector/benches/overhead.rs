@@ -142,9 +142,10 @@ fn parent(config: &Config) {
     let mut results: Vec<Vec<Run>> = vec![Vec::new(); config.variants.len()];
     for round in 0..config.runs {
         for (v, variant) in config.variants.iter().enumerate() {
-            let out = config
-                .dir
-                .join(format!("wake-overhead-{}-{variant}.jsonl", std::process::id()));
+            let out = config.dir.join(format!(
+                "wake-overhead-{}-{variant}.jsonl",
+                std::process::id()
+            ));
             let _ = fs::remove_file(&out);
             let output = Command::new(&exe)
                 .args(["--child", variant])
@@ -166,7 +167,10 @@ fn parent(config: &Config) {
                 std::process::exit(1);
             }
             let run = parse_run(&stdout).unwrap_or_else(|| {
-                eprintln!("run {} of {variant}: unreadable report: {stdout}", round + 1);
+                eprintln!(
+                    "run {} of {variant}: unreadable report: {stdout}",
+                    round + 1
+                );
                 std::process::exit(1);
             });
             eprintln!(
@@ -313,8 +317,10 @@ fn child(args: &[String]) {
 
     let handle = match variant {
         "noop" => {
-            tracing::subscriber::set_global_default(tracing_core::subscriber::NoSubscriber::default())
-                .expect("install the subscriber");
+            tracing::subscriber::set_global_default(
+                tracing_core::subscriber::NoSubscriber::default(),
+            )
+            .expect("install the subscriber");
             None
         }
         "filter-only" => {
