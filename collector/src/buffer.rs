@@ -1,10 +1,11 @@
 //! Per-thread record buffers, and the merge that writes them out in `seq` order.
 //!
-//! Each thread that emits records appends them, already encoded, to a buffer of its own,
-//! under a lock of its own that only the writer thread ever contends for (to swap the
-//! buffer for an empty one, taking no longer than two pointer swaps). No lock is shared by
-//! all threads on the way of a record: the one value all threads touch is the atomic
-//! `seq` counter.
+//! Each thread that emits records appends them to a buffer of its own, under a lock of its
+//! own that only the writer thread ever contends for (to swap the buffer for an empty one,
+//! taking no longer than a few pointer swaps). No lock is shared by all threads on the way
+//! of a record: the one value all threads touch is the atomic `seq` counter. A thread
+//! stores a record as numbers and its encoded fields ([`Stored`]); the writer thread
+//! encodes the rest, so the threads being watched pay as little as possible.
 //!
 //! The writer sweeps all buffers from time to time. Every record numbered below the
 //! counter's value at the start of a sweep is in a buffer by the time the sweep has locked
@@ -22,7 +23,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use tracing_core::Metadata;
 
-use crate::record::{self, Head};
+use crate::record::{self, Head, Stored};
 
 /// Records a thread appends before it wakes the writer instead of letting it come on its
 /// own schedule: bounds the buffers' size and keeps each batch in cache.
@@ -34,23 +35,26 @@ const SPARE_MAX_BYTES: usize = 4 << 20;
 
 static NEXT_BUFFERS_ID: AtomicU64 = AtomicU64::new(0);
 
-/// Encoded records of one thread (or of the fallback), in `seq` order.
+/// Records of one thread (or of the fallback), in `seq` order.
 #[derive(Default)]
 struct Batch {
+    records: Vec<Stored>,
+    /// The records' variable parts (see [`Stored::end`]).
     bytes: Vec<u8>,
-    /// Per record: its `seq` and where its line ends in `bytes`.
-    ends: Vec<(u64, usize)>,
 }
 
 impl Batch {
     fn clear(&mut self) {
+        self.records.clear();
         self.bytes.clear();
-        self.ends.clear();
     }
 }
 
 struct ThreadBuffer {
     slot: Mutex<Slot>,
+    /// The thread's [`record::origin_members`] for the layer's source; empty for the
+    /// fallback, whose records carry their own.
+    origin: Vec<u8>,
 }
 
 struct Slot {
@@ -62,13 +66,14 @@ struct Slot {
 }
 
 impl ThreadBuffer {
-    fn new() -> Arc<ThreadBuffer> {
+    fn new(origin: Vec<u8>) -> Arc<ThreadBuffer> {
         Arc::new(ThreadBuffer {
             slot: Mutex::new(Slot {
                 batch: Batch::default(),
                 exited: false,
                 closed: false,
             }),
+            origin,
         })
     }
 
@@ -101,18 +106,15 @@ pub(crate) struct Buffers {
     source: String,
 }
 
-/// What a thread keeps: its buffer of each layer, and pieces of records it has encoded.
+/// What a thread keeps: its buffer of each layer.
 struct Local {
     buffers: Vec<Entry>,
-    callsites: CallsiteCache,
 }
 
 struct Entry {
     /// [`Buffers::id`] of the layer.
     layer: u64,
     buffer: Arc<ThreadBuffer>,
-    /// This thread's [`record::origin_members`] for the layer's source.
-    origin: Vec<u8>,
 }
 
 impl Drop for Local {
@@ -124,21 +126,18 @@ impl Drop for Local {
 }
 
 thread_local! {
-    static LOCAL: RefCell<Local> = RefCell::new(Local {
-        buffers: Vec::new(),
-        callsites: CallsiteCache::new(),
-    });
+    static LOCAL: RefCell<Local> = const { RefCell::new(Local { buffers: Vec::new() }) };
 }
 
-/// The encoded [`record::callsite_members`] of the callsites a thread emitted lately: a
-/// small direct-mapped table keyed by the callsite's address (a callsite's metadata is a
+/// The encoded [`record::callsite_members`] of the callsites written lately: a small
+/// direct-mapped table keyed by the callsite's address (a callsite's metadata is a
 /// `static`, so the address identifies it for the life of the process).
 struct CallsiteCache {
     slots: Vec<(usize, Vec<u8>)>,
 }
 
 impl CallsiteCache {
-    const BITS: u32 = 6;
+    const BITS: u32 = 8;
 
     fn new() -> CallsiteCache {
         CallsiteCache {
@@ -164,7 +163,7 @@ impl Buffers {
     /// Buffers for the records of `source`, at most `capacity` (at least 1) waiting per thread.
     pub(crate) fn new(source: &str, capacity: usize) -> Buffers {
         let capacity = capacity.max(1);
-        let fallback = ThreadBuffer::new();
+        let fallback = ThreadBuffer::new(Vec::new());
         Buffers {
             id: NEXT_BUFFERS_ID.fetch_add(1, Ordering::Relaxed),
             next_seq: CacheLine(AtomicU64::new(0)),
@@ -185,24 +184,18 @@ impl Buffers {
             // Nothing below emits tracing records, so the cell is never borrowed twice;
             // should it be, the fallback takes the record.
             let mut local = local.try_borrow_mut().ok()?;
-            let Local { buffers, callsites } = &mut *local;
+            let buffers = &mut local.buffers;
             let index = match buffers.iter().position(|entry| entry.layer == self.id) {
                 Some(index) => index,
                 None => self.register(buffers),
             };
-            let entry = &buffers[index];
-            let callsite = head.meta.map_or(&[][..], |meta| callsites.get(meta));
-            Some(self.append_to(&entry.buffer, &entry.origin, callsite, head))
+            Some(self.append_to(&buffers[index].buffer, &[], head))
         });
         match appended {
             Ok(Some(wake)) => wake,
             _ => {
-                let mut callsite = Vec::new();
-                if let Some(meta) = head.meta {
-                    record::callsite_members(meta, &mut callsite);
-                }
                 let origin = record::origin_members(&self.source);
-                self.append_to(&self.fallback, &origin, &callsite, head)
+                self.append_to(&self.fallback, &origin, head)
             }
         }
     }
@@ -212,38 +205,39 @@ impl Buffers {
     fn register(&self, buffers: &mut Vec<Entry>) -> usize {
         // Forget the buffers of layers that are gone.
         buffers.retain(|entry| !entry.buffer.lock().closed);
-        let buffer = ThreadBuffer::new();
+        let buffer = ThreadBuffer::new(record::origin_members(&self.source));
         self.lock_threads().push(buffer.clone());
         buffers.push(Entry {
             layer: self.id,
             buffer,
-            origin: record::origin_members(&self.source),
         });
         buffers.len() - 1
     }
 
-    fn append_to(
-        &self,
-        buffer: &ThreadBuffer,
-        origin: &[u8],
-        callsite: &[u8],
-        head: &Head<'_>,
-    ) -> bool {
+    /// `origin`: the record's own origin members when `buffer` is not its thread's.
+    fn append_to(&self, buffer: &ThreadBuffer, origin: &[u8], head: &Head<'_>) -> bool {
         let mut guard = buffer.lock();
         let slot = &mut *guard;
         // Taken under the buffer's lock: see the module's docs for why the output then
         // stays in seq order. Relaxed is enough: the lock orders it against the writer.
         let seq = self.next_seq.0.fetch_add(1, Ordering::Relaxed);
         let batch = &mut slot.batch;
-        if batch.ends.len() >= self.capacity || slot.closed {
+        if batch.records.len() >= self.capacity || slot.closed {
             drop(guard);
             // The number is used up all the same: the gap in seq marks the loss.
             self.dropped.fetch_add(1, Ordering::Relaxed);
             return false;
         }
-        head.write_line(seq, now_nanos(), origin, callsite, &mut batch.bytes);
-        batch.ends.push((seq, batch.bytes.len()));
-        batch.ends.len() == self.wake_at
+        let ts_nanos = now_nanos();
+        batch.bytes.extend_from_slice(origin);
+        if let Some(fields) = head.fields {
+            batch.bytes.extend_from_slice(fields);
+        }
+        let end = batch.bytes.len();
+        batch
+            .records
+            .push(Stored::new(head, seq, ts_nanos, origin.len(), end));
+        batch.records.len() == self.wake_at
     }
 
     /// Records dropped because their thread's buffer was full.
@@ -257,36 +251,58 @@ impl Buffers {
 }
 
 /// The writer's side: batches taken from the threads, not yet written through.
-#[derive(Default)]
 pub(crate) struct Merger {
     runs: Vec<Run>,
     spares: Vec<Batch>,
     heap: BinaryHeap<Reverse<(u64, usize)>>,
+    callsites: CallsiteCache,
+    line: Vec<u8>,
 }
 
 struct Run {
     batch: Batch,
-    /// Index in `batch.ends` of the next record to write.
+    /// The thread the batch came from (for its origin members).
+    thread: Arc<ThreadBuffer>,
+    /// Index in `batch.records` of the next record to write.
     next: usize,
 }
 
 impl Run {
     fn head_seq(&self) -> Option<u64> {
-        self.batch.ends.get(self.next).map(|&(seq, _)| seq)
+        self.batch.records.get(self.next).map(|r| r.seq)
     }
 
-    fn take_line(&mut self) -> &[u8] {
+    /// Encodes the next record into `line` (cleared first) and moves past it.
+    fn take_line(&mut self, callsites: &mut CallsiteCache, line: &mut Vec<u8>) {
+        let records = &self.batch.records;
+        let record = &records[self.next];
         let start = match self.next {
             0 => 0,
-            n => self.batch.ends[n - 1].1,
+            n => records[n - 1].end,
         };
-        let end = self.batch.ends[self.next].1;
+        let bytes = &self.batch.bytes[start..record.end];
+        let (origin, fields) = match record.origin_len as usize {
+            0 => (&self.thread.origin[..], bytes),
+            n => bytes.split_at(n),
+        };
+        let callsite = record.meta.map_or(&[][..], |meta| callsites.get(meta));
+        line.clear();
+        record.write_line(origin, callsite, fields, line);
         self.next += 1;
-        &self.batch.bytes[start..end]
     }
 }
 
 impl Merger {
+    pub(crate) fn new() -> Merger {
+        Merger {
+            runs: Vec::new(),
+            spares: Vec::new(),
+            heap: BinaryHeap::new(),
+            callsites: CallsiteCache::new(),
+            line: Vec::with_capacity(1024),
+        }
+    }
+
     /// Takes every thread's buffer and passes `write` each line numbered below the `seq`
     /// counter's value at the start, in `seq` order; later ones wait for the next sweep.
     /// With `last`, the buffers are closed for good. Returns the number of lines passed.
@@ -303,10 +319,14 @@ impl Merger {
             let runs = &mut self.runs;
             threads.retain(|buffer| {
                 let mut slot = buffer.lock();
-                if !slot.batch.ends.is_empty() {
+                if !slot.batch.records.is_empty() {
                     let empty = spares.pop().unwrap_or_default();
                     let batch = std::mem::replace(&mut slot.batch, empty);
-                    runs.push(Run { batch, next: 0 });
+                    runs.push(Run {
+                        batch,
+                        thread: buffer.clone(),
+                        next: 0,
+                    });
                 }
                 slot.closed |= last;
                 // A thread marks its buffer exited under this lock as it ends, so what it
@@ -333,7 +353,8 @@ impl Merger {
                 None => below,
             };
             loop {
-                write(run.take_line());
+                run.take_line(&mut self.callsites, &mut self.line);
+                write(&self.line);
                 written += 1;
                 match run.head_seq() {
                     Some(seq) if seq < limit => continue,
@@ -349,10 +370,12 @@ impl Merger {
         // Runs written out are emptied and kept for the threads' next batches.
         let spares = &mut self.spares;
         self.runs.retain_mut(|run| {
-            if run.next < run.batch.ends.len() {
+            if run.next < run.batch.records.len() {
                 return true;
             }
-            if spares.len() < SPARES && run.batch.bytes.capacity() <= SPARE_MAX_BYTES {
+            let size = run.batch.bytes.capacity()
+                + run.batch.records.capacity() * std::mem::size_of::<Stored>();
+            if spares.len() < SPARES && size <= SPARE_MAX_BYTES {
                 let mut batch = std::mem::take(&mut run.batch);
                 batch.clear();
                 spares.push(batch);

@@ -18,10 +18,10 @@
 //! ```
 //!
 //! One record is written per tracing callback (`span_new`, `span_enter`, `span_exit`,
-//! `span_close`, `span_record`, `event`). Each thread encodes its records into a buffer of
-//! its own, which a background writer thread sweeps into the output every few
-//! milliseconds, in `seq` order across threads; no lock is shared by all threads on a
-//! record's way. When a thread's buffer is full (the writer cannot keep up) the record is
+//! `span_close`, `span_record`, `event`). Each thread stores its records in a buffer of its
+//! own, which a background writer thread sweeps into the output every few milliseconds,
+//! turning them into JSON lines in `seq` order across threads; no lock is shared by all
+//! threads on a record's way. When a thread's buffer is full (the writer cannot keep up) the record is
 //! dropped and counted ([`Handle::dropped`]) instead of blocking the runtime's threads. A
 //! dropped record still consumed its `seq`, so gaps in `seq` show where records were lost.
 

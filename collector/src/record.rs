@@ -1,6 +1,6 @@
-//! Trace record v1 lines, encoded straight into a byte buffer: no intermediate map or
-//! value tree, no allocation per record once the buffer has grown. Members are written in
-//! a fixed order (JSON objects are unordered; readers look members up by name).
+//! Trace record v1 lines, encoded straight into byte buffers: no intermediate map or
+//! value tree, no allocation per record once the buffers have grown. Members are written
+//! in a fixed order (JSON objects are unordered; readers look members up by name).
 
 use std::fmt::{self, Write as _};
 
@@ -31,7 +31,7 @@ impl Kind {
     }
 }
 
-/// One tracing callback, without the `seq` and time it gets when it is appended.
+/// One tracing callback, as the layer hands it over.
 pub(crate) struct Head<'a> {
     pub kind: Kind,
     pub span_id: Option<u64>,
@@ -42,40 +42,98 @@ pub(crate) struct Head<'a> {
     pub fields: Option<&'a [u8]>,
 }
 
-impl Head<'_> {
+/// One record as its thread stores it for the writer: numbers and a reference to its
+/// callsite, 56 bytes, plus its `fields` (and for some its origin) kept apart as bytes.
+/// The writer thread turns it into JSON, so the thread that emitted it does not.
+#[derive(Clone, Copy)]
+pub(crate) struct Stored {
+    pub seq: u64,
+    pub ts_nanos: u64,
+    /// 0 for none: tracing's span IDs are never 0.
+    pub span_id: u64,
+    pub parent_id: u64,
+    pub meta: Option<&'static Metadata<'static>>,
+    /// Where the record's bytes end in its batch. They start where the previous record's
+    /// end: first `origin_len` bytes of its own origin members (for records not stored by
+    /// their own thread), then its `fields` object if `has_fields`.
+    pub end: usize,
+    pub origin_len: u32,
+    pub kind: Kind,
+    pub parent: Parent,
+    pub has_fields: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Parent {
+    /// No `parent_id` member.
+    Absent,
+    /// `"parent_id":null`.
+    Root,
+    /// `"parent_id":<Stored::parent_id>`.
+    Span,
+}
+
+impl Stored {
+    /// The record `head` becomes, numbered `seq` at `ts_nanos`, its bytes ending at `end`.
+    pub(crate) fn new(
+        head: &Head<'_>,
+        seq: u64,
+        ts_nanos: u64,
+        origin_len: usize,
+        end: usize,
+    ) -> Stored {
+        let (parent, parent_id) = match head.parent_id {
+            None => (Parent::Absent, 0),
+            Some(None) => (Parent::Root, 0),
+            Some(Some(id)) => (Parent::Span, id),
+        };
+        Stored {
+            seq,
+            ts_nanos,
+            span_id: head.span_id.unwrap_or(0),
+            parent_id,
+            meta: head.meta,
+            end,
+            origin_len: origin_len as u32,
+            kind: head.kind,
+            parent,
+            has_fields: head.fields.is_some(),
+        }
+    }
+
     /// Appends the record as one JSON line:
     /// `{"type":…,"seq":…,"ts_nanos":…[,"span_id":…],<origin>[<callsite>][,"parent_id":…][,"fields":{…}]}`.
     /// `origin` is what [`origin_members`] encodes, `callsite` what [`callsite_members`]
-    /// encodes for `self.meta` (empty without one). The members that stay the same for a
-    /// thread or a callsite are encoded once and copied in one piece: a record is a handful
-    /// of copies and three numbers.
+    /// encodes for `self.meta` (empty without one), `fields` the encoded fields (ignored
+    /// unless the record has them). The members that stay the same for a thread or a
+    /// callsite are encoded once and copied in one piece.
     pub(crate) fn write_line(
         &self,
-        seq: u64,
-        ts_nanos: u64,
         origin: &[u8],
         callsite: &[u8],
+        fields: &[u8],
         out: &mut Vec<u8>,
     ) {
-        out.reserve(128 + origin.len() + callsite.len() + self.fields.map_or(0, <[u8]>::len));
+        out.reserve(128 + origin.len() + callsite.len() + fields.len());
         out.extend_from_slice(self.kind.opening());
-        push_u64(out, seq);
+        push_u64(out, self.seq);
         out.extend_from_slice(b",\"ts_nanos\":");
-        push_u64(out, ts_nanos);
-        if let Some(id) = self.span_id {
+        push_u64(out, self.ts_nanos);
+        if self.span_id != 0 {
             out.extend_from_slice(b",\"span_id\":");
-            push_u64(out, id);
+            push_u64(out, self.span_id);
         }
         out.extend_from_slice(origin);
         out.extend_from_slice(callsite);
-        if let Some(parent) = self.parent_id {
-            out.extend_from_slice(b",\"parent_id\":");
-            match parent {
-                Some(id) => push_u64(out, id),
-                None => out.extend_from_slice(b"null"),
+        match self.parent {
+            Parent::Absent => {}
+            Parent::Root => out.extend_from_slice(b",\"parent_id\":null"),
+            Parent::Span => {
+                out.extend_from_slice(b",\"parent_id\":");
+                push_u64(out, self.parent_id);
             }
         }
-        if let Some(fields) = self.fields {
+        if self.has_fields {
             out.extend_from_slice(b",\"fields\":");
             out.extend_from_slice(fields);
         }
@@ -335,6 +393,11 @@ fn push_i64(out: &mut Vec<u8>, n: i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stored_record_is_as_small_as_documented() {
+        assert!(std::mem::size_of::<Stored>() <= 56);
+    }
 
     #[test]
     fn strings_are_escaped_as_json() {

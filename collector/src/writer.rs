@@ -189,7 +189,7 @@ fn run(inner: &Inner, mut sink: Sink) {
     }
     let _exit = Exit(inner);
 
-    let mut merger = Merger::default();
+    let mut merger = Merger::new();
     let mut done = 0;
     loop {
         // Read before the sweep: a flush asked for by now is covered by it.
