@@ -1,8 +1,8 @@
 //! What the collector costs a busy Tokio runtime.
 //!
 //! ```sh
-//! cargo bench --offline --bench overhead -- [--runs 5] [--tasks 100000] [--work-us 20]
-//!     [--variants noop,filter-only,default,all] [--dir DIR]
+//! cargo bench --offline --bench overhead -- [--runs 5] [--work-us 20,250] [--run-ms 1500]
+//!     [--tasks N] [--variants noop,filter-only,default,all] [--dir DIR]
 //! ```
 //!
 //! Every run of every variant is a fresh process (this program started again with
@@ -11,11 +11,11 @@
 //! a shared machine spreads over all of them. Each child runs the same workload on a
 //! multi-thread runtime with one worker per core:
 //!
-//! - `--tasks` short tasks, at most 1,024 in flight: each computes about `--work-us`
-//!   microseconds in two halves (a fixed loop, calibrated once by the parent so every child
-//!   does the same work), sends a request over an `mpsc` channel to one of 4 server tasks
-//!   and awaits the reply on a `oneshot`, yields once (`yield_now`), and one task in 8 sleeps
-//!   1 ms on a timer;
+//! - short tasks, at most 1,024 in flight: each computes about `--work-us` microseconds in
+//!   two halves (a fixed loop, calibrated once by the parent so every child does the same
+//!   work), sends a request over an `mpsc` channel to one of 4 server tasks and awaits the
+//!   reply on a `oneshot`, yields once (`yield_now`), and one task in 8 sleeps 1 ms on a
+//!   timer. As many tasks as keep the cores busy for about `--run-ms` (or `--tasks`);
 //!
 //! and the variants differ only in the subscriber (all builds have `--cfg tokio_unstable`
 //! and Tokio's `tracing` feature, so Tokio's instrumentation is compiled in):
@@ -29,10 +29,11 @@
 //!
 //! A child reports the workload's wall time (runtime started to last task done; building
 //! and dropping the runtime are not in it), the process's CPU time (user + system, all
-//! threads, the collector's writer included, measured after its final flush), the records
-//! written and the records dropped. The parent prints, per variant, min / median / max of
-//! tasks/s and records/s, and the overhead against `noop` run by run (the variant's wall
-//! time over the `noop` run of the same round, minus one), min / median / max.
+//! threads, measured after the collector's final flush) and the part of it spent on the
+//! collector's writer thread, the records written and the records dropped. The parent
+//! prints, per work size and variant, tasks/s and records/s, and the overhead against
+//! `noop` run by run (the variant's wall or CPU time over that of the `noop` run of the
+//! same round, minus one): median, and min to max.
 
 use std::env;
 use std::fs;
@@ -49,11 +50,15 @@ use tracing_subscriber::prelude::*;
 const VARIANTS: [&str; 4] = ["noop", "filter-only", "default", "all"];
 const IN_FLIGHT: usize = 1024;
 const SERVERS: usize = 4;
+/// What Tokio itself spends per task of this workload besides its work (spawn, channels,
+/// timer, scheduling), roughly, on the machines this ran on: only to size the runs.
+const RUNTIME_US_PER_TASK: f64 = 6.0;
 
 struct Config {
     runs: usize,
-    tasks: u64,
-    work_us: f64,
+    work_us: Vec<f64>,
+    run_ms: f64,
+    tasks: Option<u64>,
     variants: Vec<String>,
     dir: PathBuf,
 }
@@ -67,7 +72,7 @@ fn main() {
     let config = parse(&args).unwrap_or_else(|e| {
         eprintln!("{e}");
         eprintln!(
-            "usage: overhead [--runs N] [--tasks N] [--work-us U] [--variants noop,filter-only,default,all] [--dir DIR]"
+            "usage: overhead [--runs N] [--work-us U,U..] [--run-ms MS] [--tasks N] [--variants noop,filter-only,default,all] [--dir DIR]"
         );
         std::process::exit(2);
     });
@@ -77,8 +82,9 @@ fn main() {
 fn parse(args: &[String]) -> Result<Config, String> {
     let mut config = Config {
         runs: 5,
-        tasks: 100_000,
-        work_us: 20.0,
+        work_us: vec![20.0, 250.0],
+        run_ms: 1500.0,
+        tasks: None,
         variants: VARIANTS.iter().map(|v| v.to_string()).collect(),
         dir: env::temp_dir(),
     };
@@ -96,8 +102,15 @@ fn parse(args: &[String]) -> Result<Config, String> {
         let bad = || format!("bad value for {flag}: {value}");
         match flag {
             "--runs" => config.runs = value.parse().map_err(|_| bad())?,
-            "--tasks" => config.tasks = value.parse().map_err(|_| bad())?,
-            "--work-us" => config.work_us = value.parse().map_err(|_| bad())?,
+            "--work-us" => {
+                config.work_us = value
+                    .split(',')
+                    .map(|w| w.parse::<f64>().ok().filter(|w| *w >= 0.0))
+                    .collect::<Option<_>>()
+                    .ok_or_else(bad)?
+            }
+            "--run-ms" => config.run_ms = value.parse().map_err(|_| bad())?,
+            "--tasks" => config.tasks = Some(value.parse().map_err(|_| bad())?),
             "--variants" => {
                 config.variants = value.split(',').map(str::to_owned).collect();
                 if let Some(v) = config
@@ -113,8 +126,8 @@ fn parse(args: &[String]) -> Result<Config, String> {
         }
         i += 2;
     }
-    if config.runs == 0 || config.tasks == 0 {
-        return Err("--runs and --tasks must be at least 1".to_owned());
+    if config.runs == 0 || config.tasks == Some(0) || config.work_us.is_empty() {
+        return Err("--runs, --tasks and --work-us need at least one".to_owned());
     }
     Ok(config)
 }
@@ -124,20 +137,34 @@ fn parse(args: &[String]) -> Result<Config, String> {
 struct Run {
     wall: Duration,
     cpu: Duration,
+    writer_cpu: Duration,
     records: u64,
     dropped: u64,
 }
 
 fn parent(config: &Config) {
     let iters_per_us = calibrate();
-    let work_iters = (config.work_us * iters_per_us / 2.0).round() as u64;
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
     println!(
-        "{} tasks per run, ~{} us of work each ({} loop iterations per half), {} worker threads ({} cores), {} runs per variant",
-        config.tasks, config.work_us, work_iters, cores, cores, config.runs
+        "{} cores, {} worker threads; {} runs per variant and work size; spin loop: {:.0} iterations per microsecond",
+        cores, cores, config.runs, iters_per_us
     );
+    for &work_us in &config.work_us {
+        let tasks = config.tasks.unwrap_or_else(|| {
+            let tasks = config.run_ms * 1e3 * cores as f64 / (work_us + RUNTIME_US_PER_TASK);
+            ((tasks / 1000.0).ceil() * 1000.0) as u64
+        });
+        let work_iters = (work_us * iters_per_us / 2.0).round() as u64;
+        println!();
+        println!("== {work_us} us of work per task, {tasks} tasks per run");
+        let results = measure(config, tasks, work_iters);
+        report(config, tasks, &results);
+    }
+}
+
+fn measure(config: &Config, tasks: u64, work_iters: u64) -> Vec<Vec<Run>> {
     let exe = env::current_exe().expect("own path");
     let mut results: Vec<Vec<Run>> = vec![Vec::new(); config.variants.len()];
     for round in 0..config.runs {
@@ -149,7 +176,7 @@ fn parent(config: &Config) {
             let _ = fs::remove_file(&out);
             let output = Command::new(&exe)
                 .args(["--child", variant])
-                .arg(config.tasks.to_string())
+                .arg(tasks.to_string())
                 .arg(work_iters.to_string())
                 .arg(&out)
                 .output()
@@ -174,72 +201,78 @@ fn parent(config: &Config) {
                 std::process::exit(1);
             });
             eprintln!(
-                "run {} {variant:>11}: {:>8.1} ms wall, {:>8.1} ms cpu, {} records, {} dropped",
+                "run {} {variant:>11}: {:>8.1} ms wall, {:>8.1} ms cpu ({:.1} ms writer), {} records, {} dropped",
                 round + 1,
                 ms(run.wall),
                 ms(run.cpu),
+                ms(run.writer_cpu),
                 run.records,
                 run.dropped
             );
             results[v].push(run);
         }
     }
-    report(config, &results);
+    results
 }
 
-fn report(config: &Config, results: &[Vec<Run>]) {
+fn report(config: &Config, tasks: u64, results: &[Vec<Run>]) {
     let base = config.variants.iter().position(|v| v == "noop");
-    println!();
     println!(
-        "{:<11} | {:^26} | {:^26} | {:^20} | {:^20} | {}",
-        "variant",
-        "tasks/s min/med/max",
-        "records/s min/med/max",
-        "wall overhead %",
-        "cpu overhead %",
-        "dropped (max of runs)"
+        "{:<11} | {:>22} | {:>28} | {:>21} | {:>21} | {:>13} | dropped",
+        "variant", "tasks/s", "records/s", "wall overhead %", "CPU overhead %", "writer CPU %"
     );
     for (v, variant) in config.variants.iter().enumerate() {
         let runs = &results[v];
         let tasks_per_s: Vec<f64> = runs
             .iter()
-            .map(|r| config.tasks as f64 / r.wall.as_secs_f64())
+            .map(|r| tasks as f64 / r.wall.as_secs_f64())
             .collect();
         let records_per_s: Vec<f64> = runs
             .iter()
             .map(|r| r.records as f64 / r.wall.as_secs_f64())
             .collect();
-        let (wall_overhead, cpu_overhead) = match base {
+        let (wall_overhead, cpu_overhead, writer_share) = match base {
             Some(b) if b != v => (
                 overhead(runs, &results[b], |r| r.wall),
                 overhead(runs, &results[b], |r| r.cpu),
+                // The writer thread's CPU time, in % of the noop run's CPU time.
+                spread(
+                    &runs
+                        .iter()
+                        .zip(&results[b])
+                        .map(|(r, b)| r.writer_cpu.as_secs_f64() / b.cpu.as_secs_f64() * 100.0)
+                        .collect::<Vec<_>>(),
+                    1,
+                ),
             ),
-            _ => ("-".to_owned(), "-".to_owned()),
+            _ => ("-".to_owned(), "-".to_owned(), "-".to_owned()),
         };
         let dropped = runs.iter().map(|r| r.dropped).max().unwrap_or(0);
         println!(
-            "{:<11} | {:>26} | {:>26} | {:>20} | {:>20} | {}",
+            "{:<11} | {:>22} | {:>28} | {:>21} | {:>21} | {:>13} | {}",
             variant,
-            triple(&tasks_per_s, 0),
-            triple(&records_per_s, 0),
+            spread(&tasks_per_s, 0),
+            spread(&records_per_s, 0),
             wall_overhead,
             cpu_overhead,
+            writer_share,
             dropped
         );
     }
 }
 
-/// `variant / base - 1` per round, in percent: min / median / max.
+/// `variant / base - 1` per round, in percent.
 fn overhead(runs: &[Run], base: &[Run], measure: impl Fn(&Run) -> Duration) -> String {
     let ratios: Vec<f64> = runs
         .iter()
         .zip(base)
         .map(|(r, b)| (measure(r).as_secs_f64() / measure(b).as_secs_f64() - 1.0) * 100.0)
         .collect();
-    triple(&ratios, 1)
+    spread(&ratios, 1)
 }
 
-fn triple(values: &[f64], decimals: usize) -> String {
+/// `median (min to max)`.
+fn spread(values: &[f64], decimals: usize) -> String {
     let mut sorted = values.to_vec();
     sorted.sort_by(|a, b| a.partial_cmp(b).unwrap());
     let median = if sorted.len() % 2 == 1 {
@@ -248,11 +281,11 @@ fn triple(values: &[f64], decimals: usize) -> String {
         (sorted[sorted.len() / 2 - 1] + sorted[sorted.len() / 2]) / 2.0
     };
     format!(
-        "{:.*} / {:.*} / {:.*}",
-        decimals,
-        sorted[0],
+        "{:.*} ({:.*} to {:.*})",
         decimals,
         median,
+        decimals,
+        sorted[0],
         decimals,
         sorted[sorted.len() - 1]
     )
@@ -271,6 +304,7 @@ fn parse_run(stdout: &str) -> Option<Run> {
         match key {
             "wall_ns" => run.wall = Duration::from_nanos(n),
             "cpu_ns" => run.cpu = Duration::from_nanos(n),
+            "writer_cpu_ns" => run.writer_cpu = Duration::from_nanos(n),
             "records" => run.records = n,
             "dropped" => run.dropped = n,
             _ => {}
@@ -294,13 +328,20 @@ fn calibrate() -> f64 {
 
 /// CPU work that the optimizer cannot remove: `iters` rounds of xorshift.
 fn spin(iters: u64) -> u64 {
-    let mut x = std::hint::black_box(0x9E37_79B9_7F4A_7C15u64);
+    let mut x = opaque(0x9E37_79B9_7F4A_7C15u64);
     for _ in 0..iters {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
     }
-    std::hint::black_box(x)
+    opaque(x)
+}
+
+/// `x`, through a read the compiler must perform (so it can neither precompute the loop
+/// nor drop its result).
+fn opaque(x: u64) -> u64 {
+    // SAFETY: reads a live, aligned local.
+    unsafe { std::ptr::read_volatile(&x) }
 }
 
 /// A layer that does nothing: with the collector's filter in front, what remains is the
@@ -362,10 +403,12 @@ fn child(args: &[String]) {
         None => (0, 0),
     };
     let cpu = process_cpu_time();
+    let writer_cpu = thread_cpu_time("wake-records");
     println!(
-        "result wall_ns={} cpu_ns={} records={records} dropped={dropped}",
+        "result wall_ns={} cpu_ns={} writer_cpu_ns={} records={records} dropped={dropped}",
         wall.as_nanos(),
-        cpu.as_nanos()
+        cpu.as_nanos(),
+        writer_cpu.as_nanos()
     );
     // The global subscriber is never dropped: the handle is what flushes.
     drop(handle);
@@ -388,6 +431,32 @@ fn process_cpu_time() -> Duration {
     };
     let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
     tv(usage.ru_utime) + tv(usage.ru_stime)
+}
+
+/// CPU time of this process's threads named `name` (Linux: their schedstat), zero if
+/// there are none or it cannot be read.
+fn thread_cpu_time(name: &str) -> Duration {
+    let mut total = Duration::ZERO;
+    let tasks = match fs::read_dir("/proc/self/task") {
+        Ok(tasks) => tasks,
+        Err(_) => return total,
+    };
+    for task in tasks.flatten() {
+        let comm = fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+        if comm.trim_end() != name {
+            continue;
+        }
+        // The first number is the time spent on a CPU, in nanoseconds.
+        let schedstat = fs::read_to_string(task.path().join("schedstat")).unwrap_or_default();
+        if let Some(ns) = schedstat
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+        {
+            total += Duration::from_nanos(ns);
+        }
+    }
+    total
 }
 
 type Request = (u64, oneshot::Sender<u64>);
@@ -422,7 +491,7 @@ async fn workload(tasks: u64, work_iters: u64) {
                 tokio::time::sleep(Duration::from_millis(1)).await;
             }
             acc ^= spin(work_iters);
-            std::hint::black_box(acc);
+            opaque(acc);
         });
     }
     while let Some(done) = in_flight.join_next().await {
