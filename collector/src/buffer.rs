@@ -78,8 +78,8 @@ impl ThreadBuffer {
     }
 
     fn lock(&self) -> MutexGuard<'_, Slot> {
-        // Nothing that can panic runs under this lock; if it ever did, the batch is still
-        // a sequence of whole lines.
+        // Nothing under this lock panics short of running out of memory; a poisoned lock
+        // is taken over as it is.
         self.slot.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -94,8 +94,8 @@ pub(crate) struct Buffers {
     /// Tells this layer's buffers apart from another layer's in a thread's list.
     id: u64,
     next_seq: CacheLine<AtomicU64>,
-    /// Every buffer the writer sweeps: one per thread that emitted since it last swept,
-    /// and the fallback.
+    /// Every buffer the writer sweeps: one per thread that has emitted records and not
+    /// exited, and the fallback.
     threads: Mutex<Vec<Arc<ThreadBuffer>>>,
     /// For records of threads whose thread-locals are already destroyed (emitted while the
     /// thread exits): shared, but used only then.

@@ -11,6 +11,10 @@ use std::time::Duration;
 use crate::buffer::{Buffers, Merger};
 use crate::record::Head;
 
+const BUFFER_BYTES: usize = 64 * 1024;
+
+/// Where the lines go, through a 64 KiB buffer (written when full and after every sweep
+/// that wrote something).
 pub(crate) enum Sink {
     Plain(BufWriter<Box<dyn Write + Send>>),
     Rotating(Rotating),
@@ -25,7 +29,7 @@ pub(crate) struct Rotating {
 
 impl Sink {
     pub(crate) fn plain<W: Write + Send + 'static>(w: W) -> Sink {
-        Sink::Plain(BufWriter::with_capacity(64 * 1024, Box::new(w)))
+        Sink::Plain(BufWriter::with_capacity(BUFFER_BYTES, Box::new(w)))
     }
 
     pub(crate) fn rotating(path: PathBuf, max_bytes: u64) -> io::Result<Sink> {
@@ -34,7 +38,7 @@ impl Sink {
         Ok(Sink::Rotating(Rotating {
             path,
             max_bytes: max_bytes.max(1),
-            file: BufWriter::new(file),
+            file: BufWriter::with_capacity(BUFFER_BYTES, file),
             size,
         }))
     }
@@ -62,7 +66,7 @@ impl Rotating {
             let mut rotated = self.path.clone().into_os_string();
             rotated.push(".1");
             fs::rename(&self.path, rotated)?;
-            self.file = BufWriter::new(open_append(&self.path)?);
+            self.file = BufWriter::with_capacity(BUFFER_BYTES, open_append(&self.path)?);
             self.size = 0;
         }
         self.file.write_all(line)?;
