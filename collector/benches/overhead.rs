@@ -1,7 +1,7 @@
 //! What the collector costs a busy Tokio runtime.
 //!
 //! ```sh
-//! cargo bench --offline --bench overhead -- [--runs 5] [--work-us 20,250] [--run-ms 1500]
+//! cargo bench --offline --bench overhead -- [--runs 5] [--work-us 20,100,250,500] [--run-ms 1500]
 //!     [--tasks N] [--variants noop,filter-only,default,all] [--dir DIR]
 //! ```
 //!
@@ -82,7 +82,7 @@ fn main() {
 fn parse(args: &[String]) -> Result<Config, String> {
     let mut config = Config {
         runs: 5,
-        work_us: vec![20.0, 250.0],
+        work_us: vec![20.0, 100.0, 250.0, 500.0],
         run_ms: 1500.0,
         tasks: None,
         variants: VARIANTS.iter().map(|v| v.to_string()).collect(),
