@@ -11,11 +11,12 @@
 //! a shared machine spreads over all of them. Each child runs the same workload on a
 //! multi-thread runtime with one worker per core:
 //!
-//! - short tasks, at most 1,024 in flight: each computes about `--work-us` microseconds in
-//!   two halves (a fixed loop, calibrated once by the parent so every child does the same
-//!   work), sends a request over an `mpsc` channel to one of 4 server tasks and awaits the
-//!   reply on a `oneshot`, yields once (`yield_now`), and one task in 8 sleeps 1 ms on a
-//!   timer. As many tasks as keep the cores busy for about `--run-ms` (or `--tasks`);
+//! - short tasks, spawned by one task per worker, at most 1,024 in flight: each computes
+//!   about `--work-us` microseconds in two halves (a fixed loop, calibrated once by the
+//!   parent so every child does the same work), sends a request over an `mpsc` channel to
+//!   one of 4 server tasks and awaits the reply on a `oneshot`, yields once (`yield_now`),
+//!   and one task in 8 sleeps 1 ms on a timer. As many tasks as keep the cores busy for
+//!   about `--run-ms` (or `--tasks`);
 //!
 //! and the variants differ only in the subscriber (all builds have `--cfg tokio_unstable`
 //! and Tokio's `tracing` feature, so Tokio's instrumentation is compiled in):
@@ -474,28 +475,43 @@ async fn workload(tasks: u64, work_iters: u64) {
         }));
     }
 
-    let mut in_flight = JoinSet::new();
-    for n in 0..tasks {
-        if in_flight.len() >= IN_FLIGHT {
-            in_flight.join_next().await.unwrap().unwrap();
-        }
-        let server = servers[n as usize % SERVERS].clone();
-        in_flight.spawn(async move {
-            let mut acc = spin(work_iters);
-            let (tx, rx) = oneshot::channel();
-            if server.send((n, tx)).await.is_ok() {
-                acc ^= rx.await.unwrap_or(0);
+    // One spawning task per worker, inside the runtime (as an accept loop would be), so
+    // that spawning keeps up with the workers even for the shortest tasks.
+    let spawners = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1) as u64;
+    let mut spawning = Vec::new();
+    for first in 0..spawners {
+        let servers = servers.clone();
+        spawning.push(tokio::spawn(async move {
+            let mut in_flight = JoinSet::new();
+            // Tasks first, first + spawners, ...: the spawners share the count.
+            for n in (first..tasks).step_by(spawners as usize) {
+                if in_flight.len() >= IN_FLIGHT / spawners as usize {
+                    in_flight.join_next().await.unwrap().unwrap();
+                }
+                let server = servers[n as usize % SERVERS].clone();
+                in_flight.spawn(async move {
+                    let mut acc = spin(work_iters);
+                    let (tx, rx) = oneshot::channel();
+                    if server.send((n, tx)).await.is_ok() {
+                        acc ^= rx.await.unwrap_or(0);
+                    }
+                    tokio::task::yield_now().await;
+                    if n % 8 == 0 {
+                        tokio::time::sleep(Duration::from_millis(1)).await;
+                    }
+                    acc ^= spin(work_iters);
+                    opaque(acc);
+                });
             }
-            tokio::task::yield_now().await;
-            if n % 8 == 0 {
-                tokio::time::sleep(Duration::from_millis(1)).await;
+            while let Some(done) = in_flight.join_next().await {
+                done.unwrap();
             }
-            acc ^= spin(work_iters);
-            opaque(acc);
-        });
+        }));
     }
-    while let Some(done) = in_flight.join_next().await {
-        done.unwrap();
+    for spawner in spawning {
+        spawner.await.unwrap();
     }
     drop(servers);
     for server in server_tasks {
