@@ -18,37 +18,44 @@
 //! ```
 //!
 //! One record is written per tracing callback (`span_new`, `span_enter`, `span_exit`,
-//! `span_close`, `span_record`, `event`). Records are handed to a background writer
-//! thread through a bounded channel: when the channel is full the record is dropped and
-//! counted ([`Handle::dropped`]) instead of blocking the runtime's threads. A dropped
-//! record still consumed its `seq`, so gaps in `seq` show where records were lost.
+//! `span_close`, `span_record`, `event`). Each thread stores its records in a buffer of its
+//! own, which a background writer thread sweeps into the output every few milliseconds,
+//! turning them into JSON lines in `seq` order across threads; no lock is shared by all
+//! threads on a record's way. When a thread's buffer is full (the writer cannot keep up) the record is
+//! dropped and counted ([`Handle::dropped`]) instead of blocking the runtime's threads. A
+//! dropped record still consumed its `seq`, so gaps in `seq` show where records were lost.
 
+mod buffer;
 mod filter;
 mod record;
 mod writer;
 
 pub use filter::WakeFilter;
 
+use std::cell::Cell;
 use std::fs::OpenOptions;
 use std::io::{self, Write};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{self, SyncSender, TrySendError};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::thread::JoinHandle;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
+use std::time::Duration;
 
+use tracing_core::field::Visit;
 use tracing_core::span::{Attributes, Id, Record as SpanValues};
-use tracing_core::{Event, Level, Subscriber};
+use tracing_core::{Event, Level, Metadata, Subscriber};
 use tracing_subscriber::filter::Filtered;
 use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::registry::LookupSpan;
 
-use record::{FieldVisitor, Fields, Kind, Record, ThreadInfo};
-use writer::{Msg, Sink};
+use buffer::Buffers;
+use record::{Head, Kind};
+use writer::{Sink, Writer};
 
-/// Records queued for the writer thread before new ones are dropped.
+/// Records each thread may hold for the writer thread before its new ones are dropped.
 pub const DEFAULT_CAPACITY: usize = 64 * 1024;
+
+/// How often the writer thread writes what the threads have buffered, when none of them
+/// fills up sooner.
+pub const DEFAULT_FLUSH_INTERVAL: Duration = Duration::from_millis(10);
 
 /// Writes trace record v1 lines for the spans and events it is given.
 ///
@@ -56,7 +63,7 @@ pub const DEFAULT_CAPACITY: usize = 64 * 1024;
 /// [`WakeFilter`] (a per-layer filter, so other layers are not affected), which keeps only
 /// what the wake analysis needs; that is the intended way to install it.
 pub struct WakeRecordLayer {
-    shared: Arc<Shared>,
+    writer: Arc<Writer>,
     filter: WakeFilter,
 }
 
@@ -67,26 +74,14 @@ pub struct Builder {
     source: Option<String>,
     filter: WakeFilter,
     capacity: usize,
+    flush_interval: Duration,
 }
 
 /// Flushes and inspects a layer's output after the layer itself was handed to the
 /// subscriber. Dropping a handle flushes: keep one alive until the end of `main`, since a
 /// global subscriber (and so the layer) is never dropped.
 pub struct Handle {
-    shared: Arc<Shared>,
-}
-
-struct Shared {
-    /// One lock both numbers a record and queues it, so the file is in `seq` order.
-    queue: Mutex<Queue>,
-    dropped: AtomicU64,
-    stats: Arc<writer::Stats>,
-    thread: Mutex<Option<JoinHandle<()>>>,
-}
-
-struct Queue {
-    next_seq: u64,
-    tx: Option<SyncSender<Msg>>,
+    writer: Arc<Writer>,
 }
 
 impl WakeRecordLayer {
@@ -96,6 +91,9 @@ impl WakeRecordLayer {
     }
 
     /// Appends to the file at `path`, creating it if needed.
+    ///
+    /// # Errors
+    /// The file cannot be opened for appending.
     pub fn file(path: impl Into<PathBuf>) -> io::Result<Builder> {
         let file = OpenOptions::new()
             .create(true)
@@ -105,7 +103,11 @@ impl WakeRecordLayer {
     }
 
     /// Appends to the file at `path`; once it would grow beyond `max_bytes` it is renamed
-    /// to `<path>.1` (replacing an older one) and a new file is started.
+    /// to `<path>.1` (replacing an older one) and a new file is started. A line is never
+    /// split across the two.
+    ///
+    /// # Errors
+    /// The file cannot be opened for appending or its size read.
     pub fn rotating_file(path: impl Into<PathBuf>, max_bytes: u64) -> io::Result<Builder> {
         Ok(Builder::new(Sink::rotating(path.into(), max_bytes)?))
     }
@@ -118,7 +120,7 @@ impl WakeRecordLayer {
     /// A handle to flush the output and read its counters.
     pub fn handle(&self) -> Handle {
         Handle {
-            shared: self.shared.clone(),
+            writer: self.writer.clone(),
         }
     }
 
@@ -141,33 +143,43 @@ impl WakeRecordLayer {
         kind: Kind,
         span_id: Option<u64>,
         parent_id: Option<Option<u64>>,
-        meta: Option<&'static tracing_core::Metadata<'static>>,
-        fields: Option<Fields>,
+        meta: Option<&'static Metadata<'static>>,
     ) {
-        let thread = ThreadInfo::current();
-        let mut queue = self.shared.lock_queue();
-        let seq = queue.next_seq;
-        queue.next_seq += 1;
-        let record = Record {
+        self.writer.append(&Head {
             kind,
-            seq,
-            ts_nanos: now_nanos(),
-            thread,
             span_id,
             parent_id,
             meta,
-            fields,
-        };
-        let sent = match &queue.tx {
-            Some(tx) => match tx.try_send(Msg::Record(record)) {
-                Ok(()) => true,
-                Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => false,
-            },
-            None => false,
-        };
-        drop(queue);
-        if !sent {
-            self.shared.dropped.fetch_add(1, Ordering::Relaxed);
+            fields: None,
+        });
+    }
+
+    fn emit_with_fields(
+        &self,
+        kind: Kind,
+        span_id: Option<u64>,
+        parent_id: Option<Option<u64>>,
+        meta: Option<&'static Metadata<'static>>,
+        record: impl FnOnce(&mut dyn Visit),
+    ) {
+        thread_local! {
+            static SCRATCH: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+        }
+        // The fields are encoded before the record is appended: that runs the values' own
+        // formatting code, which may itself emit tracing records. Taken out of the cell, the
+        // scratch buffer is never in use twice.
+        let mut fields = SCRATCH.try_with(Cell::take).unwrap_or_default();
+        record::encode_fields(&mut fields, record);
+        self.writer.append(&Head {
+            kind,
+            span_id,
+            parent_id,
+            meta,
+            fields: Some(&fields),
+        });
+        // A rare huge record does not keep its memory for the thread's lifetime.
+        if fields.capacity() <= 64 * 1024 {
+            let _ = SCRATCH.try_with(|cell| cell.set(fields));
         }
     }
 }
@@ -179,6 +191,7 @@ impl Builder {
             source: None,
             filter: WakeFilter::default(),
             capacity: DEFAULT_CAPACITY,
+            flush_interval: DEFAULT_FLUSH_INTERVAL,
         }
     }
 
@@ -208,89 +221,66 @@ impl Builder {
         self
     }
 
-    /// How many records may wait for the writer thread before new ones are dropped.
+    /// How many records each thread may hold for the writer thread before its new ones
+    /// are dropped (at least 1; default [`DEFAULT_CAPACITY`]). A thread's buffer grows only
+    /// as far as the writer falls behind.
     pub fn capacity(mut self, capacity: usize) -> Self {
         self.capacity = capacity.max(1);
         self
     }
 
+    /// How long records may wait in their thread's buffer before the writer thread writes
+    /// them (default [`DEFAULT_FLUSH_INTERVAL`]); a thread with many records waiting wakes
+    /// the writer sooner. The output is flushed after every such round that wrote
+    /// something, so a follower of the file sees a record within about two intervals.
+    pub fn flush_interval(mut self, interval: Duration) -> Self {
+        self.flush_interval = interval;
+        self
+    }
+
     /// Starts the writer thread.
+    ///
+    /// # Errors
+    /// The thread cannot be spawned.
     pub fn build(self) -> io::Result<WakeRecordLayer> {
         let source = self.source.unwrap_or_else(default_source);
-        let (tx, rx) = mpsc::sync_channel(self.capacity);
-        let stats = Arc::new(writer::Stats::default());
-        let thread = writer::spawn(rx, self.sink, source, stats.clone())?;
-        let shared = Shared {
-            queue: Mutex::new(Queue {
-                next_seq: 0,
-                tx: Some(tx),
-            }),
-            dropped: AtomicU64::new(0),
-            stats,
-            thread: Mutex::new(Some(thread)),
-        };
+        let buffers = Buffers::new(&source, self.capacity);
+        let writer = Writer::start(buffers, self.sink, self.flush_interval)?;
         Ok(WakeRecordLayer {
-            shared: Arc::new(shared),
+            writer: Arc::new(writer),
             filter: self.filter,
         })
     }
 }
 
 impl Handle {
-    /// Waits until every record queued so far is written and the writer flushed.
+    /// Waits until every record emitted before the call is written and the output
+    /// flushed. Blocks the calling thread (for a few milliseconds, or as long as the
+    /// output takes to accept the data): call it at the end, not from a busy task.
     pub fn flush(&self) {
-        self.shared.flush();
+        self.writer.flush();
     }
 
-    /// Records dropped because the queue was full (or the writer thread was gone).
+    /// Records dropped because their thread's buffer was full (the writer thread could
+    /// not keep up, or is gone).
     pub fn dropped(&self) -> u64 {
-        self.shared.dropped.load(Ordering::Relaxed)
+        self.writer.dropped()
     }
 
     /// Records the writer could not write (I/O errors).
     pub fn write_errors(&self) -> u64 {
-        self.shared.stats.write_errors.load(Ordering::Relaxed)
+        self.writer.write_errors()
     }
 
     /// Records written so far.
     pub fn written(&self) -> u64 {
-        self.shared.stats.written.load(Ordering::Relaxed)
+        self.writer.written()
     }
 }
 
 impl Drop for Handle {
     fn drop(&mut self) {
-        self.shared.flush();
-    }
-}
-
-impl Shared {
-    fn lock_queue(&self) -> MutexGuard<'_, Queue> {
-        // A panic while holding the lock cannot leave the queue half-updated.
-        self.queue.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn flush(&self) {
-        let tx = match &self.lock_queue().tx {
-            Some(tx) => tx.clone(),
-            None => return,
-        };
-        let (ack_tx, ack_rx) = mpsc::channel();
-        // Blocking here is fine: flushing is the caller's explicit wish.
-        if tx.send(Msg::Flush(ack_tx)).is_ok() {
-            let _ = ack_rx.recv();
-        }
-    }
-}
-
-impl Drop for Shared {
-    fn drop(&mut self) {
-        // Closing the channel makes the writer drain, flush and exit.
-        self.lock_queue().tx = None;
-        let thread = self.thread.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(thread) = thread {
-            let _ = thread.join();
-        }
+        self.writer.flush();
     }
 }
 
@@ -310,39 +300,35 @@ where
                 .and_then(|span| span.parent())
                 .map(|p| p.id().into_u64())
         };
-        let mut fields = Fields::new();
-        attrs.record(&mut FieldVisitor(&mut fields));
-        self.emit(
+        self.emit_with_fields(
             Kind::SpanNew,
             Some(id.into_u64()),
             Some(parent),
             Some(attrs.metadata()),
-            Some(fields),
+            |visitor| attrs.record(visitor),
         );
     }
 
     fn on_record(&self, id: &Id, values: &SpanValues<'_>, _ctx: Context<'_, S>) {
-        let mut fields = Fields::new();
-        values.record(&mut FieldVisitor(&mut fields));
-        self.emit(
+        self.emit_with_fields(
             Kind::SpanRecord,
             Some(id.into_u64()),
             None,
             None,
-            Some(fields),
+            |visitor| values.record(visitor),
         );
     }
 
     fn on_enter(&self, id: &Id, _ctx: Context<'_, S>) {
-        self.emit(Kind::SpanEnter, Some(id.into_u64()), None, None, None);
+        self.emit(Kind::SpanEnter, Some(id.into_u64()), None, None);
     }
 
     fn on_exit(&self, id: &Id, _ctx: Context<'_, S>) {
-        self.emit(Kind::SpanExit, Some(id.into_u64()), None, None, None);
+        self.emit(Kind::SpanExit, Some(id.into_u64()), None, None);
     }
 
     fn on_close(&self, id: Id, _ctx: Context<'_, S>) {
-        self.emit(Kind::SpanClose, Some(id.into_u64()), None, None, None);
+        self.emit(Kind::SpanClose, Some(id.into_u64()), None, None);
     }
 
     fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
@@ -355,23 +341,14 @@ where
             // write, so such an event names that parent as it is.
             event.parent().map(Id::into_u64)
         };
-        let mut fields = Fields::new();
-        event.record(&mut FieldVisitor(&mut fields));
-        self.emit(
+        self.emit_with_fields(
             Kind::Event,
             None,
             Some(parent),
             Some(event.metadata()),
-            Some(fields),
+            |visitor| event.record(visitor),
         );
     }
-}
-
-fn now_nanos() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos() as u64)
-        .unwrap_or(0)
 }
 
 fn default_source() -> String {

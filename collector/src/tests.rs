@@ -431,3 +431,147 @@ fn a_full_queue_drops_and_counts_instead_of_blocking() {
     // Dropped records leave gaps in seq.
     assert_eq!(seqs, [0, 1, 2, 3, 4]);
 }
+
+#[test]
+fn records_of_concurrent_threads_come_out_in_seq_order_without_gaps() {
+    const THREADS: u64 = 4;
+    const EACH: u64 = 20_000;
+    let buf = SharedBuf::default();
+    // A small capacity makes the threads wake the writer often; none may be lost.
+    let layer = WakeRecordLayer::writer(buf.clone())
+        .app_level(Level::DEBUG)
+        .capacity(EACH as usize)
+        .build()
+        .unwrap();
+    let handle = layer.handle();
+    let dispatch = Dispatch::new(tracing_subscriber::registry().with(layer.filtered()));
+    let threads: Vec<_> = (0..THREADS)
+        .map(|t| {
+            let dispatch = dispatch.clone();
+            std::thread::spawn(move || {
+                dispatcher::with_default(&dispatch, || {
+                    for i in 0..EACH {
+                        tracing::debug!(t, i);
+                    }
+                })
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    handle.flush();
+    assert_eq!(handle.dropped(), 0);
+    let records = buf.records();
+    assert_eq!(records.len() as u64, THREADS * EACH);
+    // The file is in seq order across threads, and seq has no gap.
+    let seqs: Vec<u64> = records.iter().map(|r| r["seq"].as_u64().unwrap()).collect();
+    assert_eq!(seqs, (0..THREADS * EACH).collect::<Vec<_>>());
+    // Each thread's own records are in the order it emitted them.
+    for t in 0..THREADS {
+        let own: Vec<u64> = records
+            .iter()
+            .filter(|r| r["fields"]["t"] == t)
+            .map(|r| r["fields"]["i"].as_u64().unwrap())
+            .collect();
+        assert_eq!(own, (0..EACH).collect::<Vec<_>>(), "thread {t}");
+    }
+    // The threads did run side by side: their records interleave.
+    let switches = records
+        .windows(2)
+        .filter(|w| w[0]["thread.id"] != w[1]["thread.id"])
+        .count();
+    assert!(
+        switches > THREADS as usize,
+        "only {switches} switches between threads"
+    );
+}
+
+#[test]
+fn records_reach_the_output_without_a_flush() {
+    let buf = SharedBuf::default();
+    let layer = WakeRecordLayer::writer(buf.clone())
+        .flush_interval(std::time::Duration::from_millis(5))
+        .build()
+        .unwrap();
+    let _handle = layer.handle();
+    let dispatch = Dispatch::new(tracing_subscriber::registry().with(layer.filtered()));
+    dispatcher::with_default(&dispatch, || waker_event("waker.wake", 1));
+    // Only the writer's own rounds can write it: nothing asks for a flush.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while buf.0.lock().unwrap().is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "nothing written within 5 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    assert_eq!(buf.records().len(), 1);
+}
+
+#[test]
+fn dropping_the_layer_writes_what_is_left() {
+    let buf = SharedBuf::default();
+    let layer = WakeRecordLayer::writer(buf.clone())
+        .flush_interval(std::time::Duration::from_secs(3600))
+        .build()
+        .unwrap();
+    let dispatch = Dispatch::new(tracing_subscriber::registry().with(layer.filtered()));
+    dispatcher::with_default(&dispatch, || {
+        for i in 0..10 {
+            waker_event("waker.wake", i);
+        }
+    });
+    // No handle, no flush: the last owner of the layer going away must write it all.
+    drop(dispatch);
+    assert_eq!(buf.records().len(), 10);
+}
+
+#[test]
+fn full_buffers_drop_and_count_on_every_thread_and_leave_seq_gaps() {
+    let out = SharedBuf::default();
+    let (stuck_tx, stuck_rx) = mpsc::channel();
+    let (release_tx, release_rx) = mpsc::channel();
+    let layer = WakeRecordLayer::writer(StuckWriter {
+        stuck: Some((stuck_tx, release_rx)),
+        out: out.clone(),
+    })
+    .capacity(8)
+    .build()
+    .unwrap();
+    let handle = layer.handle();
+    let dispatch = Dispatch::new(tracing_subscriber::registry().with(layer.filtered()));
+    dispatcher::with_default(&dispatch, || waker_event("waker.wake", 0));
+    stuck_rx.recv().unwrap();
+    // The writer is stuck: each thread keeps 8 records and drops the rest, without waiting.
+    let threads: Vec<_> = (0..3)
+        .map(|_| {
+            let dispatch = dispatch.clone();
+            std::thread::spawn(move || {
+                dispatcher::with_default(&dispatch, || {
+                    for i in 0..20 {
+                        waker_event("waker.wake", i);
+                    }
+                })
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    assert_eq!(handle.dropped(), 3 * 12);
+    release_tx.send(()).unwrap();
+    handle.flush();
+    let seqs: Vec<u64> = out
+        .records()
+        .iter()
+        .map(|r| r["seq"].as_u64().unwrap())
+        .collect();
+    assert_eq!(seqs.len(), 1 + 3 * 8);
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{seqs:?}");
+    // Every record emitted took a number, kept or not: the numbers missing from the
+    // output are exactly the dropped records.
+    let emitted = 1 + 3 * 20;
+    assert!(seqs.iter().all(|&s| s < emitted), "{seqs:?}");
+    assert_eq!(emitted - seqs.len() as u64, handle.dropped());
+}

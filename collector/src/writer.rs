@@ -1,24 +1,20 @@
+//! The writer thread: sweeps the threads' buffers into the output and answers flushes.
+
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, Sender, TryRecvError};
-use std::sync::Arc;
-use std::thread::JoinHandle;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::{JoinHandle, Thread};
+use std::time::Duration;
 
-use crate::record::Record;
+use crate::buffer::{Buffers, Merger};
+use crate::record::Head;
 
-pub(crate) enum Msg {
-    Record(Record),
-    Flush(Sender<()>),
-}
+const BUFFER_BYTES: usize = 64 * 1024;
 
-#[derive(Default)]
-pub(crate) struct Stats {
-    pub written: AtomicU64,
-    pub write_errors: AtomicU64,
-}
-
+/// Where the lines go, through a 64 KiB buffer (written when full and after every sweep
+/// that wrote something).
 pub(crate) enum Sink {
     Plain(BufWriter<Box<dyn Write + Send>>),
     Rotating(Rotating),
@@ -33,7 +29,7 @@ pub(crate) struct Rotating {
 
 impl Sink {
     pub(crate) fn plain<W: Write + Send + 'static>(w: W) -> Sink {
-        Sink::Plain(BufWriter::with_capacity(64 * 1024, Box::new(w)))
+        Sink::Plain(BufWriter::with_capacity(BUFFER_BYTES, Box::new(w)))
     }
 
     pub(crate) fn rotating(path: PathBuf, max_bytes: u64) -> io::Result<Sink> {
@@ -42,7 +38,7 @@ impl Sink {
         Ok(Sink::Rotating(Rotating {
             path,
             max_bytes: max_bytes.max(1),
-            file: BufWriter::new(file),
+            file: BufWriter::with_capacity(BUFFER_BYTES, file),
             size,
         }))
     }
@@ -70,7 +66,7 @@ impl Rotating {
             let mut rotated = self.path.clone().into_os_string();
             rotated.push(".1");
             fs::rename(&self.path, rotated)?;
-            self.file = BufWriter::new(open_append(&self.path)?);
+            self.file = BufWriter::with_capacity(BUFFER_BYTES, open_append(&self.path)?);
             self.size = 0;
         }
         self.file.write_all(line)?;
@@ -83,49 +79,149 @@ fn open_append(path: &PathBuf) -> io::Result<File> {
     OpenOptions::new().create(true).append(true).open(path)
 }
 
-pub(crate) fn spawn(
-    rx: Receiver<Msg>,
-    sink: Sink,
-    source: String,
-    stats: Arc<Stats>,
-) -> io::Result<JoinHandle<()>> {
-    std::thread::Builder::new()
-        .name("wake-records".to_owned())
-        .spawn(move || run(rx, sink, source, stats))
+/// The buffers, the writer thread that drains them, and its counters. Dropping it makes
+/// the writer write what is left, flush and exit, and waits for that.
+pub(crate) struct Writer {
+    inner: Arc<Inner>,
+    thread: Thread,
+    join: Mutex<Option<JoinHandle<()>>>,
 }
 
-fn run(rx: Receiver<Msg>, mut sink: Sink, source: String, stats: Arc<Stats>) {
-    let source_json = serde_json::to_string(&source).unwrap_or_else(|_| "\"\"".to_owned());
-    let mut line = Vec::with_capacity(1024);
-    let mut handle = |msg: Msg, sink: &mut Sink| match msg {
-        Msg::Record(record) => {
-            line.clear();
-            record.write_line(&source_json, &mut line);
-            match sink.write_line(&line) {
-                Ok(()) => stats.written.fetch_add(1, Ordering::Relaxed),
-                Err(_) => stats.write_errors.fetch_add(1, Ordering::Relaxed),
-            };
-        }
-        Msg::Flush(ack) => {
-            let _ = sink.flush();
-            let _ = ack.send(());
-        }
-    };
-    // Write what is queued, then flush whenever the queue runs empty: batches under
-    // load, and a follower of the file sees records promptly when it is quiet.
-    while let Ok(msg) = rx.recv() {
-        handle(msg, &mut sink);
-        loop {
-            match rx.try_recv() {
-                Ok(msg) => handle(msg, &mut sink),
-                Err(TryRecvError::Empty) => break,
-                Err(TryRecvError::Disconnected) => {
-                    let _ = sink.flush();
-                    return;
-                }
-            }
-        }
-        let _ = sink.flush();
+struct Inner {
+    buffers: Buffers,
+    written: AtomicU64,
+    write_errors: AtomicU64,
+    interval: Duration,
+    control: Mutex<Control>,
+    /// Signalled when a flush is done and when the writer thread exits.
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct Control {
+    /// Flushes asked for, and the last one done (a count each).
+    requested: u64,
+    done: u64,
+    stop: bool,
+    exited: bool,
+}
+
+impl Inner {
+    fn control(&self) -> MutexGuard<'_, Control> {
+        self.control.lock().unwrap_or_else(|e| e.into_inner())
     }
-    let _ = sink.flush();
+}
+
+impl Writer {
+    /// Starts the writer thread; it sweeps the buffers every `interval`, and sooner when a
+    /// thread's buffer fills up or a flush is asked for.
+    pub(crate) fn start(buffers: Buffers, sink: Sink, interval: Duration) -> io::Result<Writer> {
+        let inner = Arc::new(Inner {
+            buffers,
+            written: AtomicU64::new(0),
+            write_errors: AtomicU64::new(0),
+            interval,
+            control: Mutex::new(Control::default()),
+            changed: Condvar::new(),
+        });
+        let for_thread = inner.clone();
+        let join = std::thread::Builder::new()
+            .name("wake-records".to_owned())
+            .spawn(move || run(&for_thread, sink))?;
+        Ok(Writer {
+            inner,
+            thread: join.thread().clone(),
+            join: Mutex::new(Some(join)),
+        })
+    }
+
+    /// Appends a record to the calling thread's buffer (or counts it dropped).
+    pub(crate) fn append(&self, head: &Head<'_>) {
+        if self.inner.buffers.append(head) {
+            self.thread.unpark();
+        }
+    }
+
+    /// Waits until every record appended before the call is written and the output
+    /// flushed (or the writer thread is gone).
+    pub(crate) fn flush(&self) {
+        let mut control = self.inner.control();
+        control.requested += 1;
+        let target = control.requested;
+        self.thread.unpark();
+        while control.done < target && !control.exited {
+            control = self
+                .inner
+                .changed
+                .wait(control)
+                .unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    pub(crate) fn dropped(&self) -> u64 {
+        self.inner.buffers.dropped()
+    }
+
+    pub(crate) fn written(&self) -> u64 {
+        self.inner.written.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn write_errors(&self) -> u64 {
+        self.inner.write_errors.load(Ordering::Relaxed)
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        self.inner.control().stop = true;
+        self.thread.unpark();
+        let join = self.join.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(join) = join {
+            let _ = join.join();
+        }
+    }
+}
+
+fn run(inner: &Inner, mut sink: Sink) {
+    /// Tells waiting flushes that the thread is gone, even if it panicked.
+    struct Exit<'a>(&'a Inner);
+    impl Drop for Exit<'_> {
+        fn drop(&mut self) {
+            self.0.control().exited = true;
+            self.0.changed.notify_all();
+        }
+    }
+    let _exit = Exit(inner);
+
+    let mut merger = Merger::new();
+    let mut done = 0;
+    loop {
+        // Read before the sweep: a flush asked for by now is covered by it.
+        let (requested, stop) = {
+            let control = inner.control();
+            (control.requested, control.stop)
+        };
+        let mut errors = 0;
+        let lines = merger.sweep(&inner.buffers, stop, |line| {
+            if sink.write_line(line).is_err() {
+                errors += 1;
+            }
+        });
+        inner.written.fetch_add(lines - errors, Ordering::Relaxed);
+        inner.write_errors.fetch_add(errors, Ordering::Relaxed);
+        // Flushed after every sweep that wrote: a follower of the file sees records within
+        // about two sweep intervals, and a busy service's writes are still batched.
+        if lines > 0 || requested != done {
+            let _ = sink.flush();
+        }
+        if requested != done {
+            done = requested;
+            inner.control().done = done;
+            inner.changed.notify_all();
+        }
+        if stop {
+            return;
+        }
+        std::thread::park_timeout(inner.interval);
+    }
 }
