@@ -61,7 +61,10 @@ public final class WakeJob implements AutoCloseable {
         // A record whose processing throws goes to the dead-letter topic; the job goes on.
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class.getName());
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, settings.topics().deadLetter());
-        p.put("processing.exception.handler.global.enabled", "true");
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        // Each stream thread's partition assignor reads the Streams settings back from its consumer's
+        // settings, which do not carry this one, and warns that it is off; the consumer ignores it.
+        p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), "true");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         // Every task reads one partition (no joins): there is nothing to wait for across partitions,
         // and the check for it costs a few percent of each record. The job orders records itself.
