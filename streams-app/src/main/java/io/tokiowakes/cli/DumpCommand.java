@@ -27,6 +27,7 @@ public final class DumpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        OutputFolder.prepare(out);
         Map<String, Long> counts = OutputDumper.dump(kafka.client(), kafka.job().topics(), out, Duration.ofMillis(idleMs),
                 kafka.job().outputFormat());
         System.out.println("dumped " + new TreeMap<>(counts) + " to " + out);

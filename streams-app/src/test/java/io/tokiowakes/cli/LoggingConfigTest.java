@@ -1,15 +1,17 @@
 package io.tokiowakes.cli;
 
+import org.apache.logging.log4j.core.Appender;
 import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.WriterAppender;
+import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.ConfigurationSource;
+import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.config.properties.PropertiesConfigurationFactory;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.StringWriter;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,23 +51,34 @@ class LoggingConfigTest {
                 shown.stream().map(l -> l.substring(l.lastIndexOf(' ') + 1)).toList());
     }
 
-    /** Each {logger, message} logged at WARN through a logger context of the job's configuration. */
+    /**
+     * Each {logger, message} logged at WARN through a logger context of the job's configuration,
+     * its console appender swapped for one that writes here (the console's stream is shared by
+     * every logger context of the JVM).
+     */
     private static List<String> logThroughJobConfig(String[]... lines) throws IOException {
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream err = System.err;
+        StringWriter captured = new StringWriter();
         LoggerContext context = new LoggerContext("job-config-check");
-        // The console appender takes System.err as it is when the configuration starts.
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try (InputStream in = LoggingConfigTest.class.getResourceAsStream("/log4j2.properties")) {
             assertNotNull(in, "log4j2.properties of the job on the classpath");
-            context.start(new PropertiesConfigurationFactory().getConfiguration(context, new ConfigurationSource(in)));
+            Configuration config = new PropertiesConfigurationFactory().getConfiguration(context, new ConfigurationSource(in));
+            config.initialize();
+            Appender console = config.getAppender("STDERR");
+            assertNotNull(console, "the job logs to the console appender STDERR");
+            Appender capture = WriterAppender.newBuilder().setName("capture").setTarget(captured)
+                    .setLayout(console.getLayout()).build();
+            capture.start();
+            config.addAppender(capture);
+            LoggerConfig root = config.getRootLogger();
+            root.removeAppender("STDERR");
+            root.addAppender(capture, null, null);
+            context.start(config);
             for (String[] line : lines) {
                 context.getLogger(line[0]).warn(line[1]);
             }
         } finally {
             context.stop();
-            System.setErr(err);
         }
-        return captured.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+        return captured.toString().lines().filter(l -> !l.isBlank()).toList();
     }
 }
