@@ -53,6 +53,11 @@ public record JobSettings(Topics topics, long reorderWindowNanos, int maxRecordB
             Map.entry("lint.long-poll.ms", true), Map.entry("lint.large-future.bytes", true),
             Map.entry("graph.window.ms", true), Map.entry("graph.retention.ms", true), Map.entry("graph.emit.ms", true));
 
+    /** The job's settings this version knows. */
+    public static java.util.Set<String> knownKeys() {
+        return java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(KNOWN.keySet()));
+    }
+
     /** Whether a key belongs to the job (one of {@link #PREFIXES}, or {@code state.stores}) rather than to Kafka. */
     public static boolean isJobKey(String key) {
         return key.equals("state.stores") || PREFIXES.stream().anyMatch(key::startsWith);
