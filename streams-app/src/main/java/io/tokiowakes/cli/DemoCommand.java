@@ -69,7 +69,7 @@ public final class DemoCommand implements Callable<Integer> {
     private static LocalKafka startKafka(Path dir) throws IOException {
         try {
             return LocalKafka.start(dir, 0, Map.of());
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | java.io.UncheckedIOException e) {
             throw new UserError(e.getMessage());
         }
     }
