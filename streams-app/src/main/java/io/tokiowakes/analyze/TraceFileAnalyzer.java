@@ -1,6 +1,7 @@
 package io.tokiowakes.analyze;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tokiowakes.classify.WakeKind;
 import io.tokiowakes.emit.Anomaly;
 import io.tokiowakes.emit.Output;
 import io.tokiowakes.emit.TaskSummary;
@@ -90,7 +91,7 @@ public final class TraceFileAnalyzer {
         final Map<String, AnalysisResult.AnomalousTask> anomalous = new LinkedHashMap<>();
         final Map<PairKey, Long> pairs = new HashMap<>();
 
-        private record PairKey(String source, String waker, String wakee, io.tokiowakes.classify.WakeKind kind) {
+        private record PairKey(String source, String waker, String wakee, WakeKind kind) {
         }
 
         Outputs(Path dir, Serializer<Output> serializer) throws IOException {

@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -129,7 +130,7 @@ public final class KafkaReachability {
                     socket.connect(resolved, (int) Math.min(left, 2000));
                     return null;
                 } catch (IOException e) {
-                    lastError = e.getMessage() != null ? e.getMessage().toLowerCase(java.util.Locale.ROOT)
+                    lastError = e.getMessage() != null ? e.getMessage().toLowerCase(Locale.ROOT)
                             : e.getClass().getSimpleName();
                 }
             }
@@ -140,7 +141,7 @@ public final class KafkaReachability {
 
     private static String seconds(Duration d) {
         long ms = d.toMillis();
-        return ms % 1000 == 0 ? ms / 1000 + " s" : String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+        return ms % 1000 == 0 ? ms / 1000 + " s" : String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
     }
 
     private static String oneLine(Throwable e) {

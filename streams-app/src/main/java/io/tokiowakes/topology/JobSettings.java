@@ -3,10 +3,13 @@ package io.tokiowakes.topology;
 import io.tokiowakes.detect.LintSettings;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -54,8 +57,8 @@ public record JobSettings(Topics topics, long reorderWindowNanos, int maxRecordB
             Map.entry("graph.window.ms", true), Map.entry("graph.retention.ms", true), Map.entry("graph.emit.ms", true));
 
     /** The job's settings this version knows. */
-    public static java.util.Set<String> knownKeys() {
-        return java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(KNOWN.keySet()));
+    public static Set<String> knownKeys() {
+        return Collections.unmodifiableSet(new TreeSet<>(KNOWN.keySet()));
     }
 
     /** Whether a key belongs to the job (one of {@link #PREFIXES}, or {@code state.stores}) rather than to Kafka. */
