@@ -81,16 +81,18 @@ function layout(nodes) {
 
 const NODE_R = 26;
 
-function edgePath(a, b, bend) {
+// An arrow's path, and where its count goes: the middle of the curve (above a self-loop).
+function edgeShape(a, b, bend) {
   if (a === b) {
     const x = a.x, y = a.y - NODE_R;
-    return `M ${x - 10} ${y} C ${x - 40} ${y - 55}, ${x + 40} ${y - 55}, ${x + 10} ${y}`;
+    return { d: `M ${x - 10} ${y} C ${x - 40} ${y - 55}, ${x + 40} ${y - 55}, ${x + 10} ${y}`, lx: x, ly: y - 45 };
   }
   const dx = b.x - a.x, dy = b.y - a.y, d = Math.hypot(dx, dy) || 1;
   const sx = a.x + (dx / d) * NODE_R, sy = a.y + (dy / d) * NODE_R;
   const ex = b.x - (dx / d) * (NODE_R + 2), ey = b.y - (dy / d) * (NODE_R + 2);
   const mx = (sx + ex) / 2 - (dy / d) * bend, my = (sy + ey) / 2 + (dx / d) * bend;
-  return `M ${sx} ${sy} Q ${mx} ${my} ${ex} ${ey}`;
+  return { d: `M ${sx} ${sy} Q ${mx} ${my} ${ex} ${ey}`,
+    lx: 0.25 * sx + 0.5 * mx + 0.25 * ex, ly: 0.25 * sy + 0.5 * my + 0.25 * ey };
 }
 
 function drawGraph(g) {
@@ -108,11 +110,14 @@ function drawGraph(g) {
     const n = seen.get(pair) || 0;
     seen.set(pair, n + 1);
     const bend = 18 + 22 * n;
-    const p = el("path", { d: edgePath(a, b, e.from < e.to ? bend : -bend),
-      class: "edge kind-" + e.kind, "marker-end": `url(#arrow-${e.kind})`,
-      "data-from": e.from, "data-to": e.to, "data-kind": e.kind });
+    const shape = edgeShape(a, b, e.from < e.to ? bend : -bend);
+    const attrs = { "data-from": e.from, "data-to": e.to, "data-kind": e.kind };
+    const p = el("path", { d: shape.d, class: "edge kind-" + e.kind, "marker-end": `url(#arrow-${e.kind})`, ...attrs });
     p.appendChild(el("title", {}, `${e.from} → ${e.to}: ${e.count} ${e.kind}`));
     edges.appendChild(p);
+    // The number of wakes on the arrow itself, not only on hover.
+    edges.appendChild(el("text", { x: shape.lx, y: shape.ly + 4, class: "edge-count kind-" + e.kind, ...attrs },
+      String(e.count)));
   }
   for (const n of g.nodes) {
     const p = pos.get(n.id);
@@ -158,7 +163,11 @@ async function refresh() {
     drawGraph(g);
     drawTasks(t);
     document.body.dataset.loaded = "true";
-    status(`${g.nodes.length} tasks, ${g.edges.length} arrows · ${new Date().toLocaleTimeString()}`);
+    // Tasks are what the table lists (one row each); a node groups the tasks of one name.
+    const live = t.tasks.filter((task) => task.state !== "closed" && task.state !== "unknown").length;
+    const wakes = g.edges.reduce((sum, e) => sum + e.count, 0);
+    status(`${t.tasks.length} tasks (${live} live, ${t.tasks.length - live} closed) in ${g.nodes.length} nodes · `
+      + `${g.edges.length} arrows, ${wakes} wakes · ${new Date().toLocaleTimeString()}`);
   } catch (e) {
     status(String(e.message || e), true);
   }

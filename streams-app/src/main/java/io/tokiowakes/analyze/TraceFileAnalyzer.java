@@ -1,11 +1,13 @@
 package io.tokiowakes.analyze;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tokiowakes.classify.WakeKind;
 import io.tokiowakes.emit.Anomaly;
 import io.tokiowakes.emit.Output;
 import io.tokiowakes.emit.TaskSummary;
 import io.tokiowakes.emit.WakeEdge;
 import io.tokiowakes.json.Json;
+import io.tokiowakes.observe.TaskLabel;
 import io.tokiowakes.topology.InProcessRun;
 import io.tokiowakes.topology.JobMetrics;
 import io.tokiowakes.topology.JobSettings;
@@ -19,6 +21,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Runs a captured trace (JSON lines) through the job's own data path in-process and writes each
@@ -38,6 +46,12 @@ public final class TraceFileAnalyzer {
         this.settings = settings;
     }
 
+    /**
+     * @param trace  the input records with their line numbers
+     * @param outDir created if missing; its four files are written anew
+     * @return counts, the first refused line, the anomalous tasks and the busiest wake pairs
+     * @throws IOException when the input cannot be read or the files cannot be written
+     */
     public AnalysisResult analyze(TraceLines trace, Path outDir) throws IOException {
         Files.createDirectories(outDir);
         JobMetrics metrics = new JobMetrics();
@@ -50,7 +64,14 @@ public final class TraceFileAnalyzer {
                 records[0]++;
             });
             run.finish();
-            return new AnalysisResult(records[0], metrics.snapshot(), outputs.rejected);
+            List<AnalysisResult.WakePair> pairs = new ArrayList<>();
+            outputs.pairs.forEach((k, n) -> pairs.add(new AnalysisResult.WakePair(k.source(), k.waker(), k.wakee(), k.kind(), n)));
+            pairs.sort(Comparator.comparingLong(AnalysisResult.WakePair::count).reversed()
+                    .thenComparing(AnalysisResult.WakePair::source).thenComparing(AnalysisResult.WakePair::waker)
+                    .thenComparing(AnalysisResult.WakePair::wakee).thenComparing(AnalysisResult.WakePair::kind));
+            return new AnalysisResult(records[0], metrics.snapshot(), outputs.rejected, outputs.firstRejection,
+                    List.copyOf(outputs.anomalous.values()),
+                    List.copyOf(pairs.subList(0, Math.min(AnalysisResult.BUSIEST_PAIRS, pairs.size()))));
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
@@ -65,6 +86,13 @@ public final class TraceFileAnalyzer {
         private final OutputStream rejectedFile;
         long line;
         long rejected;
+        AnalysisResult.Rejection firstRejection;
+        /** By source and span ID; a span ID reused after its task closed is another task. */
+        final Map<String, AnalysisResult.AnomalousTask> anomalous = new LinkedHashMap<>();
+        final Map<PairKey, Long> pairs = new HashMap<>();
+
+        private record PairKey(String source, String waker, String wakee, WakeKind kind) {
+        }
 
         Outputs(Path dir, Serializer<Output> serializer) throws IOException {
             this.serializer = serializer;
@@ -86,6 +114,15 @@ public final class TraceFileAnalyzer {
             if (file == null) {
                 throw new IllegalStateException("no output file for " + out.getClass().getSimpleName());
             }
+            if (out instanceof WakeEdge e) {
+                pairs.merge(new PairKey(e.source(), TaskLabel.waker(e.waker(), e.kind()), TaskLabel.of(e.wakee()), e.kind()),
+                        1L, Long::sum);
+            } else if (out instanceof Anomaly a) {
+                String key = a.source() + '\u0000' + Long.toUnsignedString(a.task().spanId()) + '\u0000' + a.task().taskId();
+                AnalysisResult.AnomalousTask t = anomalous.computeIfAbsent(key,
+                        k -> new AnalysisResult.AnomalousTask(a.source(), a.task(), new ArrayList<>()));
+                t.types().add(a.type());
+            }
             write(file, serializer.serialize(null, out));
         }
 
@@ -99,6 +136,9 @@ public final class TraceFileAnalyzer {
                 write(rejectedFile, Json.MAPPER.writeValueAsBytes(o));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            }
+            if (firstRejection == null) {
+                firstRejection = new AnalysisResult.Rejection(line, reason);
             }
             rejected++;
         }

@@ -8,19 +8,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.CodeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +31,7 @@ import org.apache.kafka.common.Uuid;
 
 /**
  * A real single-node KRaft Kafka broker (broker and controller in one process), run as a
- * child JVM from Apache Kafka's own jars as laid out by {@code infra/kafka-broker}.
+ * child JVM from Apache Kafka's own jars (see {@link BrokerJars}).
  *
  * <p>The broker listens on {@code PLAINTEXT://127.0.0.1:port}; {@code extraServerProps} may add
  * listeners (e.g. SASL_PLAINTEXT on a port from {@link #freePort()}) but must keep that one,
@@ -43,11 +39,6 @@ import org.apache.kafka.common.Uuid;
  */
 public final class LocalKafka implements AutoCloseable {
 
-    public static final String LIB_DIR_PROPERTY = "tokio.wakes.kafka.lib";
-    public static final String LIB_DIR_ENV = "TOKIO_WAKES_KAFKA_LIB";
-
-    private static final Path LIB_RELATIVE = Path.of("infra", "kafka-broker", "target", "lib");
-    private static final String LOG4J_CONFIG = "log4j2.properties";
     private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
@@ -66,9 +57,9 @@ public final class LocalKafka implements AutoCloseable {
         this.shutdownHook = shutdownHook;
     }
 
-    /** Starts a broker with the jars found by {@link #libDir()}. */
+    /** Starts a broker with the jars found by {@link BrokerJars#libDir()}. */
     public static LocalKafka start(Path dataDir, int port, Map<String, String> extraServerProps) throws IOException {
-        return start(dataDir, port, extraServerProps, libDir());
+        return start(dataDir, port, extraServerProps, BrokerJars.libDir());
     }
 
     /**
@@ -85,7 +76,7 @@ public final class LocalKafka implements AutoCloseable {
         }
         Path data = dataDir.toAbsolutePath().normalize();
         Path lib = libDir.toAbsolutePath().normalize();
-        requireBrokerJars(lib, "libDir " + lib);
+        BrokerJars.requireBrokerJars(lib, "libDir " + lib);
         Files.createDirectories(data);
         Path logDir = data.resolve("logs");
         Path serverProps = data.resolve("server.properties");
@@ -168,38 +159,6 @@ public final class LocalKafka implements AutoCloseable {
         stop(process, STOP_GRACE);
     }
 
-    /**
-     * Finds the broker jars: system property {@value #LIB_DIR_PROPERTY}, env {@value #LIB_DIR_ENV},
-     * else {@code infra/kafka-broker/target/lib} above this class's jar or the working directory.
-     */
-    public static Path libDir() {
-        String configured = System.getProperty(LIB_DIR_PROPERTY);
-        String source = "system property " + LIB_DIR_PROPERTY;
-        if (configured == null || configured.isBlank()) {
-            configured = System.getenv(LIB_DIR_ENV);
-            source = "env " + LIB_DIR_ENV;
-        }
-        if (configured != null && !configured.isBlank()) {
-            Path dir = Path.of(configured).toAbsolutePath().normalize();
-            requireBrokerJars(dir, source + "=" + configured);
-            return dir;
-        }
-        List<Path> starts = new ArrayList<>();
-        codeLocation().ifPresent(starts::add);
-        starts.add(Path.of("").toAbsolutePath());
-        for (Path start : starts) {
-            for (Path dir = start; dir != null; dir = dir.getParent()) {
-                Path candidate = dir.resolve(LIB_RELATIVE);
-                if (hasBrokerJars(candidate)) {
-                    return candidate.normalize();
-                }
-            }
-        }
-        throw new IllegalStateException("Kafka broker jars not found (no " + LIB_RELATIVE.toString().replace('\\', '/')
-                + "); build them with `mvn -pl infra/kafka-broker package` from the project root, or set -D"
-                + LIB_DIR_PROPERTY + " / " + LIB_DIR_ENV + " to a directory holding kafka_2.13-*.jar");
-    }
-
     /** A currently free TCP port on 127.0.0.1 (free when asked; nothing reserves it). */
     public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -233,7 +192,7 @@ public final class LocalKafka implements AutoCloseable {
     private static List<String> jvmPrefix(Path lib) {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBinary());
-        Path log4j = lib.resolveSibling("lib-config").resolve(LOG4J_CONFIG);
+        Path log4j = lib.resolveSibling(BrokerJars.LOG4J_CONFIG);
         if (Files.isRegularFile(log4j)) {
             cmd.add("-Dlog4j2.configurationFile=" + log4j);
         }
@@ -416,36 +375,6 @@ public final class LocalKafka implements AutoCloseable {
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException | UncheckedIOException e) {
             return "(cannot read " + file + ": " + e + ")";
-        }
-    }
-
-    private static void requireBrokerJars(Path dir, String what) {
-        if (!hasBrokerJars(dir)) {
-            throw new IllegalStateException(what + " holds no kafka_2.13-*.jar; build it with "
-                    + "`mvn -pl infra/kafka-broker package` from the project root");
-        }
-    }
-
-    private static boolean hasBrokerJars(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        try (DirectoryStream<Path> jars = Files.newDirectoryStream(dir, "kafka_2.13-*.jar")) {
-            return jars.iterator().hasNext();
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static Optional<Path> codeLocation() {
-        try {
-            CodeSource source = LocalKafka.class.getProtectionDomain().getCodeSource();
-            if (source == null || source.getLocation() == null) {
-                return Optional.empty();
-            }
-            return Optional.of(Path.of(source.getLocation().toURI()).toAbsolutePath());
-        } catch (URISyntaxException | IllegalArgumentException | SecurityException e) {
-            return Optional.empty();
         }
     }
 

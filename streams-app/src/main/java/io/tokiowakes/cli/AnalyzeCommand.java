@@ -3,7 +3,9 @@ package io.tokiowakes.cli;
 import io.tokiowakes.analyze.AnalysisResult;
 import io.tokiowakes.analyze.TraceFileAnalyzer;
 import io.tokiowakes.analyze.TraceLines;
+import io.tokiowakes.emit.TaskRef;
 import io.tokiowakes.observe.Progress;
+import io.tokiowakes.observe.TaskLabel;
 import io.tokiowakes.topology.JobSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,10 +16,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 @Command(name = "analyze", mixinStandardHelpOptions = true,
         description = "Run the job's topology over a captured trace file and write its outputs to a folder.")
 public final class AnalyzeCommand implements Callable<Integer> {
+
+    /** Anomalous tasks named in the summary; the rest are counted (all are in anomalies.jsonl). */
+    static final int TASKS_SHOWN = 20;
 
     @Mixin
     TraceInputOptions input;
@@ -35,8 +41,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
         try {
             settings = JobSettings.from(ConfigFiles.load(config));
         } catch (IllegalArgumentException e) {
-            throw new UserError("bad job setting in " + config + ": " + e.getMessage());
+            throw new UserError(config + ": " + e.getMessage());
         }
+        OutputFolder.prepare(out);
         AnalysisResult result;
         long t0 = System.nanoTime();
         TraceLines lines = input.lines();
@@ -45,6 +52,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 progress.record(value.length + 1);
                 sink.accept(n, value);
             }), out);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new UserError("cannot write " + e.getFile() + ": permission denied");
+        }
+        if (result.records() == result.rejected()) {
+            AnalysisResult.Rejection first = result.firstRejection();
+            throw new UserError(input.input + ": no valid trace record"
+                    + (first == null ? " (no record at all)"
+                    : " in " + result.rejected() + " line(s); line " + first.line() + ": " + first.reason()));
         }
         printSummary(result, (System.nanoTime() - t0) / 1e9);
         return 0;
@@ -55,12 +70,40 @@ public final class AnalyzeCommand implements Callable<Integer> {
         System.out.println("wake edges: " + byPrefix(r.counters(), "edges."));
         System.out.println("anomalies:  " + byPrefix(r.counters(), "anomalies."));
         System.out.println("tasks closed: " + r.count("task-summaries"));
+        if (!r.anomalousTasks().isEmpty()) {
+            System.out.println("anomalous tasks (" + r.anomalousTasks().size() + "):");
+            boolean sources = r.anomalousTasks().stream().map(AnalysisResult.AnomalousTask::source).distinct().count() > 1;
+            for (AnalysisResult.AnomalousTask t : r.anomalousTasks().subList(0, Math.min(TASKS_SHOWN, r.anomalousTasks().size()))) {
+                System.out.println("  " + (sources ? t.source() + " " : "") + describe(t.task()) + ": "
+                        + t.types().stream().map(Enum::name).collect(Collectors.joining(", ")));
+            }
+            if (r.anomalousTasks().size() > TASKS_SHOWN) {
+                System.out.println("  ... and " + (r.anomalousTasks().size() - TASKS_SHOWN) + " more in "
+                        + out.resolve(TraceFileAnalyzer.ANOMALIES_FILE));
+            }
+        }
+        if (!r.busiestPairs().isEmpty()) {
+            System.out.println("busiest wake pairs (waker -> woken, by task name):");
+            boolean sources = r.busiestPairs().stream().map(AnalysisResult.WakePair::source).distinct().count() > 1;
+            for (AnalysisResult.WakePair p : r.busiestPairs()) {
+                System.out.printf("  %6d  %s%s -> %s (%s)%n", p.count(), sources ? p.source() + " " : "", p.waker(), p.wakee(), p.kind());
+            }
+        }
         if (r.rejected() > 0) {
             System.out.println("rejected:   " + r.rejected() + " line(s), see " + out.resolve(TraceFileAnalyzer.REJECTED_FILE));
         }
         if (r.count("late-records") > 0) {
             System.out.println("late:       " + r.count("late-records") + " record(s) arrived past the ordering window");
         }
+    }
+
+    /**
+     * A task as people find it: its name, Tokio's task ID (what tokio-console shows) and the span
+     * ID (what the outputs join on), e.g. {@code receiver (task 4, span 8)}.
+     */
+    static String describe(TaskRef t) {
+        return TaskLabel.of(t) + " (" + (t.taskId() != null ? "task " + t.taskId() + ", " : "")
+                + "span " + Long.toUnsignedString(t.spanId()) + ")";
     }
 
     static String byPrefix(Map<String, Long> counters, String prefix) {

@@ -69,7 +69,7 @@ public final class DemoCommand implements Callable<Integer> {
     private static LocalKafka startKafka(Path dir) throws IOException {
         try {
             return LocalKafka.start(dir, 0, Map.of());
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | java.io.UncheckedIOException e) {
             throw new UserError(e.getMessage());
         }
     }
@@ -80,7 +80,7 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("wake edges (" + edges.size() + "):");
         for (String line : edges) {
             JsonNode e = Json.MAPPER.readTree(line);
-            System.out.printf("  %-8s %-18s %-22s -> %s%n", e.path("kind").asText(), e.path("op").asText(),
+            System.out.printf("  %-8s %-18s %-30s -> %s%n", e.path("kind").asText(), e.path("op").asText(),
                     describe(e.path("waker"), e.path("thread")), describe(e.path("wakee"), null));
         }
         List<String> anomalies = Files.readAllLines(out.resolve(TraceFileAnalyzer.ANOMALIES_FILE));
@@ -92,12 +92,16 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("outputs in " + out);
     }
 
+    /** A task with Tokio's task ID (as tokio-console shows it) beside its span ID; a wake without one by its thread. */
     private static String describe(JsonNode task, JsonNode thread) {
         if (task.isNull() || task.isMissingNode()) {
             String name = thread == null ? "" : thread.path("name").asText();
             return "(thread " + (name.isEmpty() ? thread.path("id").asText() : name) + ")";
         }
         String name = task.path("name").asText("");
-        return (name.isEmpty() ? task.path("kind").asText("?") : name) + "[" + task.path("span_id").asText() + "]";
+        String label = name.isEmpty() ? "(" + task.path("kind").asText("?") + ")" : name;
+        JsonNode taskId = task.path("task_id");
+        return label + " (" + (taskId.isNumber() ? "task " + taskId.asText() + ", " : "") + "span "
+                + task.path("span_id").asText() + ")";
     }
 }

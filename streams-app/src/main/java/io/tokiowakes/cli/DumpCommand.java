@@ -27,7 +27,9 @@ public final class DumpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Map<String, Long> counts = OutputDumper.dump(kafka.client(), kafka.job().topics(), out, Duration.ofMillis(idleMs),
+        java.util.Properties client = kafka.client();
+        OutputFolder.prepare(out);
+        Map<String, Long> counts = OutputDumper.dump(client, kafka.job().topics(), out, Duration.ofMillis(idleMs),
                 kafka.job().outputFormat());
         System.out.println("dumped " + new TreeMap<>(counts) + " to " + out);
         return 0;

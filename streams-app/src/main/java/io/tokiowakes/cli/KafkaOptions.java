@@ -1,10 +1,12 @@
 package io.tokiowakes.cli;
 
 import io.tokiowakes.kafka.ClientSettings;
+import io.tokiowakes.kafka.KafkaReachability;
 import io.tokiowakes.topology.JobSettings;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,12 +15,12 @@ import java.util.Properties;
 /**
  * Options shared by the commands that talk to Kafka. One properties file holds both the job's
  * settings ({@code topic.*}, {@code reorder.*}, {@code input.*}, {@code output.*}, {@code lint.*},
- * {@code state.stores}) and Kafka client
- * settings (everything else); environment variables {@code KAFKA_*} and flags override it.
+ * {@code graph.*}, {@code state.stores}; an unknown one is refused) and Kafka client settings
+ * (everything else, passed on as they are); environment variables {@code KAFKA_*} and flags
+ * override it. Before a command's first Kafka client is made, the cluster must answer within
+ * {@code --connect-timeout-ms}.
  */
 public final class KafkaOptions {
-
-    private static final String[] JOB_PREFIXES = {"topic.", "reorder.", "input.", "output.", "lint."};
 
     @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT",
             description = "Kafka bootstrap servers (or KAFKA_BOOTSTRAP_SERVERS, or bootstrap.servers in --config)")
@@ -33,29 +35,60 @@ public final class KafkaOptions {
     @Option(names = {"-X", "--kafka"}, paramLabel = "KEY=VALUE", description = "a Kafka client setting, e.g. -X security.protocol=SASL_SSL")
     Map<String, String> kafka = new LinkedHashMap<>();
 
+    @Option(names = "--connect-timeout-ms", paramLabel = "MS", defaultValue = "10000",
+            description = "give up when Kafka does not answer within this long (default ${DEFAULT-VALUE})")
+    long connectTimeoutMs;
+
     private Properties merged;
+    private boolean reached;
 
     Properties all() {
         if (merged == null) {
             Map<String, String> flags = new HashMap<>(kafka);
             flags.put("bootstrap.servers", bootstrapServer);
             flags.put("topic.prefix", topicPrefix);
-            merged = ClientSettings.merge(ConfigFiles.load(config), System.getenv(), flags);
-            if (merged.getProperty("bootstrap.servers") == null) {
+            Properties all = ClientSettings.merge(ConfigFiles.load(config), System.getenv(), flags);
+            if (all.getProperty("bootstrap.servers") == null) {
                 throw new UserError("no Kafka to talk to: give --bootstrap-server (or KAFKA_BOOTSTRAP_SERVERS)");
             }
+            try {
+                JobSettings.check(all);
+            } catch (IllegalArgumentException e) {
+                throw new UserError((config != null ? config + ": " : "") + e.getMessage());
+            }
+            merged = all;
         }
         return merged;
     }
 
-    /** Kafka client settings only. */
+    /**
+     * Kafka client settings (and the job's {@code graph.*}, which its wake-graph stage reads from
+     * the Streams settings), once the cluster has answered.
+     *
+     * @throws UserError when Kafka cannot be reached within {@code --connect-timeout-ms}
+     */
     Properties client() {
         Properties p = new Properties();
         all().forEach((k, v) -> {
-            if (!isJobSetting((String) k)) {
+            String key = (String) k;
+            if (!JobSettings.isJobKey(key) || key.startsWith("graph.")) {
                 p.put(k, v);
             }
         });
+        if (!reached) {
+            if (connectTimeoutMs <= 0) {
+                throw new UserError("--connect-timeout-ms must be positive, not " + connectTimeoutMs);
+            }
+            try {
+                KafkaReachability.check(p, Duration.ofMillis(connectTimeoutMs));
+            } catch (KafkaReachability.Unreachable e) {
+                throw new UserError(e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UserError("interrupted while reaching Kafka");
+            }
+            reached = true;
+        }
         return p;
     }
 
@@ -65,17 +98,5 @@ public final class KafkaOptions {
         } catch (IllegalArgumentException e) {
             throw new UserError("bad job setting: " + e.getMessage());
         }
-    }
-
-    private static boolean isJobSetting(String key) {
-        if (key.equals("state.stores")) {
-            return true;
-        }
-        for (String prefix : JOB_PREFIXES) {
-            if (key.startsWith(prefix)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

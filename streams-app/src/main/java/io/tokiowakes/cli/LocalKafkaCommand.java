@@ -25,7 +25,7 @@ public final class LocalKafkaCommand implements Callable<Integer> {
         LocalKafka kafka;
         try {
             kafka = LocalKafka.start(dir, port, Map.of());
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | java.io.UncheckedIOException e) {
             throw new UserError(e.getMessage());
         }
         CountDownLatch stop = new CountDownLatch(1);

@@ -61,7 +61,16 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         System.out.println("settings " + ClientSettings.redacted(client));
-        try (http; WakeJob job = new WakeJob(client, settings)) {
+        WakeJob built;
+        try {
+            built = new WakeJob(client, settings);
+        } catch (IllegalStateException e) {
+            if (http != null) {
+                http.close();
+            }
+            throw new UserError(e.getMessage());
+        }
+        try (http; WakeJob job = built) {
             Runtime.getRuntime().addShutdownHook(new Thread(job::close, "tokio-wakes-stop"));
             if (http != null) {
                 http.serve(job.streams(), job.metrics(), client);

@@ -10,7 +10,9 @@ import picocli.CommandLine.Option;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -46,7 +48,11 @@ public final class TraceInputOptions {
         String name = source != null ? source : input.getFileName().toString().replaceFirst("\\.[^.]*$", "");
         return sink -> {
             AriConversion result;
-            try (BufferedReader in = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
+            // Bytes that are not UTF-8 become U+FFFD: a binary file is then refused as not being ari
+            // text (one line), and a stray byte in a real log costs at most its line.
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(input),
+                    StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                            .onUnmappableCharacter(CodingErrorAction.REPLACE)))) {
                 long[] n = {0};
                 result = new AriTextConverter(name).convert(in, json -> {
                     try {
@@ -56,7 +62,7 @@ public final class TraceInputOptions {
                     }
                 });
             } catch (NotAriTextException e) {
-                throw new UserError(e.getMessage());
+                throw new UserError(input + ": " + e.getMessage());
             }
             for (AriLineError e : result.errors()) {
                 System.err.println(input + ":" + e.line() + ": " + e.reason());

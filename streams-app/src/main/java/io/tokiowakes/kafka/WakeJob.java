@@ -4,6 +4,7 @@ import io.tokiowakes.topology.JobMetrics;
 import io.tokiowakes.topology.JobSettings;
 import io.tokiowakes.topology.WakeTopology;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
@@ -28,13 +29,30 @@ public final class WakeJob implements AutoCloseable {
     /** How often the input partitions' log ends are compared with what the job has committed. */
     private static final long PROGRESS_EVERY_MS = 200;
     private final LogEndProgress progress;
+    private final InstanceIdentity identity;
+    private final String guarantee;
     private volatile KafkaStreams streamsOrNull;
 
+    /**
+     * A job, not started yet.
+     *
+     * @param client   Kafka client and Streams settings ({@code bootstrap.servers}, {@code application.id},
+     *                 {@code state.dir}, ...), over the job's defaults
+     * @param settings the job's own settings
+     * @throws IllegalStateException when another instance of the application runs on the same state folder
+     */
     public WakeJob(Properties client, JobSettings settings) {
         JobSettings withPartitions = settings.withInputPartitions(TopicSetup.partitions(client, settings.topics().input()));
         Properties p = streamsConfig(client, withPartitions);
-        progress = new LogEndProgress(client, settings.topics().input(), () -> streamsOrNull, PROGRESS_EVERY_MS);
-        streams = new KafkaStreams(WakeTopology.build(withPartitions, metrics, progress), p);
+        identity = InstanceIdentity.apply(p);
+        guarantee = p.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
+        try {
+            progress = new LogEndProgress(client, settings.topics().input(), () -> streamsOrNull, PROGRESS_EVERY_MS);
+            streams = new KafkaStreams(WakeTopology.build(withPartitions, metrics, progress), p);
+        } catch (RuntimeException e) {
+            identity.close();
+            throw e;
+        }
         streamsOrNull = streams;
         // A stream thread that fails (say its transaction was aborted by the broker while the
         // machine stalled) is replaced: the new one restores its tasks from the changelogs and
@@ -63,7 +81,10 @@ public final class WakeJob implements AutoCloseable {
         // A record whose processing throws goes to the dead-letter topic; the job goes on.
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class.getName());
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, settings.topics().deadLetter());
-        p.put("processing.exception.handler.global.enabled", "true");
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        // Each stream thread's partition assignor reads the Streams settings back from its consumer's
+        // settings, which do not carry this one, and warns that it is off; the consumer ignores it.
+        p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), "true");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         // Every task reads one partition (no joins): there is nothing to wait for across partitions,
         // and the check for it costs a few percent of each record. The job orders records itself.
@@ -77,7 +98,16 @@ public final class WakeJob implements AutoCloseable {
         return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), inputPartitions));
     }
 
+    /** Starts the job's stream threads; returns at once (see {@link #awaitRunning}). */
     public WakeJob start() {
+        if (identity.previousRunCrashed()
+                && StreamsConfig.EXACTLY_ONCE_V2.equals(guarantee)) {
+            // The state on disk of a job that died has no checkpoint: under exactly-once Kafka
+            // Streams discards it and restores from the changelogs, but only after opening every
+            // store once at start. Removing it first spares those seconds of a restart.
+            LOG.info("the last run on this state folder did not stop cleanly: its local state is restored from the changelogs");
+            streams.cleanUp();
+        }
         streams.start();
         return this;
     }
@@ -112,10 +142,16 @@ public final class WakeJob implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Stops the job, committing what it has done, and leaves the consumer group, so that the
+     * other instances take its partitions over at once (a restarted one rejoins as quickly).
+     */
     @Override
     public void close() {
         progress.close();
-        streams.close(Duration.ofSeconds(30));
+        streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        identity.close();
         stopped.countDown();
     }
 }

@@ -73,10 +73,10 @@ public final class Api {
         }
         return switch (path.route()) {
             case TASKS -> Reply.ok(Map.of("source", source,
-                    "tasks", TaskViews.list(reader.liveTasks(source), reader.views(source))));
+                    "tasks", TaskViews.list(reader.liveTasks(source), reader.views(source), reader.workerClosures(source))));
             case TASK -> task(reader, source, path.task());
             case GRAPH -> Reply.ok(GraphBuilder.build(source, reader.windows(source), graph.windowMs(),
-                    TaskViews.list(reader.liveTasks(source), reader.views(source))));
+                    TaskViews.list(reader.liveTasks(source), reader.views(source), reader.workerClosures(source))));
             case SOURCES -> throw new IllegalStateException("answered above");
         };
     }
@@ -84,10 +84,11 @@ public final class Api {
     private Reply task(SourceReader reader, String source, String spanText) {
         Long spanId = SourceReader.spanId(spanText);
         if (spanId == null) {
-            return Reply.error(404, "not a span ID: " + spanText);
+            // A malformed request, not a task that is gone.
+            return Reply.error(400, "not a span ID (an unsigned decimal number): " + spanText);
         }
         TaskState live = reader.liveTask(source, spanId);
-        TaskViews.TaskDetail d = TaskViews.detail(spanId, live, reader.view(source, spanId));
+        TaskViews.TaskDetail d = TaskViews.detail(spanId, live, reader.view(source, spanId), reader.workerClosures(source));
         if (d == null) {
             return Reply.error(404, "unknown task " + spanText + " of source " + source
                     + " (not live, and not closed within the retention)");

@@ -9,6 +9,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tokiowakes.topology.JobMetrics;
 import org.apache.kafka.streams.KafkaStreams;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -19,9 +21,13 @@ public final class MetricsEndpoint implements AutoCloseable {
     private final JobMeterBinder job;
     private final SourceGauges sources;
     private final KafkaStreamsMetrics kafka;
+    private final List<String> failedRegistrations = new CopyOnWriteArrayList<>();
 
     /** @param streams the job's Kafka Streams instance, null when there is none (in-process runs) */
     public MetricsEndpoint(JobMetrics metrics, KafkaStreams streams, Supplier<StoreAccess> stores, LongSupplier clock) {
+        registry.config().meterFilter(new StoreTagFilter());
+        // Micrometer logs the first failure itself; the rest are kept for the tests (and debugging).
+        registry.config().onMeterRegistrationFailed((id, reason) -> failedRegistrations.add(id.getName() + ": " + reason));
         job = new JobMeterBinder(metrics);
         job.bindTo(registry);
         sources = new SourceGauges(stores, clock, 2_000);
@@ -41,6 +47,11 @@ public final class MetricsEndpoint implements AutoCloseable {
         job.refresh();
         sources.refresh();
         return registry.scrape();
+    }
+
+    /** Meters Prometheus refused (e.g. one name with two sets of labels); empty when all is well. */
+    public List<String> failedRegistrations() {
+        return List.copyOf(failedRegistrations);
     }
 
     public PrometheusMeterRegistry registry() {

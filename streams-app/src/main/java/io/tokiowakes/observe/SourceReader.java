@@ -12,6 +12,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** Reads one source's tasks and wake counts out of the local stores. */
@@ -39,6 +40,12 @@ public final class SourceReader {
             it.forEachRemaining(kv -> out.add(kv.key));
         }
         return out;
+    }
+
+    /** The source's closure types known to run a worker loop (see {@code resolve.WorkerSpans}); empty when none. */
+    public Set<String> workerClosures(String source) {
+        SourceState s = stores.<SourceState>store(WakeGraph.SOURCES).get(source);
+        return s == null || s.workerClosures == null ? Set.of() : s.workerClosures;
     }
 
     public Map<Long, TaskState> liveTasks(String source) {

@@ -33,8 +33,15 @@ public final class TaskLabel {
         return kind == null ? UNKNOWN : "(" + clean(kind) + ")";
     }
 
-    /** A waker: no task for EXTERNAL and for RUNTIME wakes outside any span. */
+    /**
+     * A waker: {@link #RUNTIME} for every RUNTIME wake (outside any span, or on a multi-thread
+     * worker in the worker's own blocking span, which is the runtime rather than a blocking
+     * closure), {@link #EXTERNAL} for an EXTERNAL one, else the waking task's name.
+     */
     public static String waker(TaskRef waker, WakeKind kind) {
+        if (kind == WakeKind.RUNTIME) {
+            return RUNTIME;
+        }
         if (waker != null) {
             return of(waker);
         }

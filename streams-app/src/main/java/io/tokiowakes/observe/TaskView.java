@@ -5,10 +5,12 @@ import io.tokiowakes.classify.WakeKind;
 import io.tokiowakes.detect.AnomalyType;
 import io.tokiowakes.emit.Anomaly;
 import io.tokiowakes.emit.TaskRef;
+import io.tokiowakes.emit.TaskSummary;
 import io.tokiowakes.emit.WakeEdge;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the REST API and the page show of one task beyond its live state: its latest wakes in and
@@ -30,7 +32,14 @@ public class TaskView {
     public List<Flag> anomalies = new ArrayList<>();
     /** Trace time of the close, null while live. */
     public Long closedNanos;
-    /** Record time of the latest change: what retention counts from. */
+    /** What the task's summary said at its close (null while live): polls, wakes, location, wakes by kind. */
+    public Long polls;
+    public Long wakes;
+    public String loc;
+    public Map<WakeKind, Long> wakesByKind;
+    /** The span woke tasks as the runtime (RUNTIME wakes): a multi-thread worker's own span. */
+    public boolean worker;
+    /** Trace time (ms) of the latest change: what retention counts from. */
     public long updatedMs;
 
     /** The other end of a wake. */
@@ -57,6 +66,11 @@ public class TaskView {
             wakesOut.clear();
             anomalies.clear();
             closedNanos = null;
+            polls = null;
+            wakes = null;
+            loc = null;
+            wakesByKind = null;
+            worker = false;
         }
         if (t.taskId() != null) {
             taskId = t.taskId();
@@ -76,6 +90,9 @@ public class TaskView {
     }
 
     public void woke(WakeEdge e) {
+        if (e.kind() == WakeKind.RUNTIME) {
+            worker = true;
+        }
         push(wakesOut, new RecentWake(e.tsNanos(), e.op(), e.kind(), TaskLabel.of(e.wakee()), e.wakee().taskId()));
     }
 
@@ -88,8 +105,13 @@ public class TaskView {
         anomalies.add(new Flag(a.type(), a.tsNanos(), a.detail()));
     }
 
-    public void closed(long tsNanos) {
-        closedNanos = tsNanos;
+    /** The task closed: keeps its summary's figures, which its live state no longer holds. */
+    public void closed(TaskSummary s) {
+        closedNanos = s.tsNanos();
+        polls = s.polls();
+        wakes = s.wakes();
+        loc = s.task().loc();
+        wakesByKind = s.wakesByKind();
     }
 
     @JsonIgnore
@@ -97,9 +119,10 @@ public class TaskView {
         return closedNanos != null;
     }
 
+    /** Its name in the graph: {@link TaskLabel#RUNTIME} for a worker's own span. */
     @JsonIgnore
     public String label() {
-        return TaskLabel.of(name, kind);
+        return worker ? TaskLabel.RUNTIME : TaskLabel.of(name, kind);
     }
 
     private static void push(List<RecentWake> ring, RecentWake w) {

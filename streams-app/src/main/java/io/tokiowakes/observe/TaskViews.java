@@ -5,6 +5,7 @@ import io.tokiowakes.classify.WakeKind;
 import io.tokiowakes.detect.AnomalyType;
 import io.tokiowakes.detect.TaskState;
 import io.tokiowakes.emit.UnsignedLongSerializer;
+import io.tokiowakes.resolve.WorkerSpans;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -43,20 +44,29 @@ public final class TaskViews {
         return t.scheduled ? SCHEDULED : IDLE;
     }
 
-    /** Live tasks, then tasks that closed (or were only flagged) within the retention. */
-    public static List<TaskItem> list(Map<Long, TaskState> live, Map<Long, TaskView> views) {
+    /**
+     * Live tasks, then tasks that closed (or were only flagged) within the retention.
+     *
+     * @param workerClosures the source's closure types known to run a worker loop: their blocking
+     *                       spans are the runtime's, labelled {@link TaskLabel#RUNTIME}
+     */
+    public static List<TaskItem> list(Map<Long, TaskState> live, Map<Long, TaskView> views, Set<String> workerClosures) {
         List<TaskItem> out = new ArrayList<>();
-        live.forEach((id, t) -> out.add(item(id, t, views.get(id))));
+        live.forEach((id, t) -> out.add(item(id, t, views.get(id), workerClosures)));
         views.forEach((id, v) -> {
             if (!live.containsKey(id) && (v.isClosed() || !v.anomalies.isEmpty())) {
-                out.add(item(id, null, v));
+                out.add(item(id, null, v, workerClosures));
             }
         });
         return out;
     }
 
-    /** @return null when the task is neither live nor remembered */
-    public static TaskItem item(long spanId, TaskState live, TaskView view) {
+    /**
+     * One task as the list shows it: live figures while it is live, its summary's once closed.
+     *
+     * @return null when the task is neither live nor remembered
+     */
+    public static TaskItem item(long spanId, TaskState live, TaskView view, Set<String> workerClosures) {
         if (live == null && view == null) {
             return null;
         }
@@ -66,17 +76,24 @@ public final class TaskViews {
         }
         if (live != null) {
             anomalies.addAll(live.reported);
+            boolean worker = WorkerSpans.isWorkerSpan(live, workerClosures) || (view != null && view.worker);
             return new TaskItem(spanId, live.info.taskId(), live.info.name(), live.info.kind(),
-                    TaskLabel.of(live.info.name(), live.info.kind()), state(live), live.outstandingWakers(),
-                    live.lastWakeKind, live.polls, live.wakes(), anomalies);
+                    worker ? TaskLabel.RUNTIME : TaskLabel.of(live.info.name(), live.info.kind()), state(live),
+                    live.outstandingWakers(), live.lastWakeKind, live.polls, live.wakes(), anomalies);
         }
         WakeKind last = view.wakesIn.isEmpty() ? null : view.wakesIn.get(view.wakesIn.size() - 1).kind();
         return new TaskItem(spanId, view.taskId, view.name, view.kind, view.label(),
-                view.isClosed() ? CLOSED : UNKNOWN, null, last, null, null, anomalies);
+                view.isClosed() ? CLOSED : UNKNOWN, null, last, view.polls, view.wakes, anomalies);
     }
 
-    public static TaskDetail detail(long spanId, TaskState live, TaskView view) {
-        TaskItem item = item(spanId, live, view);
+    /**
+     * One task with its latest wakes: a live task's figures from its state, a closed one's from
+     * its summary (kept in its view).
+     *
+     * @return null when the task is neither live nor remembered
+     */
+    public static TaskDetail detail(long spanId, TaskState live, TaskView view, Set<String> workerClosures) {
+        TaskItem item = item(spanId, live, view, workerClosures);
         if (item == null) {
             return null;
         }
@@ -86,8 +103,11 @@ public final class TaskViews {
             for (WakeKind k : WakeKind.values()) {
                 byKind.put(k, live.wakes(k));
             }
+        } else if (view.wakesByKind != null) {
+            byKind = new EnumMap<>(view.wakesByKind);
         }
-        return new TaskDetail(item, live != null ? live.info.loc() : null, byKind,
+        String loc = live != null ? live.info.loc() : view.loc;
+        return new TaskDetail(item, loc, byKind,
                 view != null ? view.wakesIn : List.of(), view != null ? view.wakesOut : List.of(),
                 view != null ? view.anomalies : List.of(), view != null ? view.closedNanos : null);
     }

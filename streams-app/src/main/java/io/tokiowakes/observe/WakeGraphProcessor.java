@@ -17,6 +17,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -28,7 +30,10 @@ import java.util.Set;
  * of every task that woke, was woken, was flagged or closed. It runs in the wake stage's task
  * (outputs are keyed by source there), so one source's graph lives with its live tasks.
  * Updated windows go out on a wall-clock punctuation, not per wake: the topic gets at most one
- * record per source and window every {@code graph.emit.ms}.
+ * record per source and window every {@code graph.emit.ms}. Windows are of the source's trace
+ * time ({@code ts_nanos}), like everything else the job reports; they and the task views are
+ * kept for {@code graph.retention.ms} of the source's trace time, and all of a source's are
+ * dropped once it has sent nothing for that long (wall clock), so sources that went away go.
  */
 public final class WakeGraphProcessor extends ContextualProcessor<String, Output, String, GraphWindow> {
 
@@ -52,6 +57,9 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
     /** Source and window start of windows that changed since they were last written. */
     private final Set<KeyValue<String, Long>> dirty = new LinkedHashSet<>();
     private long lastPurgeMs;
+    /** Per source: the latest trace time (ms) seen, and when (wall clock) it was last heard from. */
+    private final Map<String, Long> latestTraceMs = new HashMap<>();
+    private final Map<String, Long> lastHeardMs = new HashMap<>();
 
     public WakeGraphProcessor(String windowsStore, String viewsStore) {
         this.windowsStore = windowsStore;
@@ -66,10 +74,16 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
         views = context.getStateStore(viewsStore);
         recentViews.clear();
         // After a restart the last writes of a window may not have gone out: write them all again.
+        latestTraceMs.clear();
+        lastHeardMs.clear();
+        long now = context.currentSystemTimeMs();
         try (KeyValueIterator<String, Long> it = windows.all()) {
             while (it.hasNext()) {
                 WindowKeys.Cell c = WindowKeys.parse(it.next().key);
                 dirty.add(KeyValue.pair(c.source(), c.windowStartMs()));
+                // A lower bound of the source's trace time until it sends again: purges keep more, not less.
+                latestTraceMs.merge(c.source(), c.windowStartMs(), Math::max);
+                lastHeardMs.put(c.source(), now);
             }
         }
         context.schedule(Duration.ofMillis(settings.emitMs()), PunctuationType.WALL_CLOCK_TIME, this::tick);
@@ -78,7 +92,15 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
     @Override
     public void process(Record<String, Output> in) {
         Output out = in.value();
-        long at = in.timestamp();
+        String source = out instanceof WakeEdge e ? e.source() : out instanceof Anomaly a ? a.source()
+                : out instanceof TaskSummary s ? s.source() : null;
+        if (source == null) {
+            return;
+        }
+        long at = Math.floorDiv(out instanceof WakeEdge e ? e.tsNanos() : out instanceof Anomaly a ? a.tsNanos()
+                : ((TaskSummary) out).tsNanos(), 1_000_000L);
+        latestTraceMs.merge(source, at, Math::max);
+        lastHeardMs.put(source, context().currentSystemTimeMs());
         if (out instanceof WakeEdge e) {
             count(e, at);
             if (e.waker() != null) {
@@ -88,7 +110,7 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
         } else if (out instanceof Anomaly a) {
             update(a.source(), a.task(), at, v -> v.flagged(a));
         } else if (out instanceof TaskSummary s) {
-            update(s.source(), s.task(), at, v -> v.closed(s.tsNanos()));
+            update(s.source(), s.task(), at, v -> v.closed(s));
         }
     }
 
@@ -126,7 +148,7 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
         dirty.clear();
         if (nowMs - lastPurgeMs >= Math.min(settings.windowMs(), 60_000)) {
             lastPurgeMs = nowMs;
-            purge(nowMs - settings.retentionMs());
+            purge(nowMs);
         }
     }
 
@@ -143,13 +165,24 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
         return new GraphWindow(source, start, start + settings.windowMs(), counts);
     }
 
-    /** Drops windows that ended, and task views last changed, before the cutoff. */
-    private void purge(long cutoffMs) {
+    /**
+     * Drops windows that ended, and task views last changed, more than the retention before their
+     * source's latest trace time; and everything of a source not heard from for the retention.
+     */
+    private void purge(long nowMs) {
+        long retention = settings.retentionMs();
+        Set<String> silent = new HashSet<>();
+        lastHeardMs.forEach((source, heard) -> {
+            if (heard < nowMs - retention) {
+                silent.add(source);
+            }
+        });
         List<String> old = new ArrayList<>();
         try (KeyValueIterator<String, Long> it = windows.all()) {
             while (it.hasNext()) {
                 String key = it.next().key;
-                if (WindowKeys.parse(key).windowStartMs() + settings.windowMs() < cutoffMs) {
+                WindowKeys.Cell c = WindowKeys.parse(key);
+                if (expired(c.source(), c.windowStartMs() + settings.windowMs(), silent, nowMs)) {
                     old.add(key);
                 }
             }
@@ -159,12 +192,30 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
         try (KeyValueIterator<String, TaskView> it = views.all()) {
             while (it.hasNext()) {
                 KeyValue<String, TaskView> kv = it.next();
-                if (kv.value.updatedMs < cutoffMs) {
+                if (expired(kv.key.substring(0, kv.key.lastIndexOf('/')), kv.value.updatedMs, silent, nowMs)) {
                     old.add(kv.key);
                 }
             }
         }
         old.forEach(views::delete);
         old.forEach(recentViews::remove);
+        silent.forEach(source -> {
+            latestTraceMs.remove(source);
+            lastHeardMs.remove(source);
+        });
+    }
+
+    /** Whether something of the source last changed at trace time {@code atMs} is past the retention. */
+    private boolean expired(String source, long atMs, Set<String> silent, long nowMs) {
+        if (silent.contains(source)) {
+            return true;
+        }
+        Long latest = latestTraceMs.get(source);
+        if (latest == null) {
+            // Kept from before a restart and not heard from since: silent from now on.
+            lastHeardMs.putIfAbsent(source, nowMs);
+            return false;
+        }
+        return atMs < latest - settings.retentionMs();
     }
 }

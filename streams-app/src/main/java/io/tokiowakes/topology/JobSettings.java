@@ -3,7 +3,14 @@ package io.tokiowakes.topology;
 import io.tokiowakes.detect.LintSettings;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The job's own settings (not Kafka's).
@@ -35,7 +42,67 @@ public record JobSettings(Topics topics, long reorderWindowNanos, int maxRecordB
                 DEFAULT_MAX_RECORD_BYTES, LintSettings.DEFAULTS);
     }
 
+    /** Prefixes of the job's own settings; every other key is a Kafka client (or Streams) setting. */
+    public static final List<String> PREFIXES = List.of("topic.", "reorder.", "input.", "output.", "lint.", "graph.");
+
+    /** The job's settings, each with whether its value is a whole number. */
+    private static final Map<String, Boolean> KNOWN = Map.ofEntries(
+            Map.entry("topic.prefix", false), Map.entry("topic.input", false),
+            Map.entry("reorder.window.ms", true),
+            Map.entry("input.max-record-bytes", true), Map.entry("input.format", false),
+            Map.entry("output.format", false), Map.entry("state.stores", false),
+            Map.entry("lint.external-only.min-wakes", true), Map.entry("lint.lost-waker.grace-ms", true),
+            Map.entry("lint.self-wake.min-wakes", true), Map.entry("lint.self-wake.percent", true),
+            Map.entry("lint.long-poll.ms", true), Map.entry("lint.large-future.bytes", true),
+            Map.entry("graph.window.ms", true), Map.entry("graph.retention.ms", true), Map.entry("graph.emit.ms", true));
+
+    /** The job's settings this version knows. */
+    public static Set<String> knownKeys() {
+        return Collections.unmodifiableSet(new TreeSet<>(KNOWN.keySet()));
+    }
+
+    /** Whether a key belongs to the job (one of {@link #PREFIXES}, or {@code state.stores}) rather than to Kafka. */
+    public static boolean isJobKey(String key) {
+        return key.equals("state.stores") || PREFIXES.stream().anyMatch(key::startsWith);
+    }
+
+    /**
+     * Refuses a job setting this version does not know (a typo would otherwise be ignored) and a
+     * number that is not one. Kafka client settings are not looked at.
+     *
+     * @throws IllegalArgumentException naming the key, and the job's settings of that kind
+     */
+    public static void check(Properties p) {
+        for (String key : new TreeMap<>(p).keySet().stream().map(Object::toString).toList()) {
+            if (!isJobKey(key)) {
+                continue;
+            }
+            Boolean number = KNOWN.get(key);
+            if (number == null) {
+                String group = key.contains(".") ? key.substring(0, key.indexOf('.') + 1) : key;
+                throw new IllegalArgumentException("unknown setting " + key + " (known " + group + "* settings: "
+                        + KNOWN.keySet().stream().filter(k -> k.startsWith(group)).sorted()
+                        .collect(Collectors.joining(", ")) + ")");
+            }
+            String value = p.getProperty(key);
+            if (number) {
+                try {
+                    Integer.parseInt(value);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(key + " must be a whole number (up to 2147483647), not \"" + value + "\"");
+                }
+            }
+        }
+    }
+
+    /**
+     * The job's settings from a properties file's keys ({@link #PREFIXES}, {@code state.stores});
+     * other keys are ignored here.
+     *
+     * @throws IllegalArgumentException on an unknown job setting or a bad value (see {@link #check})
+     */
     public static JobSettings from(Properties p) {
+        check(p);
         Topics topics = Topics.withPrefix(p.getProperty("topic.prefix", ""));
         String input = p.getProperty("topic.input");
         if (input != null) {

@@ -113,9 +113,13 @@ final class TaskSpanFilter {
                 tasks.add(span);
             }
         });
-        heldTable.forEach((key, h) -> {
-            hold(h, key);
-            heldSeq = Math.max(heldSeq, Long.parseLong(key.substring(key.lastIndexOf('#') + 1)) + 1);
+        // In the order they arrived (their number), not the table's key order: the queue must be
+        // oldest first, or the partition's claim would pass records still held after a restart.
+        java.util.TreeMap<Long, Map.Entry<String, Held>> restored = new java.util.TreeMap<>();
+        heldTable.forEach((key, h) -> restored.put(Long.parseLong(key.substring(key.lastIndexOf('#') + 1)), Map.entry(key, h)));
+        restored.forEach((seq, e) -> {
+            hold(e.getValue(), e.getKey());
+            heldSeq = Math.max(heldSeq, seq + 1);
         });
     }
 

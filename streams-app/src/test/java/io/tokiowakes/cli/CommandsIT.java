@@ -24,7 +24,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The CLI against a real broker: replay and dump around a running job, and the demo. */
+/** The CLI against a real broker: replay and dump around a running job (the demo: OperatorCliIT). */
 class CommandsIT {
 
     @RegisterExtension
@@ -105,14 +105,5 @@ class CommandsIT {
             assertEquals("dump: no Kafka to talk to: give --bootstrap-server (or KAFKA_BOOTSTRAP_SERVERS)",
                     err.toString(StandardCharsets.UTF_8).strip());
         }
-    }
-
-    @Test
-    void demoRunsBrokerJobAndTraceAndPrintsWhoWokeWhom(@TempDir Path dir) {
-        assertEquals(0, Main.execute("demo", "--dir", dir.toString()));
-        String printed = out.toString(StandardCharsets.UTF_8);
-        assertTrue(printed.contains("wake edges (4):"), printed);
-        assertTrue(printed.contains("SELF") && printed.contains("EXTERNAL") && printed.contains("sender-task"), printed);
-        assertTrue(printed.contains("anomalies (0):"), printed);
     }
 }

@@ -9,6 +9,7 @@ import io.tokiowakes.kafka.KafkaTestSupport;
 import io.tokiowakes.kafka.OutputDumper;
 import io.tokiowakes.kafka.TopicSetup;
 import io.tokiowakes.kafka.WakeJob;
+import io.tokiowakes.testing.Skip;
 import io.tokiowakes.topology.JobSettings;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,6 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * From a real Tokio program to the job's topics: the collector crate's example runs with the
@@ -44,10 +44,10 @@ class CollectorEndToEndIT {
 
     @BeforeAll
     static void needsRustToolchain() {
-        assumeTrue(Files.isRegularFile(CRATE.resolve("Cargo.toml")), "no collector crate at " + CRATE);
-        assumeTrue(cargo() != null, "cargo is not installed: the collector cannot be built here");
-        assumeTrue(Files.isDirectory(Path.of("/usr/share/cargo/registry")),
-                "Debian's Rust crates are not installed (apt-get install librust-tokio-dev "
+        Skip.unless(Files.isRegularFile(CRATE.resolve("Cargo.toml")), "CollectorEndToEndIT: no collector crate at " + CRATE);
+        Skip.unless(cargo() != null, "CollectorEndToEndIT: cargo is not installed: the collector cannot be built here");
+        Skip.unless(Files.isDirectory(Path.of("/usr/share/cargo/registry")),
+                "CollectorEndToEndIT: Debian's Rust crates are not installed (apt-get install librust-tokio-dev "
                         + "librust-tracing-subscriber-dev librust-serde-json-dev)");
     }
 

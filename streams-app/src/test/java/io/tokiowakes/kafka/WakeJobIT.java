@@ -3,6 +3,8 @@ package io.tokiowakes.kafka;
 import io.tokiowakes.analyze.ExpectedWakes;
 import io.tokiowakes.analyze.PerThreadBuffers;
 import io.tokiowakes.analyze.TraceFileAnalyzer;
+import io.tokiowakes.observe.MetricsEndpoint;
+import io.tokiowakes.observe.StoreAccess;
 import io.tokiowakes.topology.JobSettings;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,6 +119,25 @@ class WakeJobIT {
             ExpectedWakes expected = ExpectedWakes.fixtures("seed-program");
             awaitEdges(client, settings, out, expected.edgeCount());
             assertEquals(List.of(), expected.differences(ExpectedWakes.fromOutputs(out)));
+            assertMetricsOfBothStoreKindsAreExported(job);
+        }
+    }
+
+    /**
+     * /metrics of a running job: Kafka Streams names the store-type in a tag's name, so RocksDB and
+     * in-memory stores give one metric with two label sets; both are exported, nothing is refused.
+     */
+    private static void assertMetricsOfBothStoreKindsAreExported(WakeJob job) {
+        try (MetricsEndpoint metrics = new MetricsEndpoint(job.metrics(), job.streams(),
+                () -> StoreAccess.of(job.streams(), null), System::currentTimeMillis)) {
+            String scrape = metrics.scrape();
+            List<String> refused = metrics.failedRegistrations();
+            assertTrue(refused.isEmpty(), refused.size() + " meters refused by Prometheus, e.g. " + refused.stream().findFirst());
+            for (String store : List.of("store=\"live-tasks\"",
+                    "store=\"held-batches\"")) {
+                assertTrue(scrape.lines().anyMatch(l -> l.startsWith("kafka_stream_state_range_latency_max{") && l.contains(store)),
+                        store + " in\n" + scrape.lines().filter(l -> l.startsWith("kafka_stream_state_range")).toList());
+            }
         }
     }
 

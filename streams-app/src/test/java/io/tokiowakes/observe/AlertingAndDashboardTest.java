@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tokiowakes.topology.JobMetrics;
+import io.tokiowakes.testing.Skip;
 import io.tokiowakes.topology.JobSettings;
 import io.tokiowakes.topology.TopologyHarness;
 import io.tokiowakes.topology.WakeTopology;
@@ -130,6 +131,47 @@ class AlertingAndDashboardTest {
             Matcher m = labelValues.matcher(v.path("query").asText());
             assertTrue(m.find(), "variable " + v.path("name"));
             assertTrue(exported.contains(m.group(1)), m.group(1));
+        }
+    }
+
+    /** Every job setting the rules name (in comments or messages) is one the job has. */
+    @Test
+    void theRulesNameOnlySettingsTheJobHas() throws IOException {
+        String rules = Files.readString(INFRA.resolve("alerting/tokio-wakes-rules.yml"));
+        Matcher m = Pattern.compile("\\b(?:topic|reorder|input|output|lint|graph)\\.[a-z][a-z.-]*[a-z]").matcher(rules);
+        List<String> named = new ArrayList<>();
+        while (m.find()) {
+            named.add(m.group());
+        }
+        assertFalse(named.isEmpty(), "the rules tell which setting to change");
+        for (String setting : named) {
+            assertTrue(JobSettings.knownKeys().contains(setting), setting + " is no setting of the job ("
+                    + JobSettings.knownKeys() + ")");
+        }
+    }
+
+    /**
+     * promtool (Debian's prometheus package) checks the rules and the Prometheus config, and runs
+     * the rules' unit tests (infra/alerting/tests): each condition raises one alert, its own.
+     */
+    @Test
+    void promtoolChecksTheRulesTheirTestsAndThePrometheusConfig() throws Exception {
+        java.util.Optional<Path> promtool = Skip.tool("promtool", Path.of("/usr/bin/promtool"));
+        Skip.unless(promtool.isPresent(), "AlertingAndDashboardTest: promtool is missing: the rule checks are skipped "
+                + "(apt-get install -y prometheus)");
+        for (List<String> args : List.of(
+                List.of("check", "rules", INFRA.resolve("alerting/tokio-wakes-rules.yml").toString()),
+                List.of("check", "config", INFRA.resolve("prometheus/prometheus.yml").toString()),
+                List.of("test", "rules", INFRA.resolve("alerting/tests/rules-test.yml").toString()))) {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(promtool.get().toString());
+            cmd.addAll(args);
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "promtool " + args + " finished");
+            assertEquals(0, p.exitValue(), "promtool " + String.join(" ", args) + ":\n" + out);
+            assertTrue(out.contains("SUCCESS"), out);
         }
     }
 

@@ -31,6 +31,7 @@ final class ObserveHarness implements AutoCloseable {
     final TopologyTestDriver driver;
     private final TestInputTopic<String, byte[]> input;
     final TestOutputTopic<String, String> graph;
+    final TestOutputTopic<String, String> summaries;
 
     ObserveHarness(Map<String, String> config) {
         Properties props = TopologyHarness.driverConfig("observe");
@@ -39,6 +40,7 @@ final class ObserveHarness implements AutoCloseable {
         input = driver.createInputTopic(settings.topics().input(), new StringSerializer(), new ByteArraySerializer(),
                 Instant.EPOCH, Duration.ZERO);
         graph = driver.createOutputTopic(settings.topics().wakeGraph(), new StringDeserializer(), new StringDeserializer());
+        summaries = driver.createOutputTopic(settings.topics().taskSummaries(), new StringDeserializer(), new StringDeserializer());
     }
 
     ObserveHarness() {

@@ -7,6 +7,7 @@ import io.tokiowakes.kafka.KafkaTestSupport;
 import io.tokiowakes.kafka.TopicSetup;
 import io.tokiowakes.kafka.TraceReplayer;
 import io.tokiowakes.kafka.WakeJob;
+import io.tokiowakes.testing.Skip;
 import io.tokiowakes.topology.JobSettings;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -32,7 +33,6 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Two instances of the job on a real broker, each with its HTTP server: the mixed fixture goes
@@ -103,8 +103,8 @@ class WakeGraphPageIT {
         assertTrue(metrics.contains("kafka_consumer_fetch_manager_records_lag_max"), "Kafka Streams' metrics");
         assertTrue(metrics.contains("tokio_wakes_records_in_total"), "the job's metrics");
 
-        assumeTrue(Files.isExecutable(CHROMIUM),
-                "/usr/bin/chromium is missing: the browser check is skipped (apt-get install -y chromium)");
+        Skip.unless(Files.isExecutable(CHROMIUM),
+                "WakeGraphPageIT: /usr/bin/chromium is missing: the browser check is skipped (apt-get install -y chromium)");
         String dom = dumpDom(dir, "http://127.0.0.1:" + servers.get(0).port() + "/?source=" + SOURCE);
         for (String task : List.of("ext-only-consumer", "lost-waker")) {
             assertTrue(Pattern.compile("<g class=\"node anomalous[^\"]*\" data-task=\"" + task + "\"").matcher(dom).find(),
@@ -114,6 +114,38 @@ class WakeGraphPageIT {
         assertTrue(!Pattern.compile("<g class=\"node anomalous[^\"]*\" data-task=\"pinger\"").matcher(dom).find(),
                 "pinger is fine");
         assertTrue(dom.contains("data-kind=\"EXTERNAL\""), "an EXTERNAL arrow");
+
+        // Every arrow has its count written on it, the API's count.
+        JsonNode graph = Json.MAPPER.readTree(get(servers.get(0).port(), "/api/sources/" + SOURCE + "/graph").body());
+        for (JsonNode e : graph.path("edges")) {
+            String label = "<text[^>]*class=\"edge-count kind-" + e.path("kind").asText() + "\"[^>]*data-from=\""
+                    + Pattern.quote(e.path("from").asText()) + "\" data-to=\"" + Pattern.quote(e.path("to").asText())
+                    + "\"[^>]*>" + e.path("count").asLong() + "</text>";
+            assertTrue(Pattern.compile(label).matcher(dom).find(), "count on the arrow " + e + " in:\n" + dom);
+        }
+        // A multi-thread worker's own span wakes as the runtime, never as a blocking closure.
+        assertTrue(dom.contains("data-from=\"(runtime)\" data-to=\"dispatcher\" data-kind=\"RUNTIME\""), dom);
+        assertTrue(!dom.contains("data-from=\"(blocking)\""), "no arrow from (blocking) in this trace:\n" + dom);
+        // The header counts the tasks the table lists.
+        int rows = 0;
+        for (var m = Pattern.compile("<tr[ >]").matcher(dom.substring(dom.indexOf("<tbody"))); m.find(); ) {
+            rows++;
+        }
+        JsonNode tasks = Json.MAPPER.readTree(get(servers.get(0).port(), "/api/sources/" + SOURCE + "/tasks").body());
+        assertEquals(tasks.path("tasks").size(), rows, "a row per task");
+        var header = Pattern.compile("(\\d+) tasks \\((\\d+) live, (\\d+) closed\\) in (\\d+) nodes · (\\d+) arrows, (\\d+) wakes")
+                .matcher(dom);
+        assertTrue(header.find(), "the header's counts in:\n" + dom);
+        assertEquals(rows, Integer.parseInt(header.group(1)), "the header counts the table's tasks");
+        assertEquals(graph.path("nodes").size(), Integer.parseInt(header.group(4)));
+        assertEquals(graph.path("edges").size(), Integer.parseInt(header.group(5)));
+        long wakes = 0;
+        for (JsonNode e : graph.path("edges")) {
+            wakes += e.path("count").asLong();
+        }
+        assertEquals(45, wakes, "every wake of the fixture once");
+        assertEquals(wakes, Long.parseLong(header.group(6)));
+        System.out.println("page header: " + header.group());
     }
 
     private static JsonNode awaitAnomalous(int port) throws Exception {

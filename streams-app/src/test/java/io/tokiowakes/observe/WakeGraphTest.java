@@ -27,9 +27,11 @@ class WakeGraphTest {
             List<TestRecord<String, String>> out = h.graph.readRecordsToList();
             assertFalse(out.isEmpty(), "a window was written");
             TestRecord<String, String> last = out.get(out.size() - 1);
-            assertEquals(SOURCE + "/window/0", last.key());
+            // The trace's own time (ts_nanos 1795682303676038188...), not when Kafka took the records.
+            assertEquals(SOURCE + "/window/1795682280000", last.key());
             JsonNode w = Json.MAPPER.readTree(last.value());
-            assertEquals(60_000, w.path("window_end_ms").asLong());
+            assertEquals(1795682280000L, w.path("window_start_ms").asLong());
+            assertEquals(1795682340000L, w.path("window_end_ms").asLong());
             Map<String, Long> counts = new HashMap<>();
             long total = 0;
             for (JsonNode c : w.path("wakes")) {
@@ -42,6 +44,9 @@ class WakeGraphTest {
             assertEquals(3, counts.get("pinger>ponger:TASK"));
             assertEquals(5, counts.get("(external)>ext-only-consumer:EXTERNAL"));
             assertEquals(1, counts.get("(runtime)>awaits-blocking:RUNTIME"));
+            // RUNTIME wakes in a multi-thread worker's own blocking span are the runtime's too.
+            assertEquals(12, counts.get("(runtime)>dispatcher:RUNTIME"));
+            assertTrue(counts.keySet().stream().noneMatch(k -> k.startsWith("(blocking)>")), counts.toString());
 
             h.advance(Duration.ofSeconds(2));
             assertTrue(h.graph.readRecordsToList().isEmpty(), "an unchanged window is not written again");
@@ -83,6 +88,97 @@ class WakeGraphTest {
         }
     }
 
+    /** A closed task's detail carries what its summary said: polls, wakes, location, wakes by kind. */
+    @Test
+    void aClosedTaskShowsItsSummarysFigures() throws IOException {
+        try (ObserveHarness h = new ObserveHarness().fixture("mixed-w2")) {
+            Map<Long, JsonNode> summaries = new HashMap<>();
+            for (String v : h.summaries.readValuesToList()) {
+                JsonNode s = Json.MAPPER.readTree(v);
+                summaries.put(s.path("task").path("span_id").asLong(), s);
+            }
+            assertEquals(15, summaries.size(), "every task of the fixture closed");
+            for (Map.Entry<Long, JsonNode> e : summaries.entrySet()) {
+                JsonNode summary = e.getValue();
+                JsonNode detail = Json.MAPPER.readTree(h.api().get("/api/sources/" + SOURCE + "/tasks/" + e.getKey(), "", false).body());
+                String which = "task " + e.getKey() + ": " + detail;
+                assertEquals("closed", detail.path("task").path("state").asText(), which);
+                assertEquals(summary.path("polls").asLong(), detail.path("task").path("polls").asLong(), which);
+                assertEquals(summary.path("wakes").asLong(), detail.path("task").path("wakes").asLong(), which);
+                assertEquals(summary.path("task").path("loc").asText(), detail.path("loc").asText(), which);
+                assertEquals(summary.path("wakes_by_kind"), detail.path("wakes_by_kind"), which);
+                assertEquals(summary.path("ts_nanos").asLong(), detail.path("closed_nanos").asLong(), which);
+            }
+            JsonNode pinger = summaries.get(10L);
+            assertTrue(pinger.path("polls").asLong() > 0 && pinger.path("wakes").asLong() > 0, pinger.toString());
+        }
+    }
+
+    /** A worker's own blocking span is the runtime: so labelled in the task list and the graph. */
+    @Test
+    void aMultiThreadWorkersOwnSpanIsTheRuntime() throws IOException {
+        try (ObserveHarness h = new ObserveHarness()) {
+            String src = "svc";
+            // The worker loop's blocking span (as Tokio's multi-thread runtime runs it), a task
+            // polled inside it, then a timer wake there outside any task.
+            h.pipe(src + "/1", line(src, 1, "{\"type\":\"span_new\",\"span_id\":1,\"name\":\"runtime.spawn\",\"target\":\"tokio::task\","
+                    + "\"fields\":{\"kind\":\"blocking\",\"task.id\":1,\"fn\":\"tokio::runtime::scheduler::multi_thread::worker::Launch::launch\"}"));
+            h.pipe(src + "/1", line(src, 2, "{\"type\":\"span_enter\",\"span_id\":1"));
+            h.pipe(src + "/2", line(src, 3, "{\"type\":\"span_new\",\"span_id\":2,\"name\":\"runtime.spawn\",\"target\":\"tokio::task\","
+                    + "\"fields\":{\"kind\":\"task\",\"task.name\":\"ticker\",\"task.id\":2}"));
+            h.pipe(src + "/2", line(src, 4, "{\"type\":\"span_enter\",\"span_id\":2"));
+            h.pipe(src + "/2", line(src, 5, "{\"type\":\"event\",\"parent_id\":2,\"name\":\"event\",\"target\":\"tokio::task::waker\","
+                    + "\"fields\":{\"op\":\"waker.clone\",\"task.id\":2}"));
+            h.pipe(src + "/2", line(src, 6, "{\"type\":\"span_exit\",\"span_id\":2"));
+            h.pipe(src + "/1", line(src, 7, "{\"type\":\"event\",\"parent_id\":1,\"name\":\"event\",\"target\":\"tokio::task::waker\","
+                    + "\"fields\":{\"op\":\"waker.wake\",\"task.id\":2}"));
+            h.advance(Duration.ofSeconds(2));
+
+            JsonNode tasks = Json.MAPPER.readTree(h.api().get("/api/sources/" + src + "/tasks", "", false).body());
+            Map<Long, String> labels = new HashMap<>();
+            tasks.path("tasks").forEach(t -> labels.put(t.path("span_id").asLong(), t.path("label").asText()));
+            assertEquals(Map.of(1L, "(runtime)", 2L, "ticker"), labels);
+            JsonNode g = Json.MAPPER.readTree(h.api().get("/api/sources/" + src + "/graph", "", false).body());
+            assertEquals(1, g.path("edges").size(), g.toString());
+            JsonNode edge = g.path("edges").get(0);
+            assertEquals("(runtime)", edge.path("from").asText());
+            assertEquals("RUNTIME", edge.path("kind").asText());
+            assertEquals(1, edge.path("count").asLong());
+            Map<String, JsonNode> nodes = new HashMap<>();
+            g.path("nodes").forEach(n -> nodes.put(n.path("id").asText(), n));
+            assertEquals(java.util.Set.of("(runtime)", "ticker"), nodes.keySet());
+            assertEquals(1, nodes.get("(runtime)").path("live").asInt(), "the worker's span is counted under (runtime)");
+        }
+    }
+
+    /**
+     * Windows and task views are kept for graph.retention.ms of the source's trace time: a window
+     * 20 s of trace time older than the source's latest record goes, while the source still sends.
+     */
+    @Test
+    void windowsAreKeptByTheSourcesTraceTime() throws IOException {
+        try (ObserveHarness h = new ObserveHarness(Map.of("graph.window.ms", "1000", "graph.retention.ms", "5000"))) {
+            String src = "svc";
+            h.pipe(src + "/8", at(src, 1, 1_000_000_000L, "{\"type\":\"span_new\",\"span_id\":8,\"name\":\"runtime.spawn\","
+                    + "\"target\":\"tokio::task\",\"fields\":{\"kind\":\"task\",\"task.name\":\"receiver\",\"task.id\":4}"));
+            h.pipe(src + "/thread/ThreadId(9)", at(src, 2, 1_500_000_000L, "{\"type\":\"event\",\"name\":\"event\",\"target\":\"tokio::task::waker\","
+                    + "\"fields\":{\"op\":\"waker.wake_by_ref\",\"task.id\":8}"));
+            h.advance(Duration.ofSeconds(2));
+            assertEquals(List.of(1000L), windowStarts(h, src));
+            h.pipe(src + "/thread/ThreadId(9)", at(src, 3, 21_500_000_000L, "{\"type\":\"event\",\"name\":\"event\",\"target\":\"tokio::task::waker\","
+                    + "\"fields\":{\"op\":\"waker.wake_by_ref\",\"task.id\":8}"));
+            // The wake leaves the ordering buffer on one tick, the purge runs on a later one.
+            for (int i = 0; i < 3; i++) {
+                h.advance(Duration.ofSeconds(1));
+            }
+            assertEquals(List.of(21_000L), windowStarts(h, src), "the window 20 s of trace time back is gone");
+        }
+    }
+
+    private static List<Long> windowStarts(ObserveHarness h, String source) {
+        return new SourceReader(h.stores()).windows(source).stream().map(kv -> kv.key.windowStartMs()).distinct().sorted().toList();
+    }
+
     @Test
     void liveTasksShowTheirState() throws IOException {
         try (ObserveHarness h = new ObserveHarness()) {
@@ -119,7 +215,9 @@ class WakeGraphTest {
             assertEquals(Reply.JSON, noSource.contentType());
             assertTrue(Json.MAPPER.readTree(noSource.body()).path("error").asText().contains("unknown source"));
             assertEquals(404, h.api().get("/api/sources/" + SOURCE + "/tasks/999", "", false).status());
-            assertEquals(404, h.api().get("/api/sources/" + SOURCE + "/tasks/x1", "", false).status());
+            Reply notANumber = h.api().get("/api/sources/" + SOURCE + "/tasks/x1", "", false);
+            assertEquals(400, notANumber.status(), "a malformed span ID is the request's fault");
+            assertTrue(Json.MAPPER.readTree(notANumber.body()).path("error").asText().contains("not a span ID"));
             assertEquals(404, h.api().get("/api/sources/" + SOURCE + "/other", "", false).status());
             JsonNode sources = Json.MAPPER.readTree(h.api().get("/api/sources", "", false).body());
             assertEquals(SOURCE, sources.path("sources").get(0).asText());
@@ -142,6 +240,13 @@ class WakeGraphTest {
     private static byte[] line(String source, long seq, String head) {
         return (head + ",\"source\":\"" + source + "\",\"seq\":" + seq + ",\"ts_nanos\":" + (1_000_000_000L + seq * 1000)
                 + ",\"thread.id\":\"ThreadId(1)\",\"thread.name\":\"tokio-runtime-worker\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** A record at a given trace time, on a thread that never polled a task. */
+    private static byte[] at(String source, long seq, long tsNanos, String head) {
+        return (head + ",\"source\":\"" + source + "\",\"seq\":" + seq + ",\"ts_nanos\":" + tsNanos
+                + ",\"thread.id\":\"ThreadId(9)\",\"thread.name\":\"foreign\"}")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -301,6 +301,19 @@ public final class ResilienceSupport {
             return count;
         }
 
+        /** Reads until nothing new has come for {@code quiet}: everything committed so far. */
+        public long drain(Duration quiet) {
+            long last = System.nanoTime();
+            while (System.nanoTime() - last < quiet.toNanos()) {
+                int n = consumer.poll(Duration.ofMillis(100)).count();
+                if (n > 0) {
+                    count += n;
+                    last = System.nanoTime();
+                }
+            }
+            return count;
+        }
+
         @Override
         public void close() {
             consumer.close();

@@ -79,7 +79,7 @@ class SaslIT {
             Path trace = KafkaTestSupport.writeLines(dir.resolve("seed.jsonl"), KafkaTestSupport.fixture("seed-program"));
             // Kafka's own INFO logging prints every client config: the secret must be masked there too.
             try (JobProcess job = JobProcess.start("sasl-job", ResilienceSupport.logDir("SaslIT"),
-                    List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=info"),
+                    List.of("-Dlog4j2.configurationFile=" + kafkaInfoLogging(dir)),
                     List.of("run", "--config", config.toString()))) {
                 job.awaitStarted(Duration.ofSeconds(60));
                 await("the job to own its partitions over SASL", Duration.ofSeconds(60),
@@ -122,5 +122,17 @@ class SaslIT {
             p.load(r);
         }
         return p;
+    }
+
+    /** A logging setup for the job's JVM with Kafka's INFO lines, which print every client setting. */
+    private static Path kafkaInfoLogging(Path dir) throws IOException {
+        return Files.writeString(dir.resolve("log4j2-kafka-info.properties"), String.join("\n",
+                "appender.out.type = Console",
+                "appender.out.name = OUT",
+                "appender.out.layout.type = PatternLayout",
+                "appender.out.layout.pattern = %p %c - %m%n",
+                "rootLogger.level = info",
+                "rootLogger.appenderRef.out.ref = OUT",
+                ""));
     }
 }

@@ -94,6 +94,29 @@ class TaskSpanFilterTest {
         assertEquals(1004, filter.oldestHeldMs());
     }
 
+    /**
+     * Held records come back in the order they arrived, not in the order of their table keys
+     * (span 10's key sorts before span 9's): the partition's claim after a restart starts at the
+     * oldest record still held, and expiry takes them oldest first. Otherwise the wake stage would
+     * release records past one still held here, which then arrives late.
+     */
+    @Test
+    void heldRecordsComeBackOldestFirstAfterARestart() {
+        accept(span(RecordType.SPAN_ENTER, 9, 1), 1000);
+        accept(span(RecordType.SPAN_ENTER, 10, 2), 1050);
+        accept(span(RecordType.SPAN_ENTER, 11, 3), 1100);
+        assertEquals(1000, filter.oldestHeldMs());
+        filter = new TaskSpanFilter(index, heldTable, WINDOW);
+        assertEquals(3, filter.heldRecords());
+        assertEquals(1000, filter.oldestHeldMs(), "span 9's record, the oldest held, bounds the claim");
+        filter.expire(1000 + WINDOW);
+        assertEquals(2, filter.heldRecords(), "span 9's record, and only it, is past the window");
+        assertEquals(1050, filter.oldestHeldMs());
+        accept(task(10, 4), 1200);
+        assertEquals(List.of(4L, 2L), seqs(), "span 10's held enter passes with its span_new");
+        assertEquals(1100, filter.oldestHeldMs());
+    }
+
     @Test
     void aSpanIdReusedByAnotherKindOfSpanTakesItsKind() {
         accept(task(5, 1), 1000);
