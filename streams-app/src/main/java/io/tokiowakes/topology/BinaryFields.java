@@ -1,48 +1,142 @@
 package io.tokiowakes.topology;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
+import java.io.EOFException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
- * Strings and optional numbers in the job's binary formats. Strings are length-prefixed UTF-8:
- * any length (unlike {@code writeUTF}, which stops at 64 KB) and faster to write and read.
+ * The job's binary state formats: big-endian numbers, strings as a 4-byte length (-1: null) and
+ * UTF-8, optional numbers behind a presence byte (the layout {@code DataOutputStream} writes, so
+ * values stored by earlier versions read the same). Written and read straight in a byte array:
+ * state values are written on every batch, and a stream with a lock per call costs more than
+ * the values.
  */
 final class BinaryFields {
 
     private BinaryFields() {
     }
 
-    /** A string, or null (length -1). */
-    static void writeString(DataOutputStream out, String s) throws IOException {
-        if (s == null) {
-            out.writeInt(-1);
-            return;
+    /** A value being written. */
+    static final class Out {
+        private byte[] buf = new byte[256];
+        private int pos;
+
+        void writeByte(int v) {
+            ensure(1);
+            buf[pos++] = (byte) v;
         }
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
+
+        void writeBoolean(boolean v) {
+            writeByte(v ? 1 : 0);
+        }
+
+        void writeInt(int v) {
+            ensure(4);
+            buf[pos++] = (byte) (v >>> 24);
+            buf[pos++] = (byte) (v >>> 16);
+            buf[pos++] = (byte) (v >>> 8);
+            buf[pos++] = (byte) v;
+        }
+
+        void writeLong(long v) {
+            ensure(8);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                buf[pos++] = (byte) (v >>> shift);
+            }
+        }
+
+        /** A string, or null (length -1). */
+        void writeString(String s) {
+            if (s == null) {
+                writeInt(-1);
+                return;
+            }
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            writeInt(b.length);
+            ensure(b.length);
+            System.arraycopy(b, 0, buf, pos, b.length);
+            pos += b.length;
+        }
+
+        void writeOptionalLong(Long v) {
+            writeBoolean(v != null);
+            if (v != null) {
+                writeLong(v);
+            }
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, pos);
+        }
+
+        private void ensure(int more) {
+            if (pos + more > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(2 * buf.length, pos + more));
+            }
+        }
     }
 
-    static String readString(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0) {
-            return null;
-        }
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return new String(b, StandardCharsets.UTF_8);
-    }
+    /** A value being read; reading past its end throws {@link EOFException}. */
+    static final class In {
+        private final byte[] buf;
+        private int pos;
 
-    static void writeLong(DataOutputStream out, Long v) throws IOException {
-        out.writeBoolean(v != null);
-        if (v != null) {
-            out.writeLong(v);
+        In(byte[] buf) {
+            this.buf = buf;
         }
-    }
 
-    static Long readLong(DataInputStream in) throws IOException {
-        return in.readBoolean() ? in.readLong() : null;
+        int available() {
+            return buf.length - pos;
+        }
+
+        byte readByte() throws EOFException {
+            need(1);
+            return buf[pos++];
+        }
+
+        int readUnsignedByte() throws EOFException {
+            return readByte() & 0xFF;
+        }
+
+        boolean readBoolean() throws EOFException {
+            return readByte() != 0;
+        }
+
+        int readInt() throws EOFException {
+            need(4);
+            int v = (buf[pos] & 0xFF) << 24 | (buf[pos + 1] & 0xFF) << 16 | (buf[pos + 2] & 0xFF) << 8 | (buf[pos + 3] & 0xFF);
+            pos += 4;
+            return v;
+        }
+
+        long readLong() throws EOFException {
+            need(8);
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = v << 8 | (buf[pos++] & 0xFF);
+            }
+            return v;
+        }
+
+        String readString() throws EOFException {
+            int n = readInt();
+            if (n < 0) {
+                return null;
+            }
+            need(n);
+            String s = new String(buf, pos, n, StandardCharsets.UTF_8);
+            pos += n;
+            return s;
+        }
+
+        Long readOptionalLong() throws EOFException {
+            return readBoolean() ? readLong() : null;
+        }
+
+        private void need(int n) throws EOFException {
+            if (n < 0 || pos + n > buf.length) {
+                throw new EOFException("value ends after " + pos + " of " + buf.length + " bytes");
+            }
+        }
     }
 }

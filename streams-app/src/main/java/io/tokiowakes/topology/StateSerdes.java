@@ -6,21 +6,17 @@ import io.tokiowakes.detect.TaskState;
 import io.tokiowakes.engine.SourceState;
 import io.tokiowakes.ingest.TaskInfo;
 import io.tokiowakes.json.JsonSerde;
+import io.tokiowakes.observe.TaskView;
 import io.tokiowakes.resolve.ThreadState;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 
-import static io.tokiowakes.topology.BinaryFields.readLong;
-import static io.tokiowakes.topology.BinaryFields.readString;
-import static io.tokiowakes.topology.BinaryFields.writeLong;
-import static io.tokiowakes.topology.BinaryFields.writeString;
 
 /**
  * Binary serdes of the wake stage's state values. Live tasks and threads change on nearly every
@@ -55,12 +51,20 @@ final class StateSerdes {
         return serde(SourceState.class, StateSerdes::writeSource, StateSerdes::readSource);
     }
 
+    /**
+     * Task views of the wake graph: rewritten on every wake of their task, so JSON (about 6 µs to
+     * write a view with its recent wakes) would cost more per record than decoding it.
+     */
+    static Serde<TaskView> taskViews() {
+        return serde(TaskView.class, StateSerdes::writeView, StateSerdes::readView);
+    }
+
     private interface Writer<T> {
-        void write(T value, DataOutputStream out) throws IOException;
+        void write(T value, BinaryFields.Out out);
     }
 
     private interface Reader<T> {
-        T read(DataInputStream in, int format) throws IOException;
+        T read(BinaryFields.In in, int format) throws IOException;
     }
 
     private static <T> Serde<T> serde(Class<T> type, Writer<T> writer, Reader<T> reader) {
@@ -69,14 +73,10 @@ final class StateSerdes {
             if (value == null) {
                 return null;
             }
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
-            try (DataOutputStream out = new DataOutputStream(bytes)) {
-                out.writeByte(FORMAT);
-                writer.write(value, out);
-            } catch (IOException e) {
-                throw new SerializationException("cannot write " + type.getSimpleName(), e);
-            }
-            return bytes.toByteArray();
+            BinaryFields.Out out = new BinaryFields.Out();
+            out.writeByte(FORMAT);
+            writer.write(value, out);
+            return out.toByteArray();
         }, (topic, bytes) -> {
             if (bytes == null) {
                 return null;
@@ -84,30 +84,31 @@ final class StateSerdes {
             if (bytes.length > 0 && bytes[0] == '{') {
                 return json.deserializer().deserialize(topic, bytes);
             }
-            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            try {
+                BinaryFields.In in = new BinaryFields.In(bytes);
                 byte format = in.readByte();
                 if (format != FORMAT && format != FORMAT_1) {
                     throw new SerializationException("unknown format " + format + " of a stored " + type.getSimpleName());
                 }
                 return reader.read(in, format);
-            } catch (IOException e) {
+            } catch (IOException | IllegalArgumentException e) {
                 throw new SerializationException("cannot read " + type.getSimpleName(), e);
             }
         });
     }
 
-    private static void writeTask(TaskState t, DataOutputStream out) throws IOException {
+    private static void writeTask(TaskState t, BinaryFields.Out out) {
         out.writeLong(t.spanId);
         out.writeBoolean(t.info != null);
         if (t.info != null) {
             TaskInfo i = t.info;
-            writeLong(out, i.taskId());
-            writeString(out, i.name());
-            writeString(out, i.kind());
-            writeString(out, i.loc());
-            writeString(out, i.fn());
-            writeLong(out, i.sizeBytes());
-            writeLong(out, i.originalSizeBytes());
+            out.writeOptionalLong(i.taskId());
+            out.writeString(i.name());
+            out.writeString(i.kind());
+            out.writeString(i.loc());
+            out.writeString(i.fn());
+            out.writeOptionalLong(i.sizeBytes());
+            out.writeOptionalLong(i.originalSizeBytes());
         }
         out.writeLong(t.createdNanos);
         out.writeInt(t.running);
@@ -128,14 +129,14 @@ final class StateSerdes {
         // Wake kinds by name: the enum may gain kinds without old state changing meaning.
         out.writeByte(t.wakesByKind.length);
         for (WakeKind k : WakeKind.values()) {
-            writeString(out, k.name());
+            out.writeString(k.name());
             out.writeLong(t.wakesByKind[k.ordinal()]);
         }
-        writeString(out, t.lastWakeKind == null ? null : t.lastWakeKind.name());
+        out.writeString(t.lastWakeKind == null ? null : t.lastWakeKind.name());
         out.writeLong(t.lostWakerSinceNanos);
         out.writeByte(t.reported.size());
         for (AnomalyType a : t.reported) {
-            writeString(out, a.name());
+            out.writeString(a.name());
         }
         // format 2
         out.writeLong(t.parentSpanId);
@@ -144,12 +145,12 @@ final class StateSerdes {
         out.writeLong(t.externalWakesWithoutThread);
     }
 
-    private static TaskState readTask(DataInputStream in, int format) throws IOException {
+    private static TaskState readTask(BinaryFields.In in, int format) throws IOException {
         TaskState t = new TaskState();
         t.spanId = in.readLong();
         if (in.readBoolean()) {
-            t.info = new TaskInfo(readLong(in), readString(in), readString(in), readString(in), readString(in),
-                    readLong(in), readLong(in));
+            t.info = new TaskInfo(in.readOptionalLong(), in.readString(), in.readString(), in.readString(), in.readString(),
+                    in.readOptionalLong(), in.readOptionalLong());
         }
         t.createdNanos = in.readLong();
         t.running = in.readInt();
@@ -169,15 +170,15 @@ final class StateSerdes {
         t.wakesByRef = in.readLong();
         int kinds = in.readUnsignedByte();
         for (int i = 0; i < kinds; i++) {
-            WakeKind k = WakeKind.valueOf(readString(in));
+            WakeKind k = WakeKind.valueOf(in.readString());
             t.wakesByKind[k.ordinal()] = in.readLong();
         }
-        String last = readString(in);
+        String last = in.readString();
         t.lastWakeKind = last == null ? null : WakeKind.valueOf(last);
         t.lostWakerSinceNanos = in.readLong();
         int reported = in.readUnsignedByte();
         for (int i = 0; i < reported; i++) {
-            t.reported.add(AnomalyType.valueOf(readString(in)));
+            t.reported.add(AnomalyType.valueOf(in.readString()));
         }
         if (format >= 2) {
             t.parentSpanId = in.readLong();
@@ -189,8 +190,8 @@ final class StateSerdes {
         return t;
     }
 
-    private static void writeThread(ThreadState t, DataOutputStream out) throws IOException {
-        writeString(out, t.name);
+    private static void writeThread(ThreadState t, BinaryFields.Out out) {
+        out.writeString(t.name);
         out.writeBoolean(t.runtime);
         out.writeInt(t.entered.size());
         for (long id : t.entered) {
@@ -198,9 +199,9 @@ final class StateSerdes {
         }
     }
 
-    private static ThreadState readThread(DataInputStream in, int format) throws IOException {
+    private static ThreadState readThread(BinaryFields.In in, int format) throws IOException {
         ThreadState t = new ThreadState();
-        t.name = readString(in);
+        t.name = in.readString();
         t.runtime = in.readBoolean();
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
@@ -209,7 +210,7 @@ final class StateSerdes {
         return t;
     }
 
-    private static void writeSource(SourceState s, DataOutputStream out) throws IOException {
+    private static void writeSource(SourceState s, BinaryFields.Out out) {
         out.writeLong(s.clockNanos);
         out.writeInt(s.lostWakerWatch.size());
         for (long id : s.lostWakerWatch) {
@@ -228,13 +229,13 @@ final class StateSerdes {
         }
         out.writeInt(s.workerClosures.size());
         for (String closure : s.workerClosures) {
-            writeString(out, closure);
+            out.writeString(closure);
         }
         out.writeLong(s.lastReleasedArrival);
         out.writeLong(s.arrivedSeq);
     }
 
-    private static SourceState readSource(DataInputStream in, int format) throws IOException {
+    private static SourceState readSource(BinaryFields.In in, int format) throws IOException {
         SourceState s = new SourceState();
         s.clockNanos = in.readLong();
         int n = in.readInt();
@@ -254,7 +255,7 @@ final class StateSerdes {
             }
             int closures = in.readInt();
             for (int i = 0; i < closures; i++) {
-                s.workerClosures.add(readString(in));
+                s.workerClosures.add(in.readString());
             }
             s.lastReleasedArrival = in.readLong();
             s.arrivedSeq = in.readLong();
@@ -264,5 +265,84 @@ final class StateSerdes {
             s.arrivedSeq = s.lastReleasedKey;
         }
         return s;
+    }
+
+    private static void writeView(TaskView v, BinaryFields.Out out) {
+        out.writeLong(v.spanId);
+        out.writeOptionalLong(v.taskId);
+        out.writeString(v.name);
+        out.writeString(v.kind);
+        writeWakes(v.wakesIn, out);
+        writeWakes(v.wakesOut, out);
+        out.writeInt(v.anomalies.size());
+        for (TaskView.Flag f : v.anomalies) {
+            out.writeString(f.type().name());
+            out.writeLong(f.tsNanos());
+            out.writeString(f.detail());
+        }
+        out.writeOptionalLong(v.closedNanos);
+        out.writeOptionalLong(v.polls);
+        out.writeOptionalLong(v.wakes);
+        out.writeString(v.loc);
+        out.writeInt(v.wakesByKind == null ? -1 : v.wakesByKind.size());
+        if (v.wakesByKind != null) {
+            for (Map.Entry<WakeKind, Long> e : v.wakesByKind.entrySet()) {
+                out.writeString(e.getKey().name());
+                out.writeLong(e.getValue());
+            }
+        }
+        out.writeBoolean(v.worker);
+        out.writeLong(v.updatedMs);
+    }
+
+    private static void writeWakes(List<TaskView.RecentWake> wakes, BinaryFields.Out out) {
+        out.writeInt(wakes.size());
+        for (TaskView.RecentWake w : wakes) {
+            out.writeLong(w.tsNanos());
+            out.writeString(w.op());
+            // By position: wake kinds are only ever added at the end.
+            out.writeByte(w.kind() == null ? -1 : w.kind().ordinal());
+            out.writeString(w.peer());
+            out.writeOptionalLong(w.peerTaskId());
+        }
+    }
+
+    private static TaskView readView(BinaryFields.In in, int format) throws IOException {
+        TaskView v = new TaskView(in.readLong());
+        v.taskId = in.readOptionalLong();
+        v.name = in.readString();
+        v.kind = in.readString();
+        readWakes(v.wakesIn, in);
+        readWakes(v.wakesOut, in);
+        int flags = in.readInt();
+        for (int i = 0; i < flags; i++) {
+            v.anomalies.add(new TaskView.Flag(AnomalyType.valueOf(in.readString()), in.readLong(), in.readString()));
+        }
+        v.closedNanos = in.readOptionalLong();
+        v.polls = in.readOptionalLong();
+        v.wakes = in.readOptionalLong();
+        v.loc = in.readString();
+        int kinds = in.readInt();
+        if (kinds >= 0) {
+            v.wakesByKind = new EnumMap<>(WakeKind.class);
+            for (int i = 0; i < kinds; i++) {
+                v.wakesByKind.put(WakeKind.valueOf(in.readString()), in.readLong());
+            }
+        }
+        v.worker = in.readBoolean();
+        v.updatedMs = in.readLong();
+        return v;
+    }
+
+    private static final WakeKind[] KINDS = WakeKind.values();
+
+    private static void readWakes(List<TaskView.RecentWake> wakes, BinaryFields.In in) throws IOException {
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            long ts = in.readLong();
+            String op = in.readString();
+            byte kind = in.readByte();
+            wakes.add(new TaskView.RecentWake(ts, op, kind < 0 ? null : KINDS[kind], in.readString(), in.readOptionalLong()));
+        }
     }
 }

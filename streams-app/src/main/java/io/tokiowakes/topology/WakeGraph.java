@@ -3,7 +3,6 @@ package io.tokiowakes.topology;
 import io.tokiowakes.emit.Output;
 import io.tokiowakes.json.JsonSerde;
 import io.tokiowakes.observe.GraphWindow;
-import io.tokiowakes.observe.TaskView;
 import io.tokiowakes.observe.WakeGraphProcessor;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -34,7 +33,7 @@ public final class WakeGraph {
         builder.addStateStore(Stores.keyValueStoreBuilder(supplier(WINDOWS, settings), Serdes.String(), Serdes.Long())
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(supplier(TASK_VIEWS, settings),
-                Serdes.String(), JsonSerde.of(TaskView.class)).withCachingEnabled());
+                Serdes.String(), StateSerdes.taskViews()).withCachingEnabled());
         outputs.process(() -> new WakeGraphProcessor(WINDOWS, TASK_VIEWS), Named.as("wake-graph"), WINDOWS, TASK_VIEWS)
                 .to(settings.topics().wakeGraph(), Produced.with(Serdes.String(), JsonSerde.of(GraphWindow.class))
                         .withName("wake-graph-out"));

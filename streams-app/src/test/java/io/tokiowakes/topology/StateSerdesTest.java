@@ -6,6 +6,7 @@ import io.tokiowakes.detect.TaskState;
 import io.tokiowakes.engine.SourceState;
 import io.tokiowakes.ingest.TaskInfo;
 import io.tokiowakes.json.JsonSerde;
+import io.tokiowakes.observe.TaskView;
 import io.tokiowakes.resolve.ThreadState;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,7 @@ class StateSerdesTest {
         roundTrip(StateSerdes.tasks(), TaskState::new);
         roundTrip(StateSerdes.threads(), ThreadState::new);
         roundTrip(StateSerdes.sources(), SourceState::new);
+        roundTrip(StateSerdes.taskViews(), TaskView::new);
     }
 
     @Test
@@ -82,6 +84,19 @@ class StateSerdesTest {
                 f.set(value, new HashSet<>(List.of("value-" + n, "other-" + n + "-é")));
             } else if (t == java.util.Set.class) {
                 f.set(value, new HashSet<>(List.of(n, -n)));
+            } else if (t == Long.class) {
+                f.set(value, n);
+            } else if (t == List.class && elementType(f) == TaskView.RecentWake.class) {
+                f.set(value, new ArrayList<>(List.of(new TaskView.RecentWake(n, "waker.wake", WakeKind.TASK, "peer-é", n + 1),
+                        new TaskView.RecentWake(-n, "waker.wake_by_ref", null, null, null))));
+            } else if (t == List.class && elementType(f) == TaskView.Flag.class) {
+                f.set(value, new ArrayList<>(List.of(new TaskView.Flag(AnomalyType.LOST_WAKER, n, "detail-é"))));
+            } else if (t == java.util.Map.class) {
+                java.util.Map<WakeKind, Long> m = new java.util.EnumMap<>(WakeKind.class);
+                for (WakeKind k : WakeKind.values()) {
+                    m.put(k, n + k.ordinal());
+                }
+                f.set(value, m);
             } else if (t == List.class) {
                 f.set(value, new ArrayList<>(List.of(n, -n, n)));
             } else {
