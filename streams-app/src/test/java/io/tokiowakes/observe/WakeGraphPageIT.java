@@ -64,7 +64,7 @@ class WakeGraphPageIT {
             http.configure(p);
             WakeJob job = new WakeJob(p, settings);
             open.add(job);
-            http.serve(job.streams(), job.metrics(), p);
+            http.serve(job.streams(), job.metrics(), p, settings.graph());
             servers.add(http);
             jobs.add(job.start());
         }
