@@ -197,7 +197,7 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
         try (KeyValueIterator<String, TaskView> it = views.all()) {
             while (it.hasNext()) {
                 KeyValue<String, TaskView> kv = it.next();
-                if (expired(kv.key.substring(0, kv.key.lastIndexOf('/')), kv.value.updatedMs, silent, nowMs)) {
+                if (expired(SourceKeys.sourceOf(kv.key), kv.value.updatedMs, silent, nowMs)) {
                     old.add(kv.key);
                 }
             }
