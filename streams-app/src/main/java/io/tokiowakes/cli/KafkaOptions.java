@@ -62,8 +62,7 @@ public final class KafkaOptions {
     }
 
     /**
-     * Kafka client settings (and the job's {@code graph.*}, which its wake-graph stage reads from
-     * the Streams settings), once the cluster has answered.
+     * Kafka client settings (every key that is not the job's), once the cluster has answered.
      *
      * @throws UserError when Kafka cannot be reached within {@code --connect-timeout-ms}
      */
@@ -71,7 +70,7 @@ public final class KafkaOptions {
         Properties p = new Properties();
         all().forEach((k, v) -> {
             String key = (String) k;
-            if (!JobSettings.isJobKey(key) || key.startsWith("graph.")) {
+            if (!JobSettings.isJobKey(key)) {
                 p.put(k, v);
             }
         });

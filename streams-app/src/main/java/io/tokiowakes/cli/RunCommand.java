@@ -53,12 +53,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         ObserveServer http = httpServer();
         if (http != null) {
-            try {
-                http.configure(client);
-            } catch (IllegalArgumentException e) {
-                http.close();
-                throw new UserError("bad setting: " + e.getMessage());
-            }
+            http.configure(client);
         }
         System.out.println("settings " + ClientSettings.redacted(client));
         WakeJob built;
@@ -73,7 +68,7 @@ public final class RunCommand implements Callable<Integer> {
         try (http; WakeJob job = built) {
             Runtime.getRuntime().addShutdownHook(new Thread(job::close, "tokio-wakes-stop"));
             if (http != null) {
-                http.serve(job.streams(), job.metrics(), client);
+                http.serve(job.streams(), job.metrics(), client, settings.graph());
                 System.out.println("http://localhost:" + http.port() + "/ (wake graph), /metrics, /api/sources");
             }
             job.start();

@@ -1,10 +1,10 @@
 package io.tokiowakes.detect;
 
 import java.time.Duration;
-import java.util.Properties;
 
 /**
- * Thresholds of the lints. Defaults follow tokio-console where it has one.
+ * Thresholds of the lints. Defaults follow tokio-console where it has one; the settings
+ * ({@code lint.*}) are read by {@code io.tokiowakes.topology.JobConfig}.
  *
  * @param externalOnlyMinWakes a live task woken this many times, all externally, is reported without waiting for close
  * @param lostWakerGraceNanos  how long (trace time) a task must look like a lost waker before it is reported
@@ -18,16 +18,4 @@ public record LintSettings(long externalOnlyMinWakes, long lostWakerGraceNanos, 
 
     public static final LintSettings DEFAULTS = new LintSettings(100, Duration.ofMillis(5).toNanos(), 10, 50,
             Duration.ofSeconds(1).toNanos(), 1024);
-
-    public static LintSettings from(Properties p) {
-        return new LintSettings(
-                Long.parseLong(p.getProperty("lint.external-only.min-wakes", String.valueOf(DEFAULTS.externalOnlyMinWakes))),
-                Duration.ofMillis(Long.parseLong(p.getProperty("lint.lost-waker.grace-ms",
-                        String.valueOf(Duration.ofNanos(DEFAULTS.lostWakerGraceNanos).toMillis())))).toNanos(),
-                Long.parseLong(p.getProperty("lint.self-wake.min-wakes", String.valueOf(DEFAULTS.selfWakeMinWakes))),
-                Integer.parseInt(p.getProperty("lint.self-wake.percent", String.valueOf(DEFAULTS.selfWakePercent))),
-                Duration.ofMillis(Long.parseLong(p.getProperty("lint.long-poll.ms",
-                        String.valueOf(Duration.ofNanos(DEFAULTS.longPollNanos).toMillis())))).toNanos(),
-                Long.parseLong(p.getProperty("lint.large-future.bytes", String.valueOf(DEFAULTS.largeFutureBytes))));
-    }
 }

@@ -39,6 +39,14 @@ public final class SourceKeys {
         return source + "/thread/" + threadId;
     }
 
+    /**
+     * @return the contract's Kafka key of a wake-graph window on {@code tokio.wake-graph},
+     *         {@code "<source>/window/<window start ms>"}
+     */
+    public static String graphWindow(String source, long windowStartMs) {
+        return source + "/window/" + windowStartMs;
+    }
+
     /** First key of a scan over the source's keys (inclusive). */
     public static String rangeFrom(String source) {
         return source + SEP;

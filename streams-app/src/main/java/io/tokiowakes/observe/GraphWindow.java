@@ -1,6 +1,7 @@
 package io.tokiowakes.observe;
 
 import io.tokiowakes.classify.WakeKind;
+import io.tokiowakes.ingest.SourceKeys;
 
 import java.util.List;
 
@@ -15,6 +16,6 @@ public record GraphWindow(String source, long windowStartMs, long windowEndMs, L
     }
 
     public String key() {
-        return source + "/window/" + windowStartMs;
+        return SourceKeys.graphWindow(source, windowStartMs);
     }
 }

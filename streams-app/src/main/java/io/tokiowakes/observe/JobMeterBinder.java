@@ -21,6 +21,7 @@ public final class JobMeterBinder implements MeterBinder {
     static final String EDGES = "tokio.wakes.edges";
     static final String ANOMALIES = "tokio.wakes.anomalies";
     static final String LATE = "tokio.wakes.late.records";
+    static final String SOURCE_RESTARTS = "tokio.wakes.source.restarts";
     static final String SUMMARIES = "tokio.wakes.task.summaries";
     static final String DEAD_LETTERS = "tokio.wakes.dead.letters";
 
@@ -73,6 +74,10 @@ public final class JobMeterBinder implements MeterBinder {
                 case "late-records" -> {
                     name = LATE;
                     description = "records that arrived after a later one was applied (past reorder.window.ms)";
+                }
+                case "source-restarts" -> {
+                    name = SOURCE_RESTARTS;
+                    description = "restarts of a source's process seen (seq started over later in trace time)";
                 }
                 default -> {
                     continue;

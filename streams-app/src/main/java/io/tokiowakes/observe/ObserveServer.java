@@ -13,7 +13,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
@@ -58,12 +57,9 @@ public final class ObserveServer implements AutoCloseable {
 
     /**
      * Names this server to the job's other instances for forwarded queries, unless the user set
-     * {@code application.server}; checks the {@code graph.*} settings before the job starts.
-     *
-     * @throws IllegalArgumentException on a bad {@code graph.*} setting
+     * {@code application.server}.
      */
     public void configure(Properties config) {
-        GraphSettings.from(asMap(config));
         if (config.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG) == null) {
             config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, hostName() + ":" + port());
         }
@@ -72,9 +68,10 @@ public final class ObserveServer implements AutoCloseable {
     /**
      * Serves a job. {@code application.server} in its config names this server to the other
      * instances; without it the job is taken to be alone.
+     *
+     * @param graph the job's {@code graph.*} settings (how long closed tasks are listed)
      */
-    public ObserveServer serve(KafkaStreams streams, JobMetrics jobMetrics, Properties config) {
-        GraphSettings graph = GraphSettings.from(asMap(config));
+    public ObserveServer serve(KafkaStreams streams, JobMetrics jobMetrics, Properties config, GraphSettings graph) {
         OwnerLookup owners = new OwnerLookup(streams, OwnerLookup.parse(config.get(StreamsConfig.APPLICATION_SERVER_CONFIG)));
         Api api = new Api(owners, p -> StoreAccess.of(streams, p), StoreAccess.of(streams, null), new Forwarder(), graph);
         MetricsEndpoint metrics = new MetricsEndpoint(jobMetrics, streams, () -> StoreAccess.of(streams, null),
@@ -133,12 +130,6 @@ public final class ObserveServer implements AutoCloseable {
         }
         Reply file = WebAssets.get(path);
         return file != null ? file : Reply.error(404, "no such resource: " + path);
-    }
-
-    private static Map<String, Object> asMap(Properties config) {
-        Map<String, Object> m = new HashMap<>();
-        config.forEach((k, v) -> m.put(k.toString(), v));
-        return m;
     }
 
     private static String hostName() {

@@ -39,7 +39,7 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
 
     private final String windowsStore;
     private final String viewsStore;
-    private GraphSettings settings;
+    private final GraphSettings settings;
     private KeyValueStore<String, Long> windows;
     private KeyValueStore<String, TaskView> views;
     /**
@@ -61,15 +61,20 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
     private final Map<String, Long> latestTraceMs = new HashMap<>();
     private final Map<String, Long> lastHeardMs = new HashMap<>();
 
-    public WakeGraphProcessor(String windowsStore, String viewsStore) {
+    /**
+     * @param windowsStore name of the store of wake counts per window
+     * @param viewsStore   name of the store of task views
+     * @param settings     windows, retention and emit interval ({@code graph.*})
+     */
+    public WakeGraphProcessor(String windowsStore, String viewsStore, GraphSettings settings) {
         this.windowsStore = windowsStore;
         this.viewsStore = viewsStore;
+        this.settings = settings;
     }
 
     @Override
     public void init(ProcessorContext<String, GraphWindow> context) {
         super.init(context);
-        settings = GraphSettings.from(context.appConfigs());
         windows = context.getStateStore(windowsStore);
         views = context.getStateStore(viewsStore);
         recentViews.clear();
@@ -192,7 +197,7 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
         try (KeyValueIterator<String, TaskView> it = views.all()) {
             while (it.hasNext()) {
                 KeyValue<String, TaskView> kv = it.next();
-                if (expired(kv.key.substring(0, kv.key.lastIndexOf('/')), kv.value.updatedMs, silent, nowMs)) {
+                if (expired(SourceKeys.sourceOf(kv.key), kv.value.updatedMs, silent, nowMs)) {
                     old.add(kv.key);
                 }
             }

@@ -34,7 +34,7 @@ public final class WakeGraph {
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(supplier(TASK_VIEWS, settings),
                 Serdes.String(), StateSerdes.taskViews()).withCachingEnabled());
-        outputs.process(() -> new WakeGraphProcessor(WINDOWS, TASK_VIEWS), Named.as("wake-graph"), WINDOWS, TASK_VIEWS)
+        outputs.process(() -> new WakeGraphProcessor(WINDOWS, TASK_VIEWS, settings.graph()), Named.as("wake-graph"), WINDOWS, TASK_VIEWS)
                 .to(settings.topics().wakeGraph(), Produced.with(Serdes.String(), JsonSerde.of(GraphWindow.class))
                         .withName("wake-graph-out"));
     }

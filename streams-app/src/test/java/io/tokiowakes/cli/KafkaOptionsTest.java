@@ -54,6 +54,13 @@ class KafkaOptionsTest {
                 + "graph.retention.ms, graph.window.ms)", oneLine());
     }
 
+    /** A job setting out of its range (here a graph.* one) is one line too, before Kafka is tried. */
+    @Test
+    void aJobSettingOutOfRangeIsRefusedBeforeKafkaIsTried(@TempDir Path dir) {
+        assertEquals(2, Main.execute("run", "--bootstrap-server", "127.0.0.1:1", "-X", "graph.emit.ms=0"));
+        assertEquals("run: Invalid value 0 for configuration graph.emit.ms: Value must be at least 1", oneLine());
+    }
+
     /** Kafka's own settings, known to the job or not, go to the clients as they are. */
     @Test
     void kafkaClientSettingsPassThrough(@TempDir Path dir) throws IOException {

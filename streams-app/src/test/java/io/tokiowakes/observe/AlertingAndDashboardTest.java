@@ -33,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The alerting rules and the Grafana dashboard in infra/ read only metrics the job exports: its
  * /metrics is scraped after the mixed fixture (and one late record) went through the topology,
  * with Kafka Streams' metrics from a (not started) KafkaStreams instance of the same topology.
+ * A second source restarts once (seq over again, later in trace time).
  */
 class AlertingAndDashboardTest {
 
@@ -52,6 +53,15 @@ class AlertingAndDashboardTest {
                     + "\"thread.id\":\"ThreadId(1)\",\"fields\":{\"op\":\"waker.clone\",\"task.id\":8}}")
                     .getBytes(StandardCharsets.UTF_8));
             h.advance(TopologyHarness.FLUSH);
+            // The process of another source restarted: its seq starts over, later in trace time.
+            for (String seqAndTime : List.of("5,1795682303700000000", "1,1795682363700000000")) {
+                String[] st = seqAndTime.split(",");
+                h.pipe("restarting/thread/ThreadId(1)", ("{\"type\":\"event\",\"source\":\"restarting\",\"seq\":" + st[0]
+                        + ",\"name\":\"event\",\"target\":\"tokio::task::waker\",\"ts_nanos\":" + st[1]
+                        + ",\"thread.id\":\"ThreadId(1)\",\"fields\":{\"op\":\"waker.clone\",\"task.id\":8}}")
+                        .getBytes(StandardCharsets.UTF_8));
+                h.advance(TopologyHarness.FLUSH);
+            }
             h.pipe(null, "not json".getBytes(StandardCharsets.UTF_8));
             Properties p = new Properties();
             p.put(StreamsConfig.APPLICATION_ID_CONFIG, "metric-names");
@@ -77,6 +87,7 @@ class AlertingAndDashboardTest {
                 "tokio_wakes_anomalies_total{source=\"tracegen-mixed\",type=\"LOST_WAKER\"} 1.0",
                 "tokio_wakes_dead_letters_total 1.0",
                 "tokio_wakes_late_records_total{source=\"tracegen-mixed\"} 1.0",
+                "tokio_wakes_source_restarts_total{source=\"restarting\"} 1.0",
                 "tokio_wakes_task_summaries_total 15.0",
                 "tokio_wakes_live_tasks{source=\"tracegen-mixed\"} 0.0")) {
             assertTrue(scrape.contains(line), line + " in\n" + scrape);

@@ -26,16 +26,19 @@ import java.util.Properties;
 /** The job's topology in-process, with the observe side (stores, API, metrics) on top of it. */
 final class ObserveHarness implements AutoCloseable {
 
-    final JobSettings settings = JobSettings.defaults();
+    final JobSettings settings;
     final JobMetrics metrics = new JobMetrics();
     final TopologyTestDriver driver;
     private final TestInputTopic<String, byte[]> input;
     final TestOutputTopic<String, String> graph;
     final TestOutputTopic<String, String> summaries;
 
+    /** @param config job settings (e.g. {@code graph.window.ms}) over the defaults */
     ObserveHarness(Map<String, String> config) {
+        Properties job = new Properties();
+        job.putAll(config);
+        settings = JobSettings.from(job);
         Properties props = TopologyHarness.driverConfig("observe");
-        props.putAll(config);
         driver = new TopologyTestDriver(WakeTopology.build(settings, metrics), props, Instant.EPOCH);
         input = driver.createInputTopic(settings.topics().input(), new StringSerializer(), new ByteArraySerializer(),
                 Instant.EPOCH, Duration.ZERO);
@@ -97,7 +100,7 @@ final class ObserveHarness implements AutoCloseable {
             public java.util.Set<org.apache.kafka.streams.state.HostInfo> others() {
                 return java.util.Set.of();
             }
-        }, p -> stores(), stores(), new Forwarder(), GraphSettings.DEFAULTS);
+        }, p -> stores(), stores(), new Forwarder(), settings.graph());
     }
 
     @Override

@@ -47,8 +47,8 @@ class WakeGraphPageIT {
 
     @RegisterExtension
     static final LocalKafkaExtension KAFKA = new LocalKafkaExtension();
-    private static final List<AutoCloseable> open = new ArrayList<>();
-    private static final List<ObserveServer> servers = new ArrayList<>();
+    private static final List<AutoCloseable> OPEN = new ArrayList<>();
+    private static final List<ObserveServer> SERVERS = new ArrayList<>();
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
@@ -59,13 +59,13 @@ class WakeGraphPageIT {
         for (int i = 0; i < 2; i++) {
             Properties p = KafkaTestSupport.streamsConfig(KAFKA.bootstrapServers(), settings, dir.resolve("state-" + i));
             ObserveServer http = ObserveServer.bind(0);
-            open.add(http);
+            OPEN.add(http);
             p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + http.port());
             http.configure(p);
             WakeJob job = new WakeJob(p, settings);
-            open.add(job);
-            http.serve(job.streams(), job.metrics(), p);
-            servers.add(http);
+            OPEN.add(job);
+            http.serve(job.streams(), job.metrics(), p, settings.graph());
+            SERVERS.add(http);
             jobs.add(job.start());
         }
         for (WakeJob job : jobs) {
@@ -79,14 +79,14 @@ class WakeGraphPageIT {
 
     @AfterAll
     static void stop() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
+        for (int i = OPEN.size() - 1; i >= 0; i--) {
+            OPEN.get(i).close();
         }
     }
 
     @Test
     void bothInstancesShowTheGraphAndThePageMarksAnomalousTasks(@TempDir Path dir) throws Exception {
-        for (ObserveServer s : servers) {
+        for (ObserveServer s : SERVERS) {
             JsonNode graph = awaitAnomalous(s.port());
             assertEquals(9, graph.path("edges").size(), graph.toString());
             HttpResponse<String> task = get(s.port(), "/api/sources/" + SOURCE + "/tasks/20");
@@ -99,13 +99,13 @@ class WakeGraphPageIT {
                     .path("sources").get(0).asText()));
         }
 
-        String metrics = get(servers.get(0).port(), "/metrics").body();
+        String metrics = get(SERVERS.get(0).port(), "/metrics").body();
         assertTrue(metrics.contains("kafka_consumer_fetch_manager_records_lag_max"), "Kafka Streams' metrics");
         assertTrue(metrics.contains("tokio_wakes_records_in_total"), "the job's metrics");
 
         Skip.unless(Files.isExecutable(CHROMIUM),
                 "WakeGraphPageIT: /usr/bin/chromium is missing: the browser check is skipped (apt-get install -y chromium)");
-        String dom = dumpDom(dir, "http://127.0.0.1:" + servers.get(0).port() + "/?source=" + SOURCE);
+        String dom = dumpDom(dir, "http://127.0.0.1:" + SERVERS.get(0).port() + "/?source=" + SOURCE);
         for (String task : List.of("ext-only-consumer", "lost-waker")) {
             assertTrue(Pattern.compile("<g class=\"node anomalous[^\"]*\" data-task=\"" + task + "\"").matcher(dom).find(),
                     task + " drawn as anomalous in:\n" + dom);
@@ -116,7 +116,7 @@ class WakeGraphPageIT {
         assertTrue(dom.contains("data-kind=\"EXTERNAL\""), "an EXTERNAL arrow");
 
         // Every arrow has its count written on it, the API's count.
-        JsonNode graph = Json.MAPPER.readTree(get(servers.get(0).port(), "/api/sources/" + SOURCE + "/graph").body());
+        JsonNode graph = Json.MAPPER.readTree(get(SERVERS.get(0).port(), "/api/sources/" + SOURCE + "/graph").body());
         for (JsonNode e : graph.path("edges")) {
             String label = "<text[^>]*class=\"edge-count kind-" + e.path("kind").asText() + "\"[^>]*data-from=\""
                     + Pattern.quote(e.path("from").asText()) + "\" data-to=\"" + Pattern.quote(e.path("to").asText())
@@ -131,7 +131,7 @@ class WakeGraphPageIT {
         for (var m = Pattern.compile("<tr[ >]").matcher(dom.substring(dom.indexOf("<tbody"))); m.find(); ) {
             rows++;
         }
-        JsonNode tasks = Json.MAPPER.readTree(get(servers.get(0).port(), "/api/sources/" + SOURCE + "/tasks").body());
+        JsonNode tasks = Json.MAPPER.readTree(get(SERVERS.get(0).port(), "/api/sources/" + SOURCE + "/tasks").body());
         assertEquals(tasks.path("tasks").size(), rows, "a row per task");
         var header = Pattern.compile("(\\d+) tasks \\((\\d+) live, (\\d+) closed\\) in (\\d+) nodes · (\\d+) arrows, (\\d+) wakes")
                 .matcher(dom);

@@ -25,8 +25,8 @@ import java.util.stream.Stream;
 
 /**
  * Where Apache Kafka's broker jars are: the folder {@link LocalKafka} puts on the broker JVM's
- * classpath. The job's jar carries them as resources ({@code kafka-broker/lib/*.jar}, from the
- * {@code infra/kafka-broker} module, with {@code kafka-broker/log4j2.properties}); a JVM cannot
+ * classpath. This module's jar carries them as resources ({@code kafka-broker/lib/*.jar}, with
+ * {@code kafka-broker/log4j2.properties}), and so does the tools jar, which holds it; a JVM cannot
  * load a jar inside a jar, so they are copied once into a cache folder named after their
  * content, and reused by every later start, from whatever directory.
  */
