@@ -1,5 +1,7 @@
 package io.tokiowakes.bench;
 
+import io.tokiowakes.ingest.SourceKeys;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -39,12 +41,27 @@ public final class LoadGenerator {
         }
     }
 
+    /** Where a generated record goes: its key as the contract gives it, and its JSON line. */
+    @FunctionalInterface
+    public interface Keyed {
+        void accept(String key, String line);
+    }
+
     /** Emits at least {@code records} records (whole steps), interleaving the sources. */
     public long generate(long records, Consumer<String> out) {
+        return generateKeyed(records, (key, line) -> out.accept(line));
+    }
+
+    /**
+     * Emits at least {@code records} records (whole steps), interleaving the sources, each with
+     * its contract key (what {@code TraceRecord.contractKey()} gives), so a producer need not
+     * decode what it sends.
+     */
+    public long generateKeyed(long records, Keyed out) {
         long[] count = {0};
-        Consumer<String> counting = r -> {
+        Keyed counting = (key, line) -> {
             count[0]++;
-            out.accept(r);
+            out.accept(key, line);
         };
         for (Runtime rt : runtimes) {
             rt.start(counting);
@@ -87,25 +104,25 @@ public final class LoadGenerator {
             this.wallClock = wallClock;
         }
 
-        void start(Consumer<String> out) {
+        void start(Keyed out) {
             for (int w = 0; w < WORKERS; w++) {
                 long span = nextSpan++;
-                out.accept(spanNew(span, null, "runtime.spawn", "tokio::task::blocking",
+                out.accept(spanKey(span), spanNew(span, null, "runtime.spawn", "tokio::task::blocking",
                         "{\"fn\":\"" + WORKER_FN + "\",\"kind\":\"blocking\",\"spawn.location\":\"tokio/src/runtime/scheduler/multi_thread/worker.rs:365:13\",\"task.id\":" + span + ",\"task.name\":\"\"}",
                         "ThreadId(1)", "main"));
-                out.accept(span("span_enter", span, worker(w), "tokio-runtime-worker"));
+                out.accept(spanKey(span), span("span_enter", span, worker(w), "tokio-runtime-worker"));
             }
             blockOn = nextSpan++;
-            out.accept(spanNew(blockOn, null, "runtime.spawn", "tokio::task",
+            out.accept(spanKey(blockOn), spanNew(blockOn, null, "runtime.spawn", "tokio::task",
                     "{\"kind\":\"block_on\",\"loc.col\":8,\"loc.file\":\"src/main.rs\",\"loc.line\":376,\"task.id\":" + blockOn + ",\"task.name\":\"\"}",
                     "ThreadId(1)", "main"));
-            out.accept(span("span_enter", blockOn, "ThreadId(1)", "main"));
+            out.accept(spanKey(blockOn), span("span_enter", blockOn, "ThreadId(1)", "main"));
             resource = nextSpan++;
-            out.accept(spanNew(resource, null, "runtime.resource", "tokio::sync::mpsc",
+            out.accept(spanKey(resource), spanNew(resource, null, "runtime.resource", "tokio::sync::mpsc",
                     "{\"concrete_type\":\"Semaphore\",\"kind\":\"Sync\"}", "ThreadId(1)", "main"));
         }
 
-        void step(Consumer<String> out, int maxLive) {
+        void step(Keyed out, int maxLive) {
             int roll = random.nextInt(100);
             if (live.size() < maxLive && (live.isEmpty() || roll < 12)) {
                 spawnAndPoll(out);
@@ -116,11 +133,11 @@ public final class LoadGenerator {
             }
         }
 
-        private void spawnAndPoll(Consumer<String> out) {
+        private void spawnAndPoll(Keyed out) {
             long task = nextSpan++;
             spawned++;
             String name = "task-" + (spawned % 50);
-            out.accept(spanNew(task, blockOn, "runtime.spawn", "tokio::task",
+            out.accept(spanKey(task), spanNew(task, blockOn, "runtime.spawn", "tokio::task",
                     "{\"kind\":\"task\",\"loc.col\":5,\"loc.file\":\"src/main.rs\",\"loc.line\":" + (100 + spawned % 50)
                             + ",\"task.id\":" + task + ",\"task.name\":\"" + name + "\"}", "ThreadId(1)", "main"));
             live.add(task);
@@ -128,75 +145,83 @@ public final class LoadGenerator {
         }
 
         /** Someone wakes the task, then a worker polls it. */
-        private void wakeAndPoll(Consumer<String> out, long task) {
+        private void wakeAndPoll(Keyed out, long task) {
             int how = random.nextInt(100);
             String worker = randomWorker();
             if (how < 35 && live.size() > 1) {
                 long other = live.get(random.nextInt(live.size()));
                 if (other != task) {
-                    out.accept(span("span_enter", other, worker, "tokio-runtime-worker"));
+                    out.accept(spanKey(other), span("span_enter", other, worker, "tokio-runtime-worker"));
                     resourceActivity(out, worker);
-                    out.accept(waker("waker.wake", task, other, worker, "tokio-runtime-worker"));
-                    out.accept(span("span_exit", other, worker, "tokio-runtime-worker"));
+                    out.accept(eventKey(other, worker), waker("waker.wake", task, other, worker, "tokio-runtime-worker"));
+                    out.accept(spanKey(other), span("span_exit", other, worker, "tokio-runtime-worker"));
                 }
             } else if (how < 70) {
                 // Timer or I/O driver on a worker, outside any task.
-                out.accept(waker("waker.wake", task, null, worker, "tokio-runtime-worker"));
+                out.accept(eventKey(null, worker), waker("waker.wake", task, null, worker, "tokio-runtime-worker"));
             } else if (how < 80) {
-                out.accept(waker("waker.wake", task, null, "ThreadId(100)", "feeder"));
+                out.accept(eventKey(null, "ThreadId(100)"), waker("waker.wake", task, null, "ThreadId(100)", "feeder"));
             } else if (how < 85) {
                 long blocking = nextSpan++;
-                out.accept(spanNew(blocking, null, "runtime.spawn", "tokio::task::blocking",
+                out.accept(spanKey(blocking), spanNew(blocking, null, "runtime.spawn", "tokio::task::blocking",
                         "{\"fn\":\"app::io::{{closure}}\",\"kind\":\"blocking\",\"spawn.location\":\"src/main.rs:9:9\",\"task.id\":" + blocking + ",\"task.name\":\"\"}",
                         worker, "tokio-runtime-worker"));
-                out.accept(span("span_enter", blocking, "ThreadId(50)", "tokio-runtime-worker"));
-                out.accept(waker("waker.wake", task, blocking, "ThreadId(50)", "tokio-runtime-worker"));
-                out.accept(span("span_exit", blocking, "ThreadId(50)", "tokio-runtime-worker"));
-                out.accept(span("span_close", blocking, "ThreadId(50)", "tokio-runtime-worker"));
+                out.accept(spanKey(blocking), span("span_enter", blocking, "ThreadId(50)", "tokio-runtime-worker"));
+                out.accept(eventKey(blocking, "ThreadId(50)"), waker("waker.wake", task, blocking, "ThreadId(50)", "tokio-runtime-worker"));
+                out.accept(spanKey(blocking), span("span_exit", blocking, "ThreadId(50)", "tokio-runtime-worker"));
+                out.accept(spanKey(blocking), span("span_close", blocking, "ThreadId(50)", "tokio-runtime-worker"));
             } else {
                 // Self wake inside its own poll (yield-like), then the poll that follows.
-                out.accept(span("span_enter", task, worker, "tokio-runtime-worker"));
-                out.accept(waker("waker.wake_by_ref", task, task, worker, "tokio-runtime-worker"));
-                out.accept(span("span_exit", task, worker, "tokio-runtime-worker"));
+                out.accept(spanKey(task), span("span_enter", task, worker, "tokio-runtime-worker"));
+                out.accept(eventKey(task, worker), waker("waker.wake_by_ref", task, task, worker, "tokio-runtime-worker"));
+                out.accept(spanKey(task), span("span_exit", task, worker, "tokio-runtime-worker"));
             }
             poll(out, task, worker, true);
         }
 
-        private void finish(Consumer<String> out, long task) {
+        private void finish(Keyed out, long task) {
             String worker = randomWorker();
-            out.accept(waker("waker.wake", task, null, worker, "tokio-runtime-worker"));
+            out.accept(eventKey(null, worker), waker("waker.wake", task, null, worker, "tokio-runtime-worker"));
             poll(out, task, worker, false);
-            out.accept(span("span_close", task, worker, "tokio-runtime-worker"));
+            out.accept(spanKey(task), span("span_close", task, worker, "tokio-runtime-worker"));
         }
 
         /** One poll: the task's span, a resource's async_op.poll span and its state updates inside. */
-        private void poll(Consumer<String> out, long task, String worker, boolean parks) {
-            out.accept(span("span_enter", task, worker, "tokio-runtime-worker"));
+        private void poll(Keyed out, long task, String worker, boolean parks) {
+            out.accept(spanKey(task), span("span_enter", task, worker, "tokio-runtime-worker"));
             resourceActivity(out, worker);
             if (parks) {
-                out.accept(waker("waker.clone", task, task, worker, "tokio-runtime-worker"));
+                out.accept(eventKey(task, worker), waker("waker.clone", task, task, worker, "tokio-runtime-worker"));
             }
-            out.accept(span("span_exit", task, worker, "tokio-runtime-worker"));
+            out.accept(spanKey(task), span("span_exit", task, worker, "tokio-runtime-worker"));
         }
 
-        private void resourceActivity(Consumer<String> out, String worker) {
+        private void resourceActivity(Keyed out, String worker) {
             boolean newOp = random.nextInt(4) == 0;
             long op = newOp ? nextSpan++ : resource;
             if (newOp) {
-                out.accept(spanNew(op, resource, "runtime.resource.async_op", "tokio::sync::mpsc", "{\"source\":\"Receiver::recv\"}", worker, "tokio-runtime-worker"));
+                out.accept(spanKey(op), spanNew(op, resource, "runtime.resource.async_op", "tokio::sync::mpsc", "{\"source\":\"Receiver::recv\"}", worker, "tokio-runtime-worker"));
             }
             for (int i = 0; i < 3; i++) {
-                out.accept(span("span_enter", resource, worker, "tokio-runtime-worker"));
-                out.accept(event("runtime::resource::state_update", resource, worker,
+                out.accept(spanKey(resource), span("span_enter", resource, worker, "tokio-runtime-worker"));
+                out.accept(eventKey(resource, worker), event("runtime::resource::state_update", resource, worker,
                         "{\"permits\":" + random.nextInt(8) + ",\"permits.op\":\"override\"}"));
-                out.accept(span("span_exit", resource, worker, "tokio-runtime-worker"));
+                out.accept(spanKey(resource), span("span_exit", resource, worker, "tokio-runtime-worker"));
             }
-            out.accept(span("span_enter", op, worker, "tokio-runtime-worker"));
-            out.accept(event("runtime::resource::poll_op", op, worker, "{\"op_name\":\"poll_recv\",\"is_ready\":false}"));
-            out.accept(span("span_exit", op, worker, "tokio-runtime-worker"));
+            out.accept(spanKey(op), span("span_enter", op, worker, "tokio-runtime-worker"));
+            out.accept(eventKey(op, worker), event("runtime::resource::poll_op", op, worker, "{\"op_name\":\"poll_recv\",\"is_ready\":false}"));
+            out.accept(spanKey(op), span("span_exit", op, worker, "tokio-runtime-worker"));
             if (newOp) {
-                out.accept(span("span_close", op, worker, "tokio-runtime-worker"));
+                out.accept(spanKey(op), span("span_close", op, worker, "tokio-runtime-worker"));
             }
+        }
+
+        private String spanKey(long span) {
+            return SourceKeys.span(source, span);
+        }
+
+        private String eventKey(Long parent, String thread) {
+            return parent != null ? SourceKeys.span(source, parent) : SourceKeys.rootEvent(source, thread);
         }
 
         private String randomWorker() {
