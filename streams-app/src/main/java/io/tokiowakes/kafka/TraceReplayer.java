@@ -42,6 +42,11 @@ public final class TraceReplayer implements AutoCloseable {
         Properties p = new Properties();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        // One request in flight: into a topic just created, the first batch can be refused
+        // (NOT_LEADER_OR_FOLLOWER) while a later one is taken as the producer's first, after which
+        // the retried first batch is out of sequence for good. Batches of every partition still
+        // share each request, so one in flight costs a replay little.
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
