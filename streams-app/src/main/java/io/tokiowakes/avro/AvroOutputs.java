@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.tokiowakes.classify.WakeKind;
 import io.tokiowakes.detect.AnomalyType;
 import io.tokiowakes.emit.Output;
+import io.tokiowakes.emit.ResourceRef;
 import io.tokiowakes.emit.TaskRef;
 import io.tokiowakes.emit.ThreadRef;
 import io.tokiowakes.ingest.InvalidRecordException;
@@ -99,7 +100,8 @@ public final class AvroOutputs {
             io.tokiowakes.avro.ThreadRef thread = e.thread() == null ? null
                     : new io.tokiowakes.avro.ThreadRef(e.thread().id(), e.thread().name());
             return new WakeEdge(e.source(), e.seq(), e.tsNanos(), e.op(),
-                    io.tokiowakes.avro.WakeKind.valueOf(e.kind().name()), task(e.waker()), task(e.wakee()), thread);
+                    io.tokiowakes.avro.WakeKind.valueOf(e.kind().name()), task(e.waker()), task(e.wakee()), thread,
+                    e.waitsOn().isEmpty() ? null : e.waitsOn().stream().map(AvroOutputs::resource).toList());
         }
         if (value instanceof io.tokiowakes.emit.Anomaly a) {
             return new Anomaly(io.tokiowakes.avro.AnomalyType.valueOf(a.type().name()), a.source(), a.tsNanos(),
@@ -121,7 +123,8 @@ public final class AvroOutputs {
         if (value instanceof WakeEdge e) {
             ThreadRef thread = e.getThread() == null ? null : new ThreadRef(e.getThread().getId(), e.getThread().getName());
             return new io.tokiowakes.emit.WakeEdge(e.getSource(), e.getSeq(), e.getTsNanos(), e.getOp(),
-                    WakeKind.valueOf(e.getKind().name()), task(e.getWaker()), task(e.getWakee()), thread);
+                    WakeKind.valueOf(e.getKind().name()), task(e.getWaker()), task(e.getWakee()), thread,
+                    e.getWaitsOn() == null ? List.of() : e.getWaitsOn().stream().map(AvroOutputs::resource).toList());
         }
         if (value instanceof Anomaly a) {
             return new io.tokiowakes.emit.Anomaly(AnomalyType.valueOf(a.getType().name()), a.getSource(),
@@ -139,6 +142,14 @@ public final class AvroOutputs {
                     s.getWakerDrops(), s.getWakesByValue(), s.getWakesByRef(), List.copyOf(anomalies));
         }
         throw new IllegalArgumentException("not an output record: " + value.getSchema().getFullName());
+    }
+
+    private static io.tokiowakes.avro.ResourceRef resource(ResourceRef r) {
+        return new io.tokiowakes.avro.ResourceRef(r.spanId(), r.kind(), r.concreteType(), r.loc());
+    }
+
+    private static ResourceRef resource(io.tokiowakes.avro.ResourceRef r) {
+        return new ResourceRef(r.getSpanId(), r.getKind(), r.getConcreteType(), r.getLoc());
     }
 
     private static io.tokiowakes.avro.TaskRef task(TaskRef t) {

@@ -13,6 +13,10 @@ import java.util.Set;
  * store's serde sees them; the methods are the only writers.
  */
 public class TaskState {
+    /** Resources kept per poll: a select! over more is rare, and the first ones are kept. */
+    public static final int MAX_WAITS_ON = 8;
+    private static final long[] NO_RESOURCES = new long[0];
+
     public long spanId;
     public TaskInfo info;
     public long createdNanos;
@@ -68,6 +72,13 @@ public class TaskState {
      */
     public boolean runsTasks;
 
+    /**
+     * Resources (their span IDs) the task registered its waker with since its latest poll began:
+     * {@code waker.clone}s of this task whose parent chain reaches a resource
+     * ({@code resolve.WaitsOn}), at most {@link #MAX_WAITS_ON}, each once.
+     */
+    public long[] waitsOn = NO_RESOURCES;
+
     /** Trace time since when the task has looked like a lost waker; -1 when it does not. */
     public long lostWakerSinceNanos = -1;
     public Set<AnomalyType> reported = EnumSet.noneOf(AnomalyType.class);
@@ -89,6 +100,8 @@ public class TaskState {
             return;
         }
         pollStartNanos = ts;
+        // Each poll registers its waker anew where it waits (a waker may be replaced or dropped).
+        waitsOn = NO_RESOURCES;
         lastEnterScheduled = scheduled;
         dropped = !scheduled && polls > 0;
         if (scheduled) {
@@ -119,6 +132,25 @@ public class TaskState {
         if (running == 0 && polls > 0 && !lastEnterScheduled) {
             polls--;
             busyNanos -= lastPollNanos;
+        }
+    }
+
+    /**
+     * A {@code waker.clone} of this task registered it with a resource (in this poll, or between
+     * polls).
+     *
+     * @param resourceSpanId the resource's span ID
+     */
+    public void registeredWith(long resourceSpanId) {
+        for (long id : waitsOn) {
+            if (id == resourceSpanId) {
+                return;
+            }
+        }
+        if (waitsOn.length < MAX_WAITS_ON) {
+            long[] more = java.util.Arrays.copyOf(waitsOn, waitsOn.length + 1);
+            more[waitsOn.length] = resourceSpanId;
+            waitsOn = more;
         }
     }
 

@@ -8,23 +8,29 @@ import io.tokiowakes.detect.TaskLints;
 import io.tokiowakes.detect.TaskState;
 import io.tokiowakes.emit.Anomaly;
 import io.tokiowakes.emit.Output;
+import io.tokiowakes.emit.ResourceRef;
 import io.tokiowakes.emit.TaskRef;
 import io.tokiowakes.emit.TaskSummary;
 import io.tokiowakes.emit.ThreadRef;
 import io.tokiowakes.emit.WakeEdge;
 import io.tokiowakes.ingest.TraceRecord;
+import io.tokiowakes.ingest.WakerOp;
 import io.tokiowakes.resolve.Resolution;
+import io.tokiowakes.resolve.ResourceSpan;
 import io.tokiowakes.resolve.ThreadState;
+import io.tokiowakes.resolve.WaitsOn;
 import io.tokiowakes.resolve.WakerResolver;
 import io.tokiowakes.resolve.WorkerSpans;
 
 import java.util.Iterator;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Applies one source's records, in the source's order, to its state: task spans open and close,
- * threads enter and exit them, and each wake is resolved, classified and checked against the
- * lints. Everything it finds goes to the output consumer.
+ * Applies one source's records, in the source's order, to its state: task and resource spans open
+ * and close, threads enter and exit task spans, waker clones register tasks with resources, and
+ * each wake is resolved, classified and checked against the lints. Everything it finds goes to
+ * the output consumer.
  */
 public final class WakeEngine {
 
@@ -39,6 +45,8 @@ public final class WakeEngine {
             case SPAN_NEW -> {
                 if (r.isTaskSpanNew()) {
                     spawn(r, store, out);
+                } else if (r.isResourceSpanNew()) {
+                    store.putResource(new ResourceSpan(r.spanId(), r.parentId(), r.resource()));
                 }
             }
             case SPAN_ENTER -> enter(r, store);
@@ -145,6 +153,11 @@ public final class WakeEngine {
     }
 
     private void close(TraceRecord r, SourceStore store, Consumer<Output> out) {
+        if (store.resource(r.spanId()) != null) {
+            // A span ID is unique among live spans: a live resource's ID is no live task's.
+            store.removeResource(r.spanId());
+            return;
+        }
         TaskState task = store.get(r.spanId());
         if (task == null) {
             return;
@@ -186,11 +199,15 @@ public final class WakeEngine {
             ThreadState thread = r.threadId() == null ? null : threadOf(r, store);
             Resolution resolution = WakerResolver.resolve(r, thread, store, store.source().workerClosures);
             WakeKind kind = WakeClassifier.classify(resolution, wakeeId);
+            List<ResourceRef> waitsOn = wakee == null ? List.of() : WaitsOn.refs(wakee.waitsOn, store);
+            if (r.threadId() == null) {
+                kind = WakeClassifier.withoutThread(kind, waitsOn);
+            }
             TaskState waker = resolution.current() != null ? resolution.current() : resolution.workerSpan();
             out.accept(new WakeEdge(r.source(), r.seq(), r.tsNanos(), r.wakerOp().wire(), kind,
                     waker == null ? null : TaskRef.of(waker),
                     wakee == null ? TaskRef.unknown(wakeeId) : TaskRef.of(wakee),
-                    new ThreadRef(r.threadId(), r.threadName())));
+                    new ThreadRef(r.threadId(), r.threadName()), waitsOn));
             if (wakee == null) {
                 if (store.firstUnknownWake(wakeeId)) {
                     out.accept(new Anomaly(AnomalyType.WAKE_OF_UNKNOWN_TASK, r.source(), r.tsNanos(),
@@ -209,6 +226,12 @@ public final class WakeEngine {
                 return;
             }
             wakee.onWakerOp(r.wakerOp(), null, r.tsNanos());
+            if (r.wakerOp() == WakerOp.CLONE) {
+                long resource = WaitsOn.resourceOf(r.parentId(), store);
+                if (resource != 0) {
+                    wakee.registeredWith(resource);
+                }
+            }
         }
         watch(wakee, r.tsNanos(), store);
         store.putTask(wakee);

@@ -4,9 +4,11 @@ import io.tokiowakes.classify.WakeKind;
 import io.tokiowakes.detect.AnomalyType;
 import io.tokiowakes.detect.TaskState;
 import io.tokiowakes.engine.SourceState;
+import io.tokiowakes.ingest.ResourceInfo;
 import io.tokiowakes.ingest.TaskInfo;
 import io.tokiowakes.json.JsonSerde;
 import io.tokiowakes.observe.TaskView;
+import io.tokiowakes.resolve.ResourceSpan;
 import io.tokiowakes.resolve.ThreadState;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
@@ -31,9 +33,10 @@ final class StateSerdes {
      * span runs tasks, external wakes without thread; sources: the polls in progress watched for
      * the long-poll lint, the closure types of worker spans, the arrival number of the last record
      * released, the highest seq arrived); values of format 1 are still read, the appended fields
-     * taking their defaults.
+     * taking their defaults. Format 3 appends to tasks the resources they registered their waker
+     * with; values of format 2 are read as well.
      */
-    private static final byte FORMAT = 2;
+    private static final byte FORMAT = 3;
     private static final byte FORMAT_1 = 1;
 
     private StateSerdes() {
@@ -41,6 +44,10 @@ final class StateSerdes {
 
     static Serde<TaskState> tasks() {
         return serde(TaskState.class, StateSerdes::writeTask, StateSerdes::readTask);
+    }
+
+    static Serde<ResourceSpan> resources() {
+        return serde(ResourceSpan.class, StateSerdes::writeResource, StateSerdes::readResource);
     }
 
     static Serde<ThreadState> threads() {
@@ -87,7 +94,7 @@ final class StateSerdes {
             try {
                 BinaryFields.In in = new BinaryFields.In(bytes);
                 byte format = in.readByte();
-                if (format != FORMAT && format != FORMAT_1) {
+                if (format < FORMAT_1 || format > FORMAT) {
                     throw new SerializationException("unknown format " + format + " of a stored " + type.getSimpleName());
                 }
                 return reader.read(in, format);
@@ -143,6 +150,51 @@ final class StateSerdes {
         out.writeInt(t.liveChildren);
         out.writeBoolean(t.runsTasks);
         out.writeLong(t.externalWakesWithoutThread);
+        // format 3
+        writeLongs(t.waitsOn, out);
+    }
+
+    private static void writeLongs(long[] values, BinaryFields.Out out) {
+        out.writeInt(values.length);
+        for (long v : values) {
+            out.writeLong(v);
+        }
+    }
+
+    private static long[] readLongs(BinaryFields.In in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > in.available() / 8) {
+            throw new IOException("bad length " + n);
+        }
+        long[] values = new long[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = in.readLong();
+        }
+        return values;
+    }
+
+    private static void writeResource(ResourceSpan r, BinaryFields.Out out) {
+        out.writeLong(r.spanId);
+        out.writeLong(r.parentId);
+        out.writeBoolean(r.info != null);
+        if (r.info != null) {
+            out.writeString(r.info.role().name());
+            out.writeString(r.info.kind());
+            out.writeString(r.info.concreteType());
+            out.writeString(r.info.loc());
+            out.writeBoolean(r.info.internal());
+        }
+    }
+
+    private static ResourceSpan readResource(BinaryFields.In in, int format) throws IOException {
+        ResourceSpan r = new ResourceSpan();
+        r.spanId = in.readLong();
+        r.parentId = in.readLong();
+        if (in.readBoolean()) {
+            r.info = new ResourceInfo(ResourceInfo.Role.valueOf(in.readString()), in.readString(), in.readString(),
+                    in.readString(), in.readBoolean());
+        }
+        return r;
     }
 
     private static TaskState readTask(BinaryFields.In in, int format) throws IOException {
@@ -185,6 +237,9 @@ final class StateSerdes {
             t.liveChildren = in.readInt();
             t.runsTasks = in.readBoolean();
             t.externalWakesWithoutThread = in.readLong();
+        }
+        if (format >= 3) {
+            t.waitsOn = readLongs(in);
         }
         // (A worker span stored in format 1 is known again at the next task it polls.)
         return t;

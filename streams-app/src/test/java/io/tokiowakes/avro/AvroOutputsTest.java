@@ -4,6 +4,7 @@ import io.tokiowakes.classify.WakeKind;
 import io.tokiowakes.detect.AnomalyType;
 import io.tokiowakes.emit.Anomaly;
 import io.tokiowakes.emit.Output;
+import io.tokiowakes.emit.ResourceRef;
 import io.tokiowakes.emit.TaskRef;
 import io.tokiowakes.emit.TaskSummary;
 import io.tokiowakes.emit.ThreadRef;
@@ -39,6 +40,10 @@ class AvroOutputsTest {
                         new TaskRef(2251799813685257L, 5L, "sender-task", "task", null), RECEIVER,
                         new ThreadRef("ThreadId(3)", "tokio-runtime-worker")),
                 new WakeEdge("svc", null, 1L, "waker.wake_by_ref", WakeKind.EXTERNAL, null, HIGH, new ThreadRef(null, "")),
+                new WakeEdge("svc", 94L, 1795682303687369452L, "waker.wake", WakeKind.RUNTIME, null, RECEIVER,
+                        new ThreadRef("ThreadId(2)", "tokio-runtime-worker"),
+                        List.of(new ResourceRef(274877906946L, "timer", "Sleep", "src/main.rs:12:5"),
+                                new ResourceRef(-3L, "Sync", "Semaphore", null))),
                 new Anomaly(AnomalyType.LOST_WAKER, "svc", 1795682303706502542L, LOCATED,
                         "idle with no waker for 5 ms: nothing can wake it", null),
                 new Anomaly(AnomalyType.EXTERNAL_ONLY_WAKES, "svc", 2L, HIGH, "woken only from outside", 100L),

@@ -49,6 +49,14 @@ class SchemaFilesTest {
     }
 
     @Test
+    void theJarCarriesEveryFileOfTheHistory() throws IOException {
+        try (Stream<Path> files = Files.list(SCHEMAS.resolve("history"))) {
+            assertEquals(new TreeSet<>(files.map(f -> f.getFileName().toString()).toList()),
+                    new TreeSet<>(SchemaHistory.FILES));
+        }
+    }
+
+    @Test
     void theCurrentSchemasAreReleased() throws IOException {
         Set<String> files = fingerprints(historyFiles());
         for (Schema current : List.of(TraceRecordV1.getClassSchema(), WakeEdge.getClassSchema(),
