@@ -5,6 +5,7 @@ import io.tokiowakes.classify.WakeKind;
 import io.tokiowakes.emit.Anomaly;
 import io.tokiowakes.emit.Output;
 import io.tokiowakes.emit.TaskSummary;
+import io.tokiowakes.emit.WakeDelay;
 import io.tokiowakes.emit.WakeEdge;
 import io.tokiowakes.json.Json;
 import io.tokiowakes.observe.TaskLabel;
@@ -30,12 +31,14 @@ import java.util.Map;
 
 /**
  * Runs a captured trace (JSON lines) through the job's own data path in-process and writes each
- * output topic to a file, one value a line: {@code wake-edges.jsonl}, {@code anomalies.jsonl},
- * {@code task-summaries.jsonl}; refused lines go to {@code rejected.jsonl} with their line number.
+ * output topic to a file, one value a line: {@code wake-edges.jsonl}, {@code wake-delays.jsonl},
+ * {@code anomalies.jsonl}, {@code task-summaries.jsonl}; refused lines go to {@code rejected.jsonl}
+ * with their line number.
  */
 public final class TraceFileAnalyzer {
 
     public static final String WAKE_EDGES_FILE = "wake-edges.jsonl";
+    public static final String WAKE_DELAYS_FILE = "wake-delays.jsonl";
     public static final String ANOMALIES_FILE = "anomalies.jsonl";
     public static final String TASK_SUMMARIES_FILE = "task-summaries.jsonl";
     public static final String REJECTED_FILE = "rejected.jsonl";
@@ -48,7 +51,7 @@ public final class TraceFileAnalyzer {
 
     /**
      * @param trace  the input records with their line numbers
-     * @param outDir created if missing; its four files are written anew
+     * @param outDir created if missing; its five files are written anew
      * @return counts, the first refused line, the anomalous tasks and the busiest wake pairs
      * @throws IOException when the input cannot be read or the files cannot be written
      */
@@ -81,6 +84,7 @@ public final class TraceFileAnalyzer {
     private static final class Outputs implements InProcessRun.Sink, AutoCloseable {
         private final Serializer<Output> serializer;
         private final OutputStream edges;
+        private final OutputStream delays;
         private final OutputStream anomalies;
         private final OutputStream summaries;
         private final OutputStream rejectedFile;
@@ -97,6 +101,7 @@ public final class TraceFileAnalyzer {
         Outputs(Path dir, Serializer<Output> serializer) throws IOException {
             this.serializer = serializer;
             edges = open(dir.resolve(WAKE_EDGES_FILE));
+            delays = open(dir.resolve(WAKE_DELAYS_FILE));
             anomalies = open(dir.resolve(ANOMALIES_FILE));
             summaries = open(dir.resolve(TASK_SUMMARIES_FILE));
             rejectedFile = open(dir.resolve(REJECTED_FILE));
@@ -109,6 +114,7 @@ public final class TraceFileAnalyzer {
         @Override
         public void output(Output out) {
             OutputStream file = out instanceof WakeEdge ? edges
+                    : out instanceof WakeDelay ? delays
                     : out instanceof Anomaly ? anomalies
                     : out instanceof TaskSummary ? summaries : null;
             if (file == null) {
@@ -155,6 +161,7 @@ public final class TraceFileAnalyzer {
         @Override
         public void close() throws IOException {
             edges.close();
+            delays.close();
             anomalies.close();
             summaries.close();
             rejectedFile.close();

@@ -29,7 +29,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     TraceInputOptions input;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
-            description = "gets wake-edges.jsonl, anomalies.jsonl, task-summaries.jsonl, rejected.jsonl")
+            description = "gets wake-edges.jsonl, wake-delays.jsonl, anomalies.jsonl, task-summaries.jsonl, rejected.jsonl")
     Path out;
 
     @Option(names = "--config", paramLabel = "FILE", description = "job settings (properties)")

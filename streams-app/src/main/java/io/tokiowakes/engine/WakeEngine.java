@@ -4,6 +4,7 @@ import io.tokiowakes.classify.WakeClassifier;
 import io.tokiowakes.classify.WakeKind;
 import io.tokiowakes.detect.AnomalyType;
 import io.tokiowakes.detect.Finding;
+import io.tokiowakes.detect.PendingWake;
 import io.tokiowakes.detect.TaskLints;
 import io.tokiowakes.detect.TaskState;
 import io.tokiowakes.emit.Anomaly;
@@ -12,6 +13,7 @@ import io.tokiowakes.emit.ResourceRef;
 import io.tokiowakes.emit.TaskRef;
 import io.tokiowakes.emit.TaskSummary;
 import io.tokiowakes.emit.ThreadRef;
+import io.tokiowakes.emit.WakeDelay;
 import io.tokiowakes.emit.WakeEdge;
 import io.tokiowakes.ingest.TraceRecord;
 import io.tokiowakes.ingest.WakerOp;
@@ -49,7 +51,7 @@ public final class WakeEngine {
                     store.putResource(new ResourceSpan(r.spanId(), r.parentId(), r.resource()));
                 }
             }
-            case SPAN_ENTER -> enter(r, store);
+            case SPAN_ENTER -> enter(r, store, out);
             case SPAN_EXIT -> exit(r, store, out);
             case SPAN_CLOSE -> close(r, store, out);
             case EVENT -> {
@@ -93,7 +95,7 @@ public final class WakeEngine {
         store.putTask(task);
     }
 
-    private void enter(TraceRecord r, SourceStore store) {
+    private void enter(TraceRecord r, SourceStore store, Consumer<Output> out) {
         TaskState task = store.get(r.spanId());
         if (task == null) {
             return;
@@ -109,7 +111,14 @@ public final class WakeEngine {
             thread.enter(r.spanId());
             store.putThread(r.threadId(), thread);
         }
-        task.onEnter(r.tsNanos());
+        List<PendingWake> ended = task.onEnter(r.tsNanos());
+        if (!ended.isEmpty()) {
+            TaskRef wakee = TaskRef.of(task);
+            for (PendingWake w : ended) {
+                out.accept(new WakeDelay(r.source(), w.seq(), w.tsNanos(), r.tsNanos(),
+                        Math.max(0, r.tsNanos() - w.tsNanos()), w.kind(), w.waker(), wakee));
+            }
+        }
         if (task.running == 1 && lints.watchesPoll(task)) {
             SourceState source = store.source();
             source.pollWatch.add(task.spanId);
@@ -204,8 +213,8 @@ public final class WakeEngine {
                 kind = WakeClassifier.withoutThread(kind, waitsOn);
             }
             TaskState waker = resolution.current() != null ? resolution.current() : resolution.workerSpan();
-            out.accept(new WakeEdge(r.source(), r.seq(), r.tsNanos(), r.wakerOp().wire(), kind,
-                    waker == null ? null : TaskRef.of(waker),
+            TaskRef wakerRef = waker == null ? null : TaskRef.of(waker);
+            out.accept(new WakeEdge(r.source(), r.seq(), r.tsNanos(), r.wakerOp().wire(), kind, wakerRef,
                     wakee == null ? TaskRef.unknown(wakeeId) : TaskRef.of(wakee),
                     new ThreadRef(r.threadId(), r.threadName()), waitsOn));
             if (wakee == null) {
@@ -217,6 +226,7 @@ public final class WakeEngine {
                 return;
             }
             wakee.onWakerOp(r.wakerOp(), kind, r.tsNanos());
+            wakee.woken(new PendingWake(r.seq(), r.tsNanos(), kind, wakerRef), waitsOn);
             if (r.threadId() == null) {
                 wakee.onWakeWithoutThread(kind);
             }

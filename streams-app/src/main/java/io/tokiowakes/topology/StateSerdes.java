@@ -2,7 +2,12 @@ package io.tokiowakes.topology;
 
 import io.tokiowakes.classify.WakeKind;
 import io.tokiowakes.detect.AnomalyType;
+import io.tokiowakes.detect.DelayHistogram;
+import io.tokiowakes.detect.PendingWake;
 import io.tokiowakes.detect.TaskState;
+import io.tokiowakes.emit.ResourceRef;
+import io.tokiowakes.emit.ResourceWakes;
+import io.tokiowakes.emit.TaskRef;
 import io.tokiowakes.engine.SourceState;
 import io.tokiowakes.ingest.ResourceInfo;
 import io.tokiowakes.ingest.TaskInfo;
@@ -15,6 +20,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +40,8 @@ final class StateSerdes {
      * the long-poll lint, the closure types of worker spans, the arrival number of the last record
      * released, the highest seq arrived); values of format 1 are still read, the appended fields
      * taking their defaults. Format 3 appends to tasks the resources they registered their waker
-     * with; values of format 2 are read as well.
+     * with, their wakes waiting for a poll, their wake-to-poll delays and their wakes per
+     * resource; values of format 2 are read as well.
      */
     private static final byte FORMAT = 3;
     private static final byte FORMAT_1 = 1;
@@ -152,6 +159,79 @@ final class StateSerdes {
         out.writeLong(t.externalWakesWithoutThread);
         // format 3
         writeLongs(t.waitsOn, out);
+        out.writeInt(t.pendingWakes.size());
+        for (PendingWake w : t.pendingWakes) {
+            out.writeOptionalLong(w.seq());
+            out.writeLong(w.tsNanos());
+            out.writeString(w.kind().name());
+            writeTaskRef(w.waker(), out);
+        }
+        // By kind name, as wakesByKind.
+        for (WakeKind k : WakeKind.values()) {
+            DelayHistogram h = t.delaysByKind[k.ordinal()];
+            if (h != null) {
+                out.writeString(k.name());
+                writeHistogram(h, out);
+            }
+        }
+        out.writeString(null);
+        out.writeInt(t.wakesByResource.size());
+        for (ResourceWakes w : t.wakesByResource) {
+            writeResourceRef(w.resource(), out);
+            out.writeLong(w.wakes());
+        }
+    }
+
+    private static void writeTaskRef(TaskRef r, BinaryFields.Out out) {
+        out.writeBoolean(r != null);
+        if (r != null) {
+            out.writeLong(r.spanId());
+            out.writeOptionalLong(r.taskId());
+            out.writeString(r.name());
+            out.writeString(r.kind());
+            out.writeString(r.loc());
+        }
+    }
+
+    private static TaskRef readTaskRef(BinaryFields.In in) throws IOException {
+        return in.readBoolean()
+                ? new TaskRef(in.readLong(), in.readOptionalLong(), in.readString(), in.readString(), in.readString())
+                : null;
+    }
+
+    private static void writeResourceRef(ResourceRef r, BinaryFields.Out out) {
+        out.writeLong(r.spanId());
+        out.writeString(r.kind());
+        out.writeString(r.concreteType());
+        out.writeString(r.loc());
+    }
+
+    private static ResourceRef readResourceRef(BinaryFields.In in) throws IOException {
+        return new ResourceRef(in.readLong(), in.readString(), in.readString(), in.readString());
+    }
+
+    private static void writeHistogram(DelayHistogram h, BinaryFields.Out out) {
+        List<DelayHistogram.Bucket> buckets = h.buckets();
+        out.writeLong(h.max());
+        out.writeInt(buckets.size());
+        for (DelayHistogram.Bucket b : buckets) {
+            out.writeLong(b.fromNanos());
+            out.writeLong(b.toNanos());
+            out.writeLong(b.count());
+        }
+    }
+
+    private static DelayHistogram readHistogram(BinaryFields.In in) throws IOException {
+        long max = in.readLong();
+        int n = in.readInt();
+        if (n < 0 || n > in.available() / 24) {
+            throw new IOException("bad bucket count " + n);
+        }
+        List<DelayHistogram.Bucket> buckets = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            buckets.add(new DelayHistogram.Bucket(in.readLong(), in.readLong(), in.readLong()));
+        }
+        return DelayHistogram.of(buckets, max);
     }
 
     private static void writeLongs(long[] values, BinaryFields.Out out) {
@@ -240,6 +320,18 @@ final class StateSerdes {
         }
         if (format >= 3) {
             t.waitsOn = readLongs(in);
+            int pending = in.readInt();
+            for (int i = 0; i < pending; i++) {
+                t.pendingWakes.add(new PendingWake(in.readOptionalLong(), in.readLong(), WakeKind.valueOf(in.readString()),
+                        readTaskRef(in)));
+            }
+            for (String kind = in.readString(); kind != null; kind = in.readString()) {
+                t.delaysByKind[WakeKind.valueOf(kind).ordinal()] = readHistogram(in);
+            }
+            int resources = in.readInt();
+            for (int i = 0; i < resources; i++) {
+                t.wakesByResource.add(new ResourceWakes(readResourceRef(in), in.readLong()));
+            }
         }
         // (A worker span stored in format 1 is known again at the next task it polls.)
         return t;

@@ -3,6 +3,7 @@ package io.tokiowakes.topology;
 import io.tokiowakes.emit.Anomaly;
 import io.tokiowakes.emit.Output;
 import io.tokiowakes.emit.TaskSummary;
+import io.tokiowakes.emit.WakeDelay;
 import io.tokiowakes.emit.WakeEdge;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
@@ -26,7 +27,8 @@ import java.util.Map;
  * <pre>
  *   tokio.trace --decode--> (invalid) --> tokio.trace.dlq
  *               --filter task spans (by span partition)--> repartition by source
- *               --order, resolve, classify, detect--> tokio.wake-edges | tokio.anomalies | tokio.task-summaries
+ *               --order, resolve, classify, detect--> tokio.wake-edges | tokio.wake-delays | tokio.anomalies
+ *                                                    | tokio.task-summaries
  *                                                    --count per window--> tokio.wake-graph
  * </pre>
  * Every command builds its topology here: {@code run} on a broker, {@code analyze} and the
@@ -80,6 +82,8 @@ public final class WakeTopology {
         results.split(Named.as("emit-"))
                 .branch((k, o) -> o instanceof WakeEdge, Branched.withConsumer(
                         s -> s.to(topics.wakeEdges(), produced("wake-edges", outputs)), "wake-edges"))
+                .branch((k, o) -> o instanceof WakeDelay, Branched.withConsumer(
+                        s -> s.to(topics.wakeDelays(), produced("wake-delays", outputs)), "wake-delays"))
                 .branch((k, o) -> o instanceof Anomaly, Branched.withConsumer(
                         s -> s.to(topics.anomalies(), produced("anomalies", outputs)), "anomalies"))
                 .branch((k, o) -> o instanceof TaskSummary, Branched.withConsumer(

@@ -60,7 +60,7 @@ class SchemaFilesTest {
     void theCurrentSchemasAreReleased() throws IOException {
         Set<String> files = fingerprints(historyFiles());
         for (Schema current : List.of(TraceRecordV1.getClassSchema(), WakeEdge.getClassSchema(),
-                Anomaly.getClassSchema(), TaskSummary.getClassSchema())) {
+                WakeDelay.getClassSchema(), Anomaly.getClassSchema(), TaskSummary.getClassSchema())) {
             assertTrue(files.contains(id(current)),
                     current.getFullName() + " changed: add its new version to schemas/history/");
         }
@@ -70,7 +70,7 @@ class SchemaFilesTest {
     void everyReleasedVersionIsReadableByTheCurrentSchema() throws IOException {
         TreeMap<String, Schema> current = new TreeMap<>();
         for (Schema s : List.of(TraceRecordV1.getClassSchema(), WakeEdge.getClassSchema(),
-                Anomaly.getClassSchema(), TaskSummary.getClassSchema())) {
+                WakeDelay.getClassSchema(), Anomaly.getClassSchema(), TaskSummary.getClassSchema())) {
             current.put(s.getFullName(), s);
         }
         for (Schema writer : historyFiles()) {

@@ -2,6 +2,10 @@ package io.tokiowakes.topology;
 
 import io.tokiowakes.classify.WakeKind;
 import io.tokiowakes.detect.AnomalyType;
+import io.tokiowakes.detect.DelayHistogram;
+import io.tokiowakes.detect.PendingWake;
+import io.tokiowakes.emit.ResourceRef;
+import io.tokiowakes.emit.ResourceWakes;
 import io.tokiowakes.detect.TaskState;
 import io.tokiowakes.engine.SourceState;
 import io.tokiowakes.ingest.ResourceInfo;
@@ -73,6 +77,21 @@ class StateSerdesTest {
                 f.set(value, "value-" + n + "-é");
             } else if (t == TaskInfo.class) {
                 f.set(value, new TaskInfo(n, "name", "task", "src/main.rs:1:2", "fn", 64L, 128L));
+            } else if (t == DelayHistogram[].class) {
+                DelayHistogram[] a = new DelayHistogram[WakeKind.values().length];
+                a[WakeKind.RUNTIME.ordinal()] = new DelayHistogram();
+                a[WakeKind.RUNTIME.ordinal()].record(n);
+                a[WakeKind.RUNTIME.ordinal()].record(n * 1000);
+                a[WakeKind.SELF.ordinal()] = new DelayHistogram();
+                a[WakeKind.SELF.ordinal()].record(3);
+                f.set(value, a);
+            } else if (t == List.class && elementType(f) == PendingWake.class) {
+                f.set(value, new ArrayList<>(List.of(new PendingWake(n, n + 1, WakeKind.TASK,
+                        new io.tokiowakes.emit.TaskRef(n, n + 2, "waker-é", "task", null)),
+                        new PendingWake(null, -n, WakeKind.EXTERNAL, null))));
+            } else if (t == List.class && elementType(f) == ResourceWakes.class) {
+                f.set(value, new ArrayList<>(List.of(new ResourceWakes(new ResourceRef(n, "timer", "Sleep", "a.rs:1:2"), n),
+                        new ResourceWakes(new ResourceRef(n + 7, null, null, null), 1))));
             } else if (t == ResourceInfo.class) {
                 f.set(value, new ResourceInfo(ResourceInfo.Role.RESOURCE, "timer", "Sleep", "src/main.rs:3:4", true));
             } else if (t == long[].class && ((long[]) f.get(value)).length == 0) {
@@ -234,6 +253,9 @@ class StateSerdesTest {
 
     private static String describe(Object v) {
         if (v instanceof long[] a) {
+            return java.util.Arrays.toString(a);
+        }
+        if (v instanceof Object[] a) {
             return java.util.Arrays.toString(a);
         }
         if (v instanceof java.util.Set<?> set) {

@@ -1,0 +1,26 @@
+package io.tokiowakes.emit;
+
+import io.tokiowakes.detect.DelayHistogram;
+
+import java.util.List;
+
+/**
+ * A distribution of wake-to-poll delays, as outputs give it: how many, the median, the 99th
+ * percentile and the largest, and the histogram's buckets (nanoseconds of trace time). The
+ * percentiles are the top of the bucket they fall in: at most 12.5 % above the true value.
+ */
+public record DelayStats(long count, long p50Nanos, long p99Nanos, long maxNanos, List<DelayHistogram.Bucket> buckets) {
+
+    public DelayStats {
+        buckets = List.copyOf(buckets);
+    }
+
+    public static DelayStats of(DelayHistogram h) {
+        return new DelayStats(h.count(), h.percentile(0.5), h.percentile(0.99), h.max(), h.buckets());
+    }
+
+    /** The same figures without the buckets, for places that show only the percentiles. */
+    public DelayStats withoutBuckets() {
+        return new DelayStats(count, p50Nanos, p99Nanos, maxNanos, List.of());
+    }
+}
