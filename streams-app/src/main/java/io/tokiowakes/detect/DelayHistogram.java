@@ -74,7 +74,9 @@ public final class DelayHistogram {
         for (int i = 0; i < index.length; i++) {
             seen += counts[i];
             if (seen >= rank) {
-                return Math.min(max, upperOf(index[i]) - 1);
+                long upper = upperOf(index[i]);
+                // The last bucket, saturated at Long.MAX_VALUE, holds that value too.
+                return Math.min(max, upper == Long.MAX_VALUE ? upper : upper - 1);
             }
         }
         return max;
