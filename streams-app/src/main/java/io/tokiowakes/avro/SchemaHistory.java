@@ -22,8 +22,8 @@ public final class SchemaHistory {
             "trace-record-v1.0.avsc", "trace-record-v1.1.avsc",
             "wake-edge-v1.0.avsc", "wake-edge-v1.1.avsc",
             "wake-delay-v1.0.avsc",
-            "anomaly-v1.0.avsc",
-            "task-summary-v1.0.avsc", "task-summary-v1.1.avsc");
+            "anomaly-v1.0.avsc", "anomaly-v1.1.avsc",
+            "task-summary-v1.0.avsc", "task-summary-v1.1.avsc", "task-summary-v1.2.avsc");
 
     private static final List<Schema> RELEASED = FILES.stream().map(SchemaHistory::load).toList();
 

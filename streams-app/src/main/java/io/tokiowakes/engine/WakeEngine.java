@@ -74,6 +74,7 @@ public final class WakeEngine {
         SourceState source = store.source();
         source.lostWakerWatch.clear();
         source.pollWatch.clear();
+        source.scheduleWatch.clear();
         source.workerClosures.clear();
         source.clockNanos = 0;
         store.putSource(source);
@@ -117,6 +118,11 @@ public final class WakeEngine {
             for (PendingWake w : ended) {
                 out.accept(new WakeDelay(r.source(), w.seq(), w.tsNanos(), r.tsNanos(),
                         Math.max(0, r.tsNanos() - w.tsNanos()), w.kind(), w.waker(), wakee));
+            }
+            lints.onPollStart(task, ended, r.tsNanos(), f -> out.accept(anomaly(r.source(), task, f)));
+            SourceState source = store.source();
+            if (source.scheduleWatch.remove(task.spanId)) {
+                store.putSource(source);
             }
         }
         if (task.running == 1 && lints.watchesPoll(task)) {
@@ -178,6 +184,7 @@ public final class WakeEngine {
         SourceState source = store.source();
         boolean watched = source.lostWakerWatch.remove(r.spanId());
         watched |= source.pollWatch.remove(r.spanId());
+        watched |= source.scheduleWatch.remove(r.spanId());
         if (watched) {
             store.putSource(source);
         }
@@ -227,6 +234,11 @@ public final class WakeEngine {
             }
             wakee.onWakerOp(r.wakerOp(), kind, r.tsNanos());
             wakee.woken(new PendingWake(r.seq(), r.tsNanos(), kind, wakerRef), waitsOn);
+            if (lints.watchesWait(wakee)) {
+                SourceState source = store.source();
+                source.scheduleWatch.add(wakee.spanId);
+                store.putSource(source);
+            }
             if (r.threadId() == null) {
                 wakee.onWakeWithoutThread(kind);
             }
@@ -269,7 +281,8 @@ public final class WakeEngine {
 
     /**
      * The source's clock moved: tasks that looked lost for the whole grace period are reported,
-     * and so are polls in progress that have lasted the long-poll threshold.
+     * and so are polls in progress that have lasted the long-poll threshold and waits for a poll
+     * that have lasted the scheduling-delay threshold.
      */
     private void advanceClock(String sourceName, long ts, SourceStore store, Consumer<Output> out) {
         SourceState source = store.source();
@@ -298,6 +311,19 @@ public final class WakeEngine {
                 it.remove();
                 store.putTask(task);
             }
+        }
+        // Waits in the order they began: once one has not lasted the threshold, later ones have not.
+        for (Iterator<Long> it = source.scheduleWatch.iterator(); it.hasNext(); ) {
+            TaskState task = store.get(it.next());
+            if (task == null) {
+                it.remove();
+                continue;
+            }
+            if (!lints.checkWait(task, ts, f -> out.accept(anomaly(sourceName, task, f)))) {
+                break;
+            }
+            it.remove();
+            store.putTask(task);
         }
         store.putSource(source);
     }

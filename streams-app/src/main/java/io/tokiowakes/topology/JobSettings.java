@@ -54,6 +54,7 @@ public record JobSettings(Topics topics, long reorderWindowNanos, int maxRecordB
             Map.entry("lint.external-only.min-wakes", true), Map.entry("lint.lost-waker.grace-ms", true),
             Map.entry("lint.self-wake.min-wakes", true), Map.entry("lint.self-wake.percent", true),
             Map.entry("lint.long-poll.ms", true), Map.entry("lint.large-future.bytes", true),
+            Map.entry("lint.scheduling-delay.ms", true),
             Map.entry("graph.window.ms", true), Map.entry("graph.retention.ms", true), Map.entry("graph.emit.ms", true));
 
     /** The job's settings this version knows. */

@@ -41,7 +41,8 @@ final class StateSerdes {
      * released, the highest seq arrived); values of format 1 are still read, the appended fields
      * taking their defaults. Format 3 appends to tasks the resources they registered their waker
      * with, their wakes waiting for a poll, their wake-to-poll delays and their wakes per
-     * resource; values of format 2 are read as well.
+     * resource, and to sources the tasks watched for a long scheduling delay; values of format 2
+     * are read as well.
      */
     private static final byte FORMAT = 3;
     private static final byte FORMAT_1 = 1;
@@ -380,6 +381,11 @@ final class StateSerdes {
         }
         out.writeLong(s.lastReleasedArrival);
         out.writeLong(s.arrivedSeq);
+        // format 3
+        out.writeInt(s.scheduleWatch.size());
+        for (long id : s.scheduleWatch) {
+            out.writeLong(id);
+        }
     }
 
     private static SourceState readSource(BinaryFields.In in, int format) throws IOException {
@@ -406,6 +412,12 @@ final class StateSerdes {
             }
             s.lastReleasedArrival = in.readLong();
             s.arrivedSeq = in.readLong();
+            if (format >= 3) {
+                int waiting = in.readInt();
+                for (int i = 0; i < waiting; i++) {
+                    s.scheduleWatch.add(in.readLong());
+                }
+            }
         } else {
             // Before records were held by batch, all records of the last sort key were released.
             s.lastReleasedArrival = Long.MAX_VALUE;

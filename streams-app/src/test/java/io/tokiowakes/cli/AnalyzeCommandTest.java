@@ -154,7 +154,7 @@ class AnalyzeCommandTest {
                 "--config", config.toString()));
         assertEquals("analyze: " + config + ": unknown setting lint.lost-waker.grace-msx (known lint.* settings: "
                 + "lint.external-only.min-wakes, lint.large-future.bytes, lint.long-poll.ms, lint.lost-waker.grace-ms, "
-                + "lint.self-wake.min-wakes, lint.self-wake.percent)", oneErrLine());
+                + "lint.scheduling-delay.ms, lint.self-wake.min-wakes, lint.self-wake.percent)", oneErrLine());
 
         err.reset();
         Files.writeString(config, "lint.lost-waker.grace-ms=5ms\n");
