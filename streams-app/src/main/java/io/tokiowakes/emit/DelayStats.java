@@ -1,5 +1,6 @@
 package io.tokiowakes.emit;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tokiowakes.detect.DelayHistogram;
 
 import java.util.List;
@@ -8,8 +9,10 @@ import java.util.List;
  * A distribution of wake-to-poll delays, as outputs give it: how many, the median, the 99th
  * percentile and the largest, and the histogram's buckets (nanoseconds of trace time). The
  * percentiles are the top of the bucket they fall in: at most 12.5 % above the true value.
+ * The buckets are left out of the JSON where none are given ({@link #withoutBuckets()}).
  */
-public record DelayStats(long count, long p50Nanos, long p99Nanos, long maxNanos, List<DelayHistogram.Bucket> buckets) {
+public record DelayStats(long count, long p50Nanos, long p99Nanos, long maxNanos,
+                         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<DelayHistogram.Bucket> buckets) {
 
     public DelayStats {
         buckets = List.copyOf(buckets);

@@ -7,6 +7,9 @@ public sealed interface Output permits WakeEdge, WakeDelay, Anomaly, TaskSummary
 
     String source();
 
+    /** When it happened, in the source's trace time (nanoseconds). */
+    long tsNanos();
+
     /** {@code "<source>/<span id>"} of the task the value is about. */
     String key();
 

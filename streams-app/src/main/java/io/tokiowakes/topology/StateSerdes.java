@@ -5,6 +5,7 @@ import io.tokiowakes.detect.AnomalyType;
 import io.tokiowakes.detect.DelayHistogram;
 import io.tokiowakes.detect.PendingWake;
 import io.tokiowakes.detect.TaskState;
+import io.tokiowakes.emit.DelayStats;
 import io.tokiowakes.emit.ResourceRef;
 import io.tokiowakes.emit.ResourceWakes;
 import io.tokiowakes.emit.TaskRef;
@@ -12,6 +13,7 @@ import io.tokiowakes.engine.SourceState;
 import io.tokiowakes.ingest.ResourceInfo;
 import io.tokiowakes.ingest.TaskInfo;
 import io.tokiowakes.json.JsonSerde;
+import io.tokiowakes.observe.GraphCell;
 import io.tokiowakes.observe.TaskView;
 import io.tokiowakes.resolve.ResourceSpan;
 import io.tokiowakes.resolve.ThreadState;
@@ -41,8 +43,9 @@ final class StateSerdes {
      * released, the highest seq arrived); values of format 1 are still read, the appended fields
      * taking their defaults. Format 3 appends to tasks the resources they registered their waker
      * with, their wakes waiting for a poll, their wake-to-poll delays and their wakes per
-     * resource, and to sources the tasks watched for a long scheduling delay; values of format 2
-     * are read as well.
+     * resource, to sources the tasks watched for a long scheduling delay, and to task views the
+     * resources and delay of each recent wake and the summary's delays and wakes per resource;
+     * values of format 2 are read as well.
      */
     private static final byte FORMAT = 3;
     private static final byte FORMAT_1 = 1;
@@ -72,6 +75,39 @@ final class StateSerdes {
      */
     static Serde<TaskView> taskViews() {
         return serde(TaskView.class, StateSerdes::writeView, StateSerdes::readView);
+    }
+
+    /**
+     * Cells of the wake graph's windows: rewritten on every wake and every delay, so in the binary
+     * format too. A value of exactly 8 bytes is a count stored by an earlier version (a long).
+     */
+    static Serde<GraphCell> graphCells() {
+        Serde<GraphCell> cells = serde(GraphCell.class, StateSerdes::writeCell, StateSerdes::readCell);
+        Serde<Long> counts = Serdes.Long();
+        return Serdes.serdeFrom(cells.serializer(), (topic, bytes) -> bytes != null && bytes.length == Long.BYTES
+                ? GraphCell.ofCount(counts.deserializer().deserialize(topic, bytes))
+                : cells.deserializer().deserialize(topic, bytes));
+    }
+
+    private static void writeCell(GraphCell c, BinaryFields.Out out) {
+        out.writeLong(c.wakes);
+        writeHistogram(c.delays, out);
+        out.writeInt(c.waitsOn.size());
+        c.waitsOn.forEach((label, n) -> {
+            out.writeString(label);
+            out.writeLong(n);
+        });
+    }
+
+    private static GraphCell readCell(BinaryFields.In in, int format) throws IOException {
+        GraphCell c = new GraphCell();
+        c.wakes = in.readLong();
+        c.delays = readHistogram(in);
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            c.waitsOn.put(in.readString(), in.readLong());
+        }
+        return c;
     }
 
     private interface Writer<T> {
@@ -452,6 +488,51 @@ final class StateSerdes {
         }
         out.writeBoolean(v.worker);
         out.writeLong(v.updatedMs);
+        // format 3
+        writeWakeDetails(v.wakesIn, out);
+        writeWakeDetails(v.wakesOut, out);
+        out.writeInt(v.delaysByKind == null ? -1 : v.delaysByKind.size());
+        if (v.delaysByKind != null) {
+            for (Map.Entry<WakeKind, DelayStats> e : v.delaysByKind.entrySet()) {
+                out.writeString(e.getKey().name());
+                DelayStats d = e.getValue();
+                out.writeLong(d.count());
+                out.writeLong(d.p50Nanos());
+                out.writeLong(d.p99Nanos());
+                out.writeLong(d.maxNanos());
+            }
+        }
+        out.writeInt(v.wakesByResource == null ? -1 : v.wakesByResource.size());
+        if (v.wakesByResource != null) {
+            for (ResourceWakes w : v.wakesByResource) {
+                writeResourceRef(w.resource(), out);
+                out.writeLong(w.wakes());
+            }
+        }
+    }
+
+    /** What format 3 keeps of each recent wake beyond format 2: the resources waited on and the delay. */
+    private static void writeWakeDetails(List<TaskView.RecentWake> wakes, BinaryFields.Out out) {
+        for (TaskView.RecentWake w : wakes) {
+            out.writeInt(w.waitsOn().size());
+            for (String label : w.waitsOn()) {
+                out.writeString(label);
+            }
+            out.writeOptionalLong(w.delayNanos());
+        }
+    }
+
+    private static void readWakeDetails(List<TaskView.RecentWake> wakes, BinaryFields.In in) throws IOException {
+        for (int i = 0; i < wakes.size(); i++) {
+            TaskView.RecentWake w = wakes.get(i);
+            int n = in.readInt();
+            List<String> labels = new ArrayList<>(Math.max(0, n));
+            for (int j = 0; j < n; j++) {
+                labels.add(in.readString());
+            }
+            wakes.set(i, new TaskView.RecentWake(w.tsNanos(), w.op(), w.kind(), w.peer(), w.peerTaskId(), labels,
+                    in.readOptionalLong()));
+        }
     }
 
     private static void writeWakes(List<TaskView.RecentWake> wakes, BinaryFields.Out out) {
@@ -490,6 +571,25 @@ final class StateSerdes {
         }
         v.worker = in.readBoolean();
         v.updatedMs = in.readLong();
+        if (format >= 3) {
+            readWakeDetails(v.wakesIn, in);
+            readWakeDetails(v.wakesOut, in);
+            int delayKinds = in.readInt();
+            if (delayKinds >= 0) {
+                v.delaysByKind = new EnumMap<>(WakeKind.class);
+                for (int i = 0; i < delayKinds; i++) {
+                    v.delaysByKind.put(WakeKind.valueOf(in.readString()),
+                            new DelayStats(in.readLong(), in.readLong(), in.readLong(), in.readLong(), List.of()));
+                }
+            }
+            int resources = in.readInt();
+            if (resources >= 0) {
+                v.wakesByResource = new ArrayList<>();
+                for (int i = 0; i < resources; i++) {
+                    v.wakesByResource.add(new ResourceWakes(readResourceRef(in), in.readLong()));
+                }
+            }
+        }
         return v;
     }
 

@@ -32,6 +32,7 @@ final class ObserveHarness implements AutoCloseable {
     private final TestInputTopic<String, byte[]> input;
     final TestOutputTopic<String, String> graph;
     final TestOutputTopic<String, String> summaries;
+    final TestOutputTopic<String, String> delays;
 
     ObserveHarness(Map<String, String> config) {
         Properties props = TopologyHarness.driverConfig("observe");
@@ -41,6 +42,7 @@ final class ObserveHarness implements AutoCloseable {
                 Instant.EPOCH, Duration.ZERO);
         graph = driver.createOutputTopic(settings.topics().wakeGraph(), new StringDeserializer(), new StringDeserializer());
         summaries = driver.createOutputTopic(settings.topics().taskSummaries(), new StringDeserializer(), new StringDeserializer());
+        delays = driver.createOutputTopic(settings.topics().wakeDelays(), new StringDeserializer(), new StringDeserializer());
     }
 
     ObserveHarness() {

@@ -41,6 +41,7 @@ class StateSerdesTest {
         roundTrip(StateSerdes.threads(), ThreadState::new);
         roundTrip(StateSerdes.sources(), SourceState::new);
         roundTrip(StateSerdes.taskViews(), TaskView::new);
+        roundTrip(StateSerdes.graphCells(), io.tokiowakes.observe.GraphCell::new);
     }
 
     @Test
@@ -77,6 +78,16 @@ class StateSerdesTest {
                 f.set(value, "value-" + n + "-é");
             } else if (t == TaskInfo.class) {
                 f.set(value, new TaskInfo(n, "name", "task", "src/main.rs:1:2", "fn", 64L, 128L));
+            } else if (t == DelayHistogram.class) {
+                DelayHistogram h = new DelayHistogram();
+                h.record(n);
+                h.record(3 * n);
+                f.set(value, h);
+            } else if (t == java.util.Map.class && valueType(f) == Long.class && elementType(f) == String.class) {
+                java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+                m.put("timer Sleep src/é.rs:1:2", n);
+                m.put("Sync Semaphore", 1L);
+                f.set(value, m);
             } else if (t == DelayHistogram[].class) {
                 DelayHistogram[] a = new DelayHistogram[WakeKind.values().length];
                 a[WakeKind.RUNTIME.ordinal()] = new DelayHistogram();
@@ -114,7 +125,14 @@ class StateSerdesTest {
                 f.set(value, n);
             } else if (t == List.class && elementType(f) == TaskView.RecentWake.class) {
                 f.set(value, new ArrayList<>(List.of(new TaskView.RecentWake(n, "waker.wake", WakeKind.TASK, "peer-é", n + 1),
-                        new TaskView.RecentWake(-n, "waker.wake_by_ref", null, null, null))));
+                        new TaskView.RecentWake(-n, "waker.wake_by_ref", null, null, null),
+                        new TaskView.RecentWake(n + 3, "waker.wake", WakeKind.RUNTIME, "(runtime)", null,
+                                List.of("timer Sleep src/é.rs:1:2", "Sync Semaphore"), n + 4))));
+            } else if (t == java.util.Map.class && valueType(f) == io.tokiowakes.emit.DelayStats.class) {
+                java.util.Map<WakeKind, io.tokiowakes.emit.DelayStats> m = new java.util.EnumMap<>(WakeKind.class);
+                m.put(WakeKind.SELF, new io.tokiowakes.emit.DelayStats(n, n + 1, n + 2, n + 3, List.of()));
+                m.put(WakeKind.EXTERNAL, new io.tokiowakes.emit.DelayStats(1, 2, 3, 4, List.of()));
+                f.set(value, m);
             } else if (t == List.class && elementType(f) == TaskView.Flag.class) {
                 f.set(value, new ArrayList<>(List.of(new TaskView.Flag(AnomalyType.LOST_WAKER, n, "detail-é"))));
             } else if (t == java.util.Map.class) {
@@ -131,6 +149,14 @@ class StateSerdesTest {
             assertNotEquals(describe(f.get(blank)), describe(f.get(value)), f.getName());
         }
         return value;
+    }
+
+    private static Class<?> valueType(Field f) {
+        if (f.getGenericType() instanceof java.lang.reflect.ParameterizedType p
+                && p.getActualTypeArguments()[1] instanceof Class<?> c) {
+            return c;
+        }
+        return Object.class;
     }
 
     private static Class<?> elementType(Field f) {
@@ -213,6 +239,16 @@ class StateSerdesTest {
         assertEquals(5L, v.polls);
         assertEquals(2L, v.wakesByKind.get(WakeKind.TASK));
         assertEquals(1795682303697L, v.updatedMs);
+    }
+
+    /** Wake-graph cells were counts (a long) before they kept delays and resources. */
+    @Test
+    void aGraphCellStoredAsACountIsRead() {
+        byte[] count = org.apache.kafka.common.serialization.Serdes.Long().serializer().serialize("t", 42L);
+        io.tokiowakes.observe.GraphCell c = StateSerdes.graphCells().deserializer().deserialize("t", count);
+        assertEquals(42, c.wakes);
+        assertEquals(0, c.delays.count());
+        assertEquals(java.util.Map.of(), c.waitsOn);
     }
 
     private static final String FORMAT_2_TASK = "02000000000000000801010000000000000004000000087265636569766572000000047461736b000000127372632f6d6169"
