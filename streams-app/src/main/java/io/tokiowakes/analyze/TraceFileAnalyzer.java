@@ -8,6 +8,7 @@ import io.tokiowakes.emit.TaskSummary;
 import io.tokiowakes.emit.WakeDelay;
 import io.tokiowakes.emit.WakeEdge;
 import io.tokiowakes.json.Json;
+import io.tokiowakes.observe.GraphCell;
 import io.tokiowakes.observe.TaskLabel;
 import io.tokiowakes.topology.InProcessRun;
 import io.tokiowakes.topology.JobMetrics;
@@ -68,7 +69,8 @@ public final class TraceFileAnalyzer {
             });
             run.finish();
             List<AnalysisResult.WakePair> pairs = new ArrayList<>();
-            outputs.pairs.forEach((k, n) -> pairs.add(new AnalysisResult.WakePair(k.source(), k.waker(), k.wakee(), k.kind(), n)));
+            outputs.pairs.forEach((k, c) -> pairs.add(new AnalysisResult.WakePair(k.source(), k.waker(), k.wakee(), k.kind(),
+                    c.wakes, c.delayStats(), c.resources())));
             pairs.sort(Comparator.comparingLong(AnalysisResult.WakePair::count).reversed()
                     .thenComparing(AnalysisResult.WakePair::source).thenComparing(AnalysisResult.WakePair::waker)
                     .thenComparing(AnalysisResult.WakePair::wakee).thenComparing(AnalysisResult.WakePair::kind));
@@ -93,7 +95,8 @@ public final class TraceFileAnalyzer {
         AnalysisResult.Rejection firstRejection;
         /** By source and span ID; a span ID reused after its task closed is another task. */
         final Map<String, AnalysisResult.AnomalousTask> anomalous = new LinkedHashMap<>();
-        final Map<PairKey, Long> pairs = new HashMap<>();
+        /** Wakes, delays and resources waited on per pair, counted as the wake graph counts them. */
+        final Map<PairKey, GraphCell> pairs = new HashMap<>();
 
         private record PairKey(String source, String waker, String wakee, WakeKind kind) {
         }
@@ -121,8 +124,14 @@ public final class TraceFileAnalyzer {
                 throw new IllegalStateException("no output file for " + out.getClass().getSimpleName());
             }
             if (out instanceof WakeEdge e) {
-                pairs.merge(new PairKey(e.source(), TaskLabel.waker(e.waker(), e.kind()), TaskLabel.of(e.wakee()), e.kind()),
-                        1L, Long::sum);
+                pairs.computeIfAbsent(new PairKey(e.source(), TaskLabel.waker(e.waker(), e.kind()), TaskLabel.of(e.wakee()),
+                        e.kind()), k -> new GraphCell()).woke(e.waitsOn());
+            } else if (out instanceof WakeDelay d) {
+                GraphCell c = pairs.get(new PairKey(d.source(), TaskLabel.waker(d.waker(), d.kind()), TaskLabel.of(d.wakee()),
+                        d.kind()));
+                if (c != null) {
+                    c.delayed(d.delayNanos());
+                }
             } else if (out instanceof Anomaly a) {
                 String key = a.source() + '\u0000' + Long.toUnsignedString(a.task().spanId()) + '\u0000' + a.task().taskId();
                 AnalysisResult.AnomalousTask t = anomalous.computeIfAbsent(key,
