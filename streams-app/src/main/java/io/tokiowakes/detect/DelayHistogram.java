@@ -91,6 +91,40 @@ public final class DelayHistogram {
         return out;
     }
 
+    /** Buckets in use: with {@link #bucketIndex} and {@link #bucketCount}, what a compact store keeps. */
+    public int bucketsInUse() {
+        return index.length;
+    }
+
+    /** The {@code i}-th bucket in use (ascending): its number in this histogram's fixed layout. */
+    public int bucketIndex(int i) {
+        return index[i];
+    }
+
+    /** The values in the {@code i}-th bucket in use. */
+    public long bucketCount(int i) {
+        return counts[i];
+    }
+
+    /**
+     * Rebuilds a histogram from its buckets in use as {@link #bucketIndex} and {@link #bucketCount} gave them.
+     *
+     * @throws IllegalArgumentException when the buckets are not ascending or a count is negative
+     */
+    public static DelayHistogram ofBuckets(int[] indexes, long[] counts, long max) {
+        DelayHistogram h = new DelayHistogram();
+        for (int i = 0; i < indexes.length; i++) {
+            if (indexes[i] < 0 || (i > 0 && indexes[i] <= indexes[i - 1]) || counts[i] < 0) {
+                throw new IllegalArgumentException("not a bucket list: bucket " + indexes[i] + " holding " + counts[i]);
+            }
+            h.count += counts[i];
+        }
+        h.index = indexes.clone();
+        h.counts = counts.clone();
+        h.max = max;
+        return h;
+    }
+
     @JsonValue
     public Stored stored() {
         return new Stored(buckets(), max);

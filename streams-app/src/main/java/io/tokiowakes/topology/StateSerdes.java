@@ -247,28 +247,30 @@ final class StateSerdes {
         return new ResourceRef(in.readLong(), in.readString(), in.readString(), in.readString());
     }
 
+    /** The buckets in use by their number in the histogram's fixed layout: 12 bytes each. */
     private static void writeHistogram(DelayHistogram h, BinaryFields.Out out) {
-        List<DelayHistogram.Bucket> buckets = h.buckets();
         out.writeLong(h.max());
-        out.writeInt(buckets.size());
-        for (DelayHistogram.Bucket b : buckets) {
-            out.writeLong(b.fromNanos());
-            out.writeLong(b.toNanos());
-            out.writeLong(b.count());
+        int n = h.bucketsInUse();
+        out.writeInt(n);
+        for (int i = 0; i < n; i++) {
+            out.writeInt(h.bucketIndex(i));
+            out.writeLong(h.bucketCount(i));
         }
     }
 
     private static DelayHistogram readHistogram(BinaryFields.In in) throws IOException {
         long max = in.readLong();
         int n = in.readInt();
-        if (n < 0 || n > in.available() / 24) {
+        if (n < 0 || n > in.available() / 12) {
             throw new IOException("bad bucket count " + n);
         }
-        List<DelayHistogram.Bucket> buckets = new ArrayList<>(n);
+        int[] indexes = new int[n];
+        long[] counts = new long[n];
         for (int i = 0; i < n; i++) {
-            buckets.add(new DelayHistogram.Bucket(in.readLong(), in.readLong(), in.readLong()));
+            indexes[i] = in.readInt();
+            counts[i] = in.readLong();
         }
-        return DelayHistogram.of(buckets, max);
+        return DelayHistogram.ofBuckets(indexes, counts, max);
     }
 
     private static void writeLongs(long[] values, BinaryFields.Out out) {

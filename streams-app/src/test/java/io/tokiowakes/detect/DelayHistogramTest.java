@@ -48,6 +48,13 @@ class DelayHistogramTest {
         }
         assertEquals(n, inBuckets);
         assertEquals(h, DelayHistogram.of(h.buckets(), h.max()), "what is stored rebuilds it");
+        int[] indexes = new int[h.bucketsInUse()];
+        long[] counts = new long[h.bucketsInUse()];
+        for (int i = 0; i < indexes.length; i++) {
+            indexes[i] = h.bucketIndex(i);
+            counts[i] = h.bucketCount(i);
+        }
+        assertEquals(h, DelayHistogram.ofBuckets(indexes, counts, h.max()), "and so do its bucket numbers");
     }
 
     @Test
@@ -77,5 +84,7 @@ class DelayHistogramTest {
         assertEquals(Long.MAX_VALUE, h.percentile(1.0));
         assertThrows(IllegalArgumentException.class,
                 () -> DelayHistogram.of(List.of(new DelayHistogram.Bucket(17, 19, 1)), 18));
+        assertThrows(IllegalArgumentException.class,
+                () -> DelayHistogram.ofBuckets(new int[] {5, 5}, new long[] {1, 1}, 5));
     }
 }
