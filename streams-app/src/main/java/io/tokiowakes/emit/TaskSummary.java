@@ -3,7 +3,6 @@ package io.tokiowakes.emit;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.tokiowakes.classify.WakeKind;
 import io.tokiowakes.detect.AnomalyType;
-import io.tokiowakes.detect.DelayHistogram;
 import io.tokiowakes.detect.TaskState;
 
 import java.util.EnumMap;
@@ -35,13 +34,7 @@ public record TaskSummary(String source, long tsNanos, TaskRef task, long create
         for (WakeKind k : WakeKind.values()) {
             byKind.put(k, t.wakes(k));
         }
-        Map<WakeKind, DelayStats> delays = new EnumMap<>(WakeKind.class);
-        for (WakeKind k : WakeKind.values()) {
-            DelayHistogram h = t.delaysByKind[k.ordinal()];
-            if (h != null) {
-                delays.put(k, DelayStats.of(h));
-            }
-        }
+        Map<WakeKind, DelayStats> delays = DelayStats.byKind(t.delaysByKind, true);
         long lifetime = Math.max(0, closedNanos - t.createdNanos);
         return new TaskSummary(source, closedNanos, TaskRef.withLocation(t), t.createdNanos, lifetime,
                 t.polls, t.busyNanos, t.scheduledNanos, Math.max(0, lifetime - t.busyNanos - t.scheduledNanos),

@@ -3,7 +3,6 @@ package io.tokiowakes.observe;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.tokiowakes.classify.WakeKind;
 import io.tokiowakes.detect.AnomalyType;
-import io.tokiowakes.detect.DelayHistogram;
 import io.tokiowakes.detect.TaskState;
 import io.tokiowakes.emit.DelayStats;
 import io.tokiowakes.emit.ResourceRef;
@@ -126,13 +125,7 @@ public final class TaskViews {
         Map<WakeKind, DelayStats> delays;
         List<ResourceWakes> byResource;
         if (live != null) {
-            delays = new EnumMap<>(WakeKind.class);
-            for (WakeKind k : WakeKind.values()) {
-                DelayHistogram h = live.delaysByKind[k.ordinal()];
-                if (h != null) {
-                    delays.put(k, DelayStats.of(h).withoutBuckets());
-                }
-            }
+            delays = DelayStats.byKind(live.delaysByKind, false);
             byResource = live.wakesByResource;
         } else {
             delays = view.delaysByKind;
