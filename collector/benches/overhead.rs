@@ -2,7 +2,7 @@
 //!
 //! ```sh
 //! cargo bench --offline --bench overhead -- [--runs 5] [--work-us 20,100,250,500] [--run-ms 1500]
-//!     [--tasks N] [--variants noop,filter-only,default,all] [--dir DIR]
+//!     [--tasks N] [--variants noop,filter-only,default,resources,all] [--dir DIR]
 //! ```
 //!
 //! Every run of every variant is a fresh process (this program started again with
@@ -26,6 +26,7 @@
 //!   default `WakeFilter` (what `tracing-subscriber` itself costs for the spans the collector
 //!   keeps);
 //! - `default`: the collector layer, default filter, writing to a file;
+//! - `resources`: the same with `.resources()` (Tokio's resource spans, created and closed);
 //! - `all`: the collector layer with `.all()`, writing to a file.
 //!
 //! A child reports the workload's wall time (runtime started to last task done; building
@@ -48,7 +49,7 @@ use tokio_wakes_collector::{WakeFilter, WakeRecordLayer};
 use tracing_subscriber::layer::Layer;
 use tracing_subscriber::prelude::*;
 
-const VARIANTS: [&str; 4] = ["noop", "filter-only", "default", "all"];
+const VARIANTS: [&str; 5] = ["noop", "filter-only", "default", "resources", "all"];
 const IN_FLIGHT: usize = 1024;
 const SERVERS: usize = 4;
 /// What Tokio itself spends per task of this workload besides its work (spawn, channels,
@@ -73,7 +74,7 @@ fn main() {
     let config = parse(&args).unwrap_or_else(|e| {
         eprintln!("{e}");
         eprintln!(
-            "usage: overhead [--runs N] [--work-us U,U..] [--run-ms MS] [--tasks N] [--variants noop,filter-only,default,all] [--dir DIR]"
+            "usage: overhead [--runs N] [--work-us U,U..] [--run-ms MS] [--tasks N] [--variants noop,filter-only,default,resources,all] [--dir DIR]"
         );
         std::process::exit(2);
     });
@@ -371,12 +372,14 @@ fn child(args: &[String]) {
                 .init();
             None
         }
-        "default" | "all" => {
+        "default" | "resources" | "all" => {
             let mut builder = WakeRecordLayer::file(&out)
                 .expect("open the output")
                 .source("overhead-bench");
             if variant == "all" {
                 builder = builder.all();
+            } else if variant == "resources" {
+                builder = builder.resources();
             }
             let layer = builder.build().expect("start the writer");
             let handle = layer.handle();

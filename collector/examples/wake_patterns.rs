@@ -4,7 +4,7 @@
 //! Usage: wake_patterns TRACE_FILE [SOURCE]
 //!
 //! - `receiver`: SELF (wake_by_ref), TASK (from `sender-task`), EXTERNAL (from a std thread)
-//! - `ticker`: RUNTIME (interval timer)
+//! - `ticker`: RUNTIME (interval timer), waiting on its interval's timer `Sleep`
 //! - `awaits-blocking`: BLOCKING (a `spawn_blocking` closure sends on a channel)
 //! - `ext-only-consumer`: every wake from a std thread -> EXTERNAL_ONLY_WAKES
 //! - `lost-waker`: drops its only waker and stays pending -> LOST_WAKER
@@ -46,7 +46,8 @@ fn main() {
     // One run is one trace: a second run appended under the same source would reuse its span IDs.
     std::fs::File::create(&path).unwrap_or_else(|e| fail(&path, e));
     let layer = WakeRecordLayer::file(&path)
-        .and_then(|b| b.source(source).app_level(Level::DEBUG).build())
+        // With Tokio's resource spans: the ticker's wakes name its interval's timer Sleep.
+        .and_then(|b| b.source(source).app_level(Level::DEBUG).resources().build())
         .unwrap_or_else(|e| fail(&path, e));
     let wakes = layer.handle();
     // Installed before the runtime exists, so the workers' own spans are recorded too.

@@ -59,9 +59,10 @@ pub const DEFAULT_FLUSH_INTERVAL: Duration = Duration::from_millis(10);
 
 /// Writes trace record v1 lines for the spans and events it is given.
 ///
-/// Used as is, it writes everything it sees. [`WakeRecordLayer::filtered`] wraps it in its
-/// [`WakeFilter`] (a per-layer filter, so other layers are not affected), which keeps only
-/// what the wake analysis needs; that is the intended way to install it.
+/// Used as is, it writes everything it sees but the enters and exits of Tokio's resource
+/// spans (unless its filter is [`WakeFilter::all`]). [`WakeRecordLayer::filtered`] wraps it
+/// in its [`WakeFilter`] (a per-layer filter, so other layers are not affected), which keeps
+/// only what the wake analysis needs; that is the intended way to install it.
 pub struct WakeRecordLayer {
     writer: Arc<Writer>,
     filter: WakeFilter,
@@ -131,6 +132,15 @@ impl WakeRecordLayer {
     {
         let filter = self.filter;
         self.with_filter(filter)
+    }
+
+    /// Whether an enter or exit of this span is written (see [`WakeFilter::writes_enter_exit`]).
+    fn writes_enter_exit<S>(&self, id: &Id, ctx: &Context<'_, S>) -> bool
+    where
+        S: Subscriber + for<'a> LookupSpan<'a>,
+    {
+        ctx.metadata(id)
+            .map_or(true, |meta| self.filter.writes_enter_exit(meta))
     }
 
     /// The filter [`WakeRecordLayer::filtered`] applies.
@@ -205,6 +215,13 @@ impl Builder {
     /// Keep every span and event ([`WakeFilter::all`]), e.g. to record a full trace.
     pub fn all(mut self) -> Self {
         self.filter = WakeFilter::all();
+        self
+    }
+
+    /// Also keep Tokio's resource spans, their creation and close only
+    /// ([`WakeFilter::with_resources`]): the job then names what each woken task waited on.
+    pub fn resources(mut self) -> Self {
+        self.filter = self.filter.with_resources();
         self
     }
 
@@ -319,12 +336,17 @@ where
         );
     }
 
-    fn on_enter(&self, id: &Id, _ctx: Context<'_, S>) {
-        self.emit(Kind::SpanEnter, Some(id.into_u64()), None, None);
+    fn on_enter(&self, id: &Id, ctx: Context<'_, S>) {
+        // Resources are entered on every poll of them: most of their traffic, not needed.
+        if self.writes_enter_exit(id, &ctx) {
+            self.emit(Kind::SpanEnter, Some(id.into_u64()), None, None);
+        }
     }
 
-    fn on_exit(&self, id: &Id, _ctx: Context<'_, S>) {
-        self.emit(Kind::SpanExit, Some(id.into_u64()), None, None);
+    fn on_exit(&self, id: &Id, ctx: Context<'_, S>) {
+        if self.writes_enter_exit(id, &ctx) {
+            self.emit(Kind::SpanExit, Some(id.into_u64()), None, None);
+        }
     }
 
     fn on_close(&self, id: Id, _ctx: Context<'_, S>) {

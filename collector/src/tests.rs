@@ -286,6 +286,61 @@ fn default_filter_keeps_tasks_wakers_and_app_records() {
 }
 
 #[test]
+fn resources_keeps_resource_spans_new_and_close() {
+    let records = capture(
+        |b| b.resources(),
+        || {
+            let task = task_span("t", 1);
+            let task_id = task.id().unwrap().into_u64();
+            let _in_task = task.enter();
+            let resource = tracing::trace_span!(target: "tokio::sync::oneshot", "runtime.resource", kind = "Sync");
+            let _in_resource = resource.enter();
+            tracing::trace!(target: "runtime::resource::state_update", permits = 1);
+            waker_event("waker.clone", task_id);
+            tracing::debug!("too verbose for the default app level");
+            let user = tracing::info_span!("ping.round", round = 1);
+            let _in_user = user.enter();
+            tracing::info!("app");
+            waker_event("waker.wake", task_id);
+        },
+    );
+    let names: Vec<&str> = of_type(&records, "span_new")
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["runtime.spawn", "runtime.resource", "ping.round"]);
+    let task_id = records[0]["span_id"].as_u64().unwrap();
+    let resource_id = of_type(&records, "span_new")[1]["span_id"]
+        .as_u64()
+        .unwrap();
+    let user_id = of_type(&records, "span_new")[2]["span_id"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(of_type(&records, "span_new")[1]["parent_id"], task_id);
+    // The resource span is written: the clone inside it registers the task with it.
+    assert_eq!(of_type(&records, "span_new")[2]["parent_id"], resource_id);
+    let events = of_type(&records, "event");
+    assert_eq!(events.len(), 3, "{events:?}");
+    assert_eq!(events[0]["fields"]["op"], "waker.clone");
+    assert_eq!(events[0]["parent_id"], resource_id);
+    assert_eq!(events[1]["fields"]["message"], "app");
+    assert_eq!(events[1]["parent_id"], user_id);
+    assert_eq!(events[2]["parent_id"], user_id);
+    // Written spans are closed; only task and user spans are entered and exited.
+    for (t, spans) in [
+        ("span_enter", vec![task_id, user_id]),
+        ("span_exit", vec![task_id, user_id]),
+        ("span_close", vec![task_id, resource_id, user_id]),
+    ] {
+        let ids: BTreeSet<u64> = of_type(&records, t)
+            .iter()
+            .map(|r| r["span_id"].as_u64().unwrap())
+            .collect();
+        assert_eq!(ids, spans.into_iter().collect(), "{t}");
+    }
+}
+
+#[test]
 fn all_keeps_everything() {
     let records = capture(
         |b| b.all(),

@@ -81,6 +81,26 @@ function layout(nodes) {
 
 const NODE_R = 26;
 
+// A duration of trace time, as people read it.
+function fmtNanos(n) {
+  if (n < 1000) return n + " ns";
+  if (n < 1e6) return (n / 1e3).toFixed(1) + " µs";
+  if (n < 1e9) return (n / 1e6).toFixed(1) + " ms";
+  return (n / 1e9).toFixed(2) + " s";
+}
+
+// What the hover says of an arrow: its wakes, the delays from them to the wakee's next poll, and
+// the resources the wakee waited on.
+function edgeTip(e) {
+  let tip = `${e.from} → ${e.to}: ${e.count} ${e.kind}`;
+  if (e.delays) {
+    tip += `\nwake to poll: p50 ${fmtNanos(e.delays.p50_nanos)}, p99 ${fmtNanos(e.delays.p99_nanos)}, `
+      + `max ${fmtNanos(e.delays.max_nanos)} (${e.delays.count} polls)`;
+  }
+  for (const r of e.waits_on || []) tip += `\nwaiting on ${r.resource} (${r.wakes} of the wakes)`;
+  return tip;
+}
+
 // An arrow's path, and where its count goes: the middle of the curve (above a self-loop).
 function edgeShape(a, b, bend) {
   if (a === b) {
@@ -112,12 +132,25 @@ function drawGraph(g) {
     const bend = 18 + 22 * n;
     const shape = edgeShape(a, b, e.from < e.to ? bend : -bend);
     const attrs = { "data-from": e.from, "data-to": e.to, "data-kind": e.kind };
-    const p = el("path", { d: shape.d, class: "edge kind-" + e.kind, "marker-end": `url(#arrow-${e.kind})`, ...attrs });
-    p.appendChild(el("title", {}, `${e.from} → ${e.to}: ${e.count} ${e.kind}`));
+    const delays = e.delays ? { "data-p50-nanos": e.delays.p50_nanos, "data-p99-nanos": e.delays.p99_nanos,
+      "data-max-nanos": e.delays.max_nanos } : {};
+    const tip = edgeTip(e);
+    const p = el("path", { d: shape.d, class: "edge kind-" + e.kind, "marker-end": `url(#arrow-${e.kind})`,
+      ...attrs, ...delays });
+    p.appendChild(el("title", {}, tip));
     edges.appendChild(p);
     // The number of wakes on the arrow itself, not only on hover.
     edges.appendChild(el("text", { x: shape.lx, y: shape.ly + 4, class: "edge-count kind-" + e.kind, ...attrs },
       String(e.count)));
+    // What the wakee waited on, under the count: -[timer Sleep src/main.rs:12:5]->
+    const waits = e.waits_on || [];
+    if (waits.length > 0) {
+      const more = waits.length > 1 ? ` +${waits.length - 1}` : "";
+      const label = el("text", { x: shape.lx, y: shape.ly + 17, class: "edge-resource", ...attrs },
+        `[${waits[0].resource}]${more}`);
+      label.appendChild(el("title", {}, tip));
+      edges.appendChild(label);
+    }
   }
   for (const n of g.nodes) {
     const p = pos.get(n.id);

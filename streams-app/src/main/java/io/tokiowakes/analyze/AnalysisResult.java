@@ -2,7 +2,9 @@ package io.tokiowakes.analyze;
 
 import io.tokiowakes.classify.WakeKind;
 import io.tokiowakes.detect.AnomalyType;
+import io.tokiowakes.emit.DelayStats;
 import io.tokiowakes.emit.TaskRef;
+import io.tokiowakes.observe.GraphCell;
 
 import java.util.List;
 import java.util.Map;
@@ -33,8 +35,14 @@ public record AnalysisResult(long records, Map<String, Long> counters, long reje
     public record AnomalousTask(String source, TaskRef task, List<AnomalyType> types) {
     }
 
-    /** Wakes of one kind from one task (by name) to another. */
-    public record WakePair(String source, String waker, String wakee, WakeKind kind, long count) {
+    /**
+     * Wakes of one kind from one task (by name) to another.
+     *
+     * @param delays  the delays from these wakes to the wakee's next polls, null when none was measured
+     * @param waitsOn the resources the wakee waited on at these wakes, most wakes first
+     */
+    public record WakePair(String source, String waker, String wakee, WakeKind kind, long count, DelayStats delays,
+                           List<GraphCell.ResourceCount> waitsOn) {
     }
 
     public long count(String name) {

@@ -5,8 +5,10 @@ import io.tokiowakes.classify.WakeKind;
 import io.tokiowakes.emit.Anomaly;
 import io.tokiowakes.emit.Output;
 import io.tokiowakes.emit.TaskSummary;
+import io.tokiowakes.emit.WakeDelay;
 import io.tokiowakes.emit.WakeEdge;
 import io.tokiowakes.json.Json;
+import io.tokiowakes.observe.GraphCell;
 import io.tokiowakes.observe.TaskLabel;
 import io.tokiowakes.topology.InProcessRun;
 import io.tokiowakes.topology.JobMetrics;
@@ -30,12 +32,14 @@ import java.util.Map;
 
 /**
  * Runs a captured trace (JSON lines) through the job's own data path in-process and writes each
- * output topic to a file, one value a line: {@code wake-edges.jsonl}, {@code anomalies.jsonl},
- * {@code task-summaries.jsonl}; refused lines go to {@code rejected.jsonl} with their line number.
+ * output topic to a file, one value a line: {@code wake-edges.jsonl}, {@code wake-delays.jsonl},
+ * {@code anomalies.jsonl}, {@code task-summaries.jsonl}; refused lines go to {@code rejected.jsonl}
+ * with their line number.
  */
 public final class TraceFileAnalyzer {
 
     public static final String WAKE_EDGES_FILE = "wake-edges.jsonl";
+    public static final String WAKE_DELAYS_FILE = "wake-delays.jsonl";
     public static final String ANOMALIES_FILE = "anomalies.jsonl";
     public static final String TASK_SUMMARIES_FILE = "task-summaries.jsonl";
     public static final String REJECTED_FILE = "rejected.jsonl";
@@ -48,7 +52,7 @@ public final class TraceFileAnalyzer {
 
     /**
      * @param trace  the input records with their line numbers
-     * @param outDir created if missing; its four files are written anew
+     * @param outDir created if missing; its five files are written anew
      * @return counts, the first refused line, the anomalous tasks and the busiest wake pairs
      * @throws IOException when the input cannot be read or the files cannot be written
      */
@@ -65,7 +69,8 @@ public final class TraceFileAnalyzer {
             });
             run.finish();
             List<AnalysisResult.WakePair> pairs = new ArrayList<>();
-            outputs.pairs.forEach((k, n) -> pairs.add(new AnalysisResult.WakePair(k.source(), k.waker(), k.wakee(), k.kind(), n)));
+            outputs.pairs.forEach((k, c) -> pairs.add(new AnalysisResult.WakePair(k.source(), k.waker(), k.wakee(), k.kind(),
+                    c.wakes, c.delayStats(), c.resources())));
             pairs.sort(Comparator.comparingLong(AnalysisResult.WakePair::count).reversed()
                     .thenComparing(AnalysisResult.WakePair::source).thenComparing(AnalysisResult.WakePair::waker)
                     .thenComparing(AnalysisResult.WakePair::wakee).thenComparing(AnalysisResult.WakePair::kind));
@@ -81,6 +86,7 @@ public final class TraceFileAnalyzer {
     private static final class Outputs implements InProcessRun.Sink, AutoCloseable {
         private final Serializer<Output> serializer;
         private final OutputStream edges;
+        private final OutputStream delays;
         private final OutputStream anomalies;
         private final OutputStream summaries;
         private final OutputStream rejectedFile;
@@ -89,7 +95,8 @@ public final class TraceFileAnalyzer {
         AnalysisResult.Rejection firstRejection;
         /** By source and span ID; a span ID reused after its task closed is another task. */
         final Map<String, AnalysisResult.AnomalousTask> anomalous = new LinkedHashMap<>();
-        final Map<PairKey, Long> pairs = new HashMap<>();
+        /** Wakes, delays and resources waited on per pair, counted as the wake graph counts them. */
+        final Map<PairKey, GraphCell> pairs = new HashMap<>();
 
         private record PairKey(String source, String waker, String wakee, WakeKind kind) {
         }
@@ -97,6 +104,7 @@ public final class TraceFileAnalyzer {
         Outputs(Path dir, Serializer<Output> serializer) throws IOException {
             this.serializer = serializer;
             edges = open(dir.resolve(WAKE_EDGES_FILE));
+            delays = open(dir.resolve(WAKE_DELAYS_FILE));
             anomalies = open(dir.resolve(ANOMALIES_FILE));
             summaries = open(dir.resolve(TASK_SUMMARIES_FILE));
             rejectedFile = open(dir.resolve(REJECTED_FILE));
@@ -109,14 +117,21 @@ public final class TraceFileAnalyzer {
         @Override
         public void output(Output out) {
             OutputStream file = out instanceof WakeEdge ? edges
+                    : out instanceof WakeDelay ? delays
                     : out instanceof Anomaly ? anomalies
                     : out instanceof TaskSummary ? summaries : null;
             if (file == null) {
                 throw new IllegalStateException("no output file for " + out.getClass().getSimpleName());
             }
             if (out instanceof WakeEdge e) {
-                pairs.merge(new PairKey(e.source(), TaskLabel.waker(e.waker(), e.kind()), TaskLabel.of(e.wakee()), e.kind()),
-                        1L, Long::sum);
+                pairs.computeIfAbsent(new PairKey(e.source(), TaskLabel.waker(e.waker(), e.kind()), TaskLabel.of(e.wakee()),
+                        e.kind()), k -> new GraphCell()).woke(e.waitsOn());
+            } else if (out instanceof WakeDelay d) {
+                GraphCell c = pairs.get(new PairKey(d.source(), TaskLabel.waker(d.waker(), d.kind()), TaskLabel.of(d.wakee()),
+                        d.kind()));
+                if (c != null) {
+                    c.delayed(d.delayNanos());
+                }
             } else if (out instanceof Anomaly a) {
                 String key = a.source() + '\u0000' + Long.toUnsignedString(a.task().spanId()) + '\u0000' + a.task().taskId();
                 AnalysisResult.AnomalousTask t = anomalous.computeIfAbsent(key,
@@ -155,6 +170,7 @@ public final class TraceFileAnalyzer {
         @Override
         public void close() throws IOException {
             edges.close();
+            delays.close();
             anomalies.close();
             summaries.close();
             rejectedFile.close();

@@ -3,7 +3,9 @@ package io.tokiowakes.avro;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.tokiowakes.classify.WakeKind;
 import io.tokiowakes.detect.AnomalyType;
+import io.tokiowakes.detect.DelayHistogram;
 import io.tokiowakes.emit.Output;
+import io.tokiowakes.emit.ResourceRef;
 import io.tokiowakes.emit.TaskRef;
 import io.tokiowakes.emit.ThreadRef;
 import io.tokiowakes.ingest.InvalidRecordException;
@@ -30,8 +32,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The output values (wake edges, anomalies, task summaries) in Avro single-object encoding, each
- * by its own schema ({@link WakeEdge}, {@link Anomaly}, {@link TaskSummary}). The schema
+ * The output values (wake edges, wake delays, anomalies, task summaries) in Avro single-object
+ * encoding, each by its own schema ({@link WakeEdge}, {@link WakeDelay}, {@link Anomaly},
+ * {@link TaskSummary}). The schema
  * fingerprint in each value says which one it is, so {@link #decode(byte[])} and
  * {@link #toJson(byte[])} need no topic name.
  */
@@ -39,6 +42,7 @@ public final class AvroOutputs {
 
     private static final Map<String, BinaryMessageEncoder<? extends SpecificRecord>> ENCODERS = Map.of(
             WakeEdge.getClassSchema().getFullName(), WakeEdge.getEncoder(),
+            WakeDelay.getClassSchema().getFullName(), WakeDelay.getEncoder(),
             Anomaly.getClassSchema().getFullName(), Anomaly.getEncoder(),
             TaskSummary.getClassSchema().getFullName(), TaskSummary.getEncoder());
     private static final Map<Long, BinaryMessageDecoder<? extends SpecificRecord>> DECODERS = decoders();
@@ -99,7 +103,12 @@ public final class AvroOutputs {
             io.tokiowakes.avro.ThreadRef thread = e.thread() == null ? null
                     : new io.tokiowakes.avro.ThreadRef(e.thread().id(), e.thread().name());
             return new WakeEdge(e.source(), e.seq(), e.tsNanos(), e.op(),
-                    io.tokiowakes.avro.WakeKind.valueOf(e.kind().name()), task(e.waker()), task(e.wakee()), thread);
+                    io.tokiowakes.avro.WakeKind.valueOf(e.kind().name()), task(e.waker()), task(e.wakee()), thread,
+                    e.waitsOn().isEmpty() ? null : e.waitsOn().stream().map(AvroOutputs::resource).toList());
+        }
+        if (value instanceof io.tokiowakes.emit.WakeDelay d) {
+            return new WakeDelay(d.source(), d.seq(), d.wakeTsNanos(), d.tsNanos(), d.delayNanos(),
+                    io.tokiowakes.avro.WakeKind.valueOf(d.kind().name()), task(d.waker()), task(d.wakee()));
         }
         if (value instanceof io.tokiowakes.emit.Anomaly a) {
             return new Anomaly(io.tokiowakes.avro.AnomalyType.valueOf(a.type().name()), a.source(), a.tsNanos(),
@@ -110,9 +119,14 @@ public final class AvroOutputs {
             s.wakesByKind().forEach((k, n) -> byKind.put(k.name(), n));
             List<io.tokiowakes.avro.AnomalyType> anomalies = new ArrayList<>();
             s.anomalies().forEach(t -> anomalies.add(io.tokiowakes.avro.AnomalyType.valueOf(t.name())));
+            Map<String, DelayStats> delays = new LinkedHashMap<>();
+            s.schedulingDelaysByKind().forEach((k, d) -> delays.put(k.name(), delayStats(d)));
+            List<ResourceWakes> byResource = s.wakesByResource().stream()
+                    .map(w -> new ResourceWakes(resource(w.resource()), w.wakes())).toList();
             return new TaskSummary(s.source(), s.tsNanos(), task(s.task()), s.createdNanos(), s.lifetimeNanos(),
                     s.polls(), s.busyNanos(), s.scheduledNanos(), s.idleNanos(), s.maxPollNanos(), s.wakes(),
-                    byKind, s.wakerClones(), s.wakerDrops(), s.wakesByValue(), s.wakesByRef(), anomalies);
+                    byKind, s.wakerClones(), s.wakerDrops(), s.wakesByValue(), s.wakesByRef(), anomalies,
+                    delays, byResource);
         }
         throw new IllegalArgumentException("not an output: " + value);
     }
@@ -121,7 +135,12 @@ public final class AvroOutputs {
         if (value instanceof WakeEdge e) {
             ThreadRef thread = e.getThread() == null ? null : new ThreadRef(e.getThread().getId(), e.getThread().getName());
             return new io.tokiowakes.emit.WakeEdge(e.getSource(), e.getSeq(), e.getTsNanos(), e.getOp(),
-                    WakeKind.valueOf(e.getKind().name()), task(e.getWaker()), task(e.getWakee()), thread);
+                    WakeKind.valueOf(e.getKind().name()), task(e.getWaker()), task(e.getWakee()), thread,
+                    e.getWaitsOn() == null ? List.of() : e.getWaitsOn().stream().map(AvroOutputs::resource).toList());
+        }
+        if (value instanceof WakeDelay d) {
+            return new io.tokiowakes.emit.WakeDelay(d.getSource(), d.getSeq(), d.getWakeTsNanos(), d.getTsNanos(),
+                    d.getDelayNanos(), WakeKind.valueOf(d.getKind().name()), task(d.getWaker()), task(d.getWakee()));
         }
         if (value instanceof Anomaly a) {
             return new io.tokiowakes.emit.Anomaly(AnomalyType.valueOf(a.getType().name()), a.getSource(),
@@ -133,12 +152,39 @@ public final class AvroOutputs {
             s.getWakesByKind().forEach((k, n) -> byKind.put(WakeKind.valueOf(k), n));
             List<AnomalyType> anomalies = new ArrayList<>();
             s.getAnomalies().forEach(t -> anomalies.add(AnomalyType.valueOf(t.name())));
+            Map<WakeKind, io.tokiowakes.emit.DelayStats> delays = new EnumMap<>(WakeKind.class);
+            if (s.getSchedulingDelaysByKind() != null) {
+                s.getSchedulingDelaysByKind().forEach((k, d) -> delays.put(WakeKind.valueOf(k), delayStats(d)));
+            }
+            List<io.tokiowakes.emit.ResourceWakes> byResource = s.getWakesByResource() == null ? List.of()
+                    : s.getWakesByResource().stream()
+                    .map(w -> new io.tokiowakes.emit.ResourceWakes(resource(w.getResource()), w.getWakes())).toList();
             return new io.tokiowakes.emit.TaskSummary(s.getSource(), s.getTsNanos(), task(s.getTask()),
                     s.getCreatedNanos(), s.getLifetimeNanos(), s.getPolls(), s.getBusyNanos(), s.getScheduledNanos(),
                     s.getIdleNanos(), s.getMaxPollNanos(), s.getWakes(), byKind, s.getWakerClones(),
-                    s.getWakerDrops(), s.getWakesByValue(), s.getWakesByRef(), List.copyOf(anomalies));
+                    s.getWakerDrops(), s.getWakesByValue(), s.getWakesByRef(), List.copyOf(anomalies), delays,
+                    byResource);
         }
         throw new IllegalArgumentException("not an output record: " + value.getSchema().getFullName());
+    }
+
+    private static DelayStats delayStats(io.tokiowakes.emit.DelayStats d) {
+        return new DelayStats(d.count(), d.p50Nanos(), d.p99Nanos(), d.maxNanos(), d.buckets().stream()
+                .map(b -> new DelayBucket(b.fromNanos(), b.toNanos(), b.count())).toList());
+    }
+
+    private static io.tokiowakes.emit.DelayStats delayStats(DelayStats d) {
+        return new io.tokiowakes.emit.DelayStats(d.getCount(), d.getP50Nanos(), d.getP99Nanos(), d.getMaxNanos(),
+                d.getBuckets().stream().map(b -> new DelayHistogram.Bucket(b.getFromNanos(), b.getToNanos(),
+                        b.getCount())).toList());
+    }
+
+    private static io.tokiowakes.avro.ResourceRef resource(ResourceRef r) {
+        return new io.tokiowakes.avro.ResourceRef(r.spanId(), r.kind(), r.concreteType(), r.loc());
+    }
+
+    private static ResourceRef resource(io.tokiowakes.avro.ResourceRef r) {
+        return new ResourceRef(r.getSpanId(), r.getKind(), r.getConcreteType(), r.getLoc());
     }
 
     private static io.tokiowakes.avro.TaskRef task(TaskRef t) {
@@ -157,7 +203,8 @@ public final class AvroOutputs {
     /** A decoder per released fingerprint; each resolves its record's older versions to the current one. */
     private static Map<Long, BinaryMessageDecoder<? extends SpecificRecord>> decoders() {
         Map<Long, BinaryMessageDecoder<? extends SpecificRecord>> out = new HashMap<>();
-        for (Schema current : List.of(WakeEdge.getClassSchema(), Anomaly.getClassSchema(), TaskSummary.getClassSchema())) {
+        for (Schema current : List.of(WakeEdge.getClassSchema(), WakeDelay.getClassSchema(), Anomaly.getClassSchema(),
+                TaskSummary.getClassSchema())) {
             SchemaStore.Cache store = SchemaHistory.storeOf(current.getFullName());
             BinaryMessageDecoder<? extends SpecificRecord> decoder =
                     new BinaryMessageDecoder<SpecificRecord>(SpecificData.getForSchema(current), current, store);

@@ -4,38 +4,40 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.SchemaStore;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
  * Every released version of the wire schemas ({@code schemas/history/}): what a reader must be
- * able to resolve, since producers that still write an old version are out there. Versions older
- * than the current ones are kept here as text because the jar carries no schema files; a test
- * holds this list and {@code schemas/history/} equal.
+ * able to resolve, since producers that still write an old version are out there. The jar
+ * carries the folder's files; a test holds {@link #FILES} and the folder equal, and requires the
+ * current schemas to be among them.
  */
 public final class SchemaHistory {
 
-    /** trace record v1.0: before {@code seq} and {@code thread_name}. */
-    static final String TRACE_RECORD_V1_0 = """
-            {"type":"record","name":"TraceRecordV1","namespace":"io.tokiowakes.avro","fields":[
-              {"name":"type","type":"string"},
-              {"name":"source","type":"string"},
-              {"name":"ts_nanos","type":"long"},
-              {"name":"thread_id","type":["null","string"],"default":null},
-              {"name":"span_id","type":["null","long"],"default":null},
-              {"name":"parent_id","type":["null","long"],"default":null},
-              {"name":"name","type":["null","string"],"default":null},
-              {"name":"target","type":["null","string"],"default":null},
-              {"name":"level","type":["null","string"],"default":null},
-              {"name":"fields","type":["null",{"type":"map","values":
-                ["null","boolean","long","double","string",{"type":"fixed","name":"U64","size":8}]}],"default":null}
-            ]}""";
+    /** The files of {@code schemas/history/}, each one released version of one record. */
+    static final List<String> FILES = List.of(
+            "trace-record-v1.0.avsc", "trace-record-v1.1.avsc",
+            "wake-edge-v1.0.avsc", "wake-edge-v1.1.avsc",
+            "wake-delay-v1.0.avsc",
+            "anomaly-v1.0.avsc", "anomaly-v1.1.avsc",
+            "task-summary-v1.0.avsc", "task-summary-v1.1.avsc", "task-summary-v1.2.avsc");
 
-    private static final List<Schema> RELEASED = List.of(
-            new Schema.Parser().parse(TRACE_RECORD_V1_0),
-            TraceRecordV1.getClassSchema(),
-            WakeEdge.getClassSchema(),
-            Anomaly.getClassSchema(),
-            TaskSummary.getClassSchema());
+    private static final List<Schema> RELEASED = FILES.stream().map(SchemaHistory::load).toList();
+
+    private static Schema load(String file) {
+        try (InputStream in = SchemaHistory.class.getResourceAsStream("/schemas/history/" + file)) {
+            if (in == null) {
+                throw new IllegalStateException("schemas/history/" + file + " is missing from the class path");
+            }
+            // A parser per file: every version defines the same names.
+            return new Schema.Parser().parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private SchemaHistory() {
     }

@@ -1,7 +1,10 @@
 package io.tokiowakes.classify;
 
 import io.tokiowakes.detect.TaskState;
+import io.tokiowakes.emit.ResourceRef;
 import io.tokiowakes.resolve.Resolution;
+
+import java.util.List;
 
 /** The policy that turns a resolved waker into one of the five kinds. */
 public final class WakeClassifier {
@@ -25,5 +28,28 @@ public final class WakeClassifier {
             return current.info.isBlocking() ? WakeKind.BLOCKING : WakeKind.TASK;
         }
         return r.runtimeThread() ? WakeKind.RUNTIME : WakeKind.EXTERNAL;
+    }
+
+    /**
+     * A wake in input without threads (ari text) outside any task is EXTERNAL by {@link #classify}:
+     * the text cannot show whether a runtime thread or a foreign one fired it. When the woken
+     * task's waker sits only in timers ({@code kind = "timer"}: {@code Sleep}, {@code Interval}),
+     * it was the runtime's timer driver (tokio/src/runtime/time/mod.rs fires expired entries on a
+     * runtime thread), so RUNTIME. With any other resource among them it stays EXTERNAL: that
+     * resource may have been woken from outside.
+     *
+     * @param kind    what {@link #classify} gave
+     * @param waitsOn the live resources the woken task registered its waker with in its latest poll
+     */
+    public static WakeKind withoutThread(WakeKind kind, List<ResourceRef> waitsOn) {
+        if (kind != WakeKind.EXTERNAL || waitsOn.isEmpty()) {
+            return kind;
+        }
+        for (ResourceRef r : waitsOn) {
+            if (!r.isTimer()) {
+                return kind;
+            }
+        }
+        return WakeKind.RUNTIME;
     }
 }

@@ -29,7 +29,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     TraceInputOptions input;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
-            description = "gets wake-edges.jsonl, anomalies.jsonl, task-summaries.jsonl, rejected.jsonl")
+            description = "gets wake-edges.jsonl, wake-delays.jsonl, anomalies.jsonl, task-summaries.jsonl, rejected.jsonl")
     Path out;
 
     @Option(names = "--config", paramLabel = "FILE", description = "job settings (properties)")
@@ -70,6 +70,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         System.out.println("wake edges: " + byPrefix(r.counters(), "edges."));
         System.out.println("anomalies:  " + byPrefix(r.counters(), "anomalies."));
         System.out.println("tasks closed: " + r.count("task-summaries"));
+        System.out.println("wake delays: " + r.count("wake-delays") + " (a wake's wait for its task's next poll)");
         if (!r.anomalousTasks().isEmpty()) {
             System.out.println("anomalous tasks (" + r.anomalousTasks().size() + "):");
             boolean sources = r.anomalousTasks().stream().map(AnalysisResult.AnomalousTask::source).distinct().count() > 1;
@@ -83,10 +84,16 @@ public final class AnalyzeCommand implements Callable<Integer> {
             }
         }
         if (!r.busiestPairs().isEmpty()) {
-            System.out.println("busiest wake pairs (waker -> woken, by task name):");
+            System.out.println("busiest wake pairs (waker -> woken, by task name; what the woken task waited on; "
+                    + "wake to poll p50 / p99 / max):");
             boolean sources = r.busiestPairs().stream().map(AnalysisResult.WakePair::source).distinct().count() > 1;
             for (AnalysisResult.WakePair p : r.busiestPairs()) {
-                System.out.printf("  %6d  %s%s -> %s (%s)%n", p.count(), sources ? p.source() + " " : "", p.waker(), p.wakee(), p.kind());
+                String via = p.waitsOn().isEmpty() ? "" : " [" + p.waitsOn().get(0).resource() + "]"
+                        + (p.waitsOn().size() > 1 ? " +" + (p.waitsOn().size() - 1) : "");
+                String delays = p.delays() == null ? "" : "  " + human(p.delays().p50Nanos()) + " / "
+                        + human(p.delays().p99Nanos()) + " / " + human(p.delays().maxNanos());
+                System.out.printf("  %6d  %s%s -> %s (%s)%s%s%n", p.count(), sources ? p.source() + " " : "", p.waker(),
+                        p.wakee(), p.kind(), via, delays);
             }
         }
         if (r.rejected() > 0) {
@@ -104,6 +111,20 @@ public final class AnalyzeCommand implements Callable<Integer> {
     static String describe(TaskRef t) {
         return TaskLabel.of(t) + " (" + (t.taskId() != null ? "task " + t.taskId() + ", " : "")
                 + "span " + Long.toUnsignedString(t.spanId()) + ")";
+    }
+
+    /** A duration of trace time as people read it: 850 ns, 4.1 µs, 2.3 ms, 1.25 s. */
+    static String human(long nanos) {
+        if (nanos < 1_000) {
+            return nanos + " ns";
+        }
+        if (nanos < 1_000_000) {
+            return String.format(java.util.Locale.ROOT, "%.1f µs", nanos / 1e3);
+        }
+        if (nanos < 1_000_000_000) {
+            return String.format(java.util.Locale.ROOT, "%.1f ms", nanos / 1e6);
+        }
+        return String.format(java.util.Locale.ROOT, "%.2f s", nanos / 1e9);
     }
 
     static String byPrefix(Map<String, Long> counters, String prefix) {

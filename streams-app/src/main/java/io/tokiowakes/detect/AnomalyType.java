@@ -15,5 +15,10 @@ public enum AnomalyType {
     /** The future is larger than the threshold (tokio-console's large-future). */
     LARGE_FUTURE,
     /** Tokio boxed the future because it was too large for the stack (tokio-console's auto-boxed-future). */
-    AUTO_BOXED_FUTURE
+    AUTO_BOXED_FUTURE,
+    /**
+     * Woken and not polled for longer than the threshold: starved of a worker (tokio-metrics'
+     * long scheduling delay, {@code TaskMonitor}'s {@code long_delay_threshold}, as a lint).
+     */
+    LONG_SCHEDULING_DELAY
 }

@@ -1,11 +1,14 @@
 package io.tokiowakes.detect;
 
 import io.tokiowakes.classify.WakeKind;
+import io.tokiowakes.emit.TaskRef;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * tokio-console's task lints plus the external-only rule, applied to {@link TaskState}. Each
+ * tokio-console's task lints plus the external-only and scheduling-delay rules, applied to
+ * {@link TaskState}. Each
  * check reports a type at most once per task (the task remembers what it reported). Only
  * {@code task} and {@code local} tasks are linted, as in tokio-console.
  */
@@ -78,6 +81,70 @@ public final class TaskLints {
         report(t, new Finding(AnomalyType.LONG_POLL, now, "one poll has run " + elapsed / 1_000_000
                 + " ms without yielding and has not returned yet", elapsed), out);
         return true;
+    }
+
+    /**
+     * @return whether a wake that just came starts a wait to watch for {@code LONG_SCHEDULING_DELAY}:
+     *         a linted task not yet reported whose first wake since its latest poll this is
+     */
+    public boolean watchesWait(TaskState t) {
+        return t.info.isLinted() && t.pendingWakes.size() == 1 && !t.reported.contains(AnomalyType.LONG_SCHEDULING_DELAY);
+    }
+
+    /**
+     * A poll started and ended these waits: {@code LONG_SCHEDULING_DELAY} when the oldest lasted the
+     * threshold (a wait the source's clock had not shown yet, the poll being the first record past it).
+     *
+     * @param ended the wakes the poll ended, oldest first ({@link TaskState#onEnter})
+     */
+    public void onPollStart(TaskState t, List<PendingWake> ended, long ts, Consumer<Finding> out) {
+        if (!t.info.isLinted() || ended.isEmpty()) {
+            return;
+        }
+        long waited = ts - ended.get(0).tsNanos();
+        if (waited >= settings.schedulingDelayNanos()) {
+            report(t, new Finding(AnomalyType.LONG_SCHEDULING_DELAY, ts, "waited " + waited / 1_000_000
+                    + " ms for a worker after a wake by " + wakerOf(ended.get(0)) + " before it was polled", waited), out);
+        }
+    }
+
+    /**
+     * A task that is woken and waits for a poll has nothing to show the wait by until the poll
+     * starts: as for a poll in progress, the wait is measured against the source's clock (its
+     * latest trace time), so a starved task is reported while it still waits. Once per task.
+     *
+     * @param now the source's trace time, nanoseconds
+     * @return whether the watch is over (reported now, or no longer waiting); false while the
+     *         wait has not lasted the threshold yet
+     */
+    public boolean checkWait(TaskState t, long now, Consumer<Finding> out) {
+        if (t.pendingWakes.isEmpty() || t.reported.contains(AnomalyType.LONG_SCHEDULING_DELAY)) {
+            return true;
+        }
+        PendingWake first = t.pendingWakes.get(0);
+        long waited = now - first.tsNanos();
+        if (waited < settings.schedulingDelayNanos()) {
+            return false;
+        }
+        report(t, new Finding(AnomalyType.LONG_SCHEDULING_DELAY, now, "woken by " + wakerOf(first) + " "
+                + waited / 1_000_000 + " ms ago and not polled since", waited), out);
+        return true;
+    }
+
+    /** The waker as the wake graph names it, with its kind of wake and span: who the task waits after. */
+    private static String wakerOf(PendingWake w) {
+        TaskRef waker = w.waker();
+        String who;
+        if (w.kind() == WakeKind.RUNTIME) {
+            who = "(runtime)";
+        } else if (waker == null) {
+            who = w.kind() == WakeKind.EXTERNAL ? "(external)" : "(runtime)";
+        } else if (waker.name() != null && !waker.name().isEmpty()) {
+            who = waker.name();
+        } else {
+            who = "(" + waker.kind() + ")";
+        }
+        return who + " (" + w.kind() + (waker == null ? "" : ", span " + Long.toUnsignedString(waker.spanId())) + ")";
     }
 
     /** After a wake was counted: a long-lived task need not close to be called external-only. */

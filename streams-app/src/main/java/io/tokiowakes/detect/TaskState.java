@@ -1,10 +1,14 @@
 package io.tokiowakes.detect;
 
 import io.tokiowakes.classify.WakeKind;
+import io.tokiowakes.emit.ResourceRef;
+import io.tokiowakes.emit.ResourceWakes;
 import io.tokiowakes.ingest.TaskInfo;
 import io.tokiowakes.ingest.WakerOp;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -13,6 +17,17 @@ import java.util.Set;
  * store's serde sees them; the methods are the only writers.
  */
 public class TaskState {
+    /** Resources kept per poll: a select! over more is rare, and the first ones are kept. */
+    public static final int MAX_WAITS_ON = 8;
+    /**
+     * Wakes kept waiting for one poll: Tokio runs a task once however often it was woken, so
+     * this many before one poll is a storm of wakes; the delays of those past it are not measured.
+     */
+    public static final int MAX_PENDING_WAKES = 64;
+    /** Resources counted per task in {@link #wakesByResource}. */
+    public static final int MAX_RESOURCES_COUNTED = 8;
+    private static final long[] NO_RESOURCES = new long[0];
+
     public long spanId;
     public TaskInfo info;
     public long createdNanos;
@@ -68,6 +83,20 @@ public class TaskState {
      */
     public boolean runsTasks;
 
+    /**
+     * Resources (their span IDs) the task registered its waker with since its latest poll began:
+     * {@code waker.clone}s of this task whose parent chain reaches a resource
+     * ({@code resolve.WaitsOn}), at most {@link #MAX_WAITS_ON}, each once.
+     */
+    public long[] waitsOn = NO_RESOURCES;
+
+    /** Wakes since the latest poll started, oldest first: each one's delay ends at the next poll. */
+    public List<PendingWake> pendingWakes = new ArrayList<>();
+    /** Wake-to-poll delays of the task's wakes, by the wake's kind (null: none of that kind). */
+    public DelayHistogram[] delaysByKind = new DelayHistogram[WakeKind.values().length];
+    /** Wakes while the task waited on a resource, per resource (its first {@link #MAX_RESOURCES_COUNTED}). */
+    public List<ResourceWakes> wakesByResource = new ArrayList<>();
+
     /** Trace time since when the task has looked like a lost waker; -1 when it does not. */
     public long lostWakerSinceNanos = -1;
     public Set<AnomalyType> reported = EnumSet.noneOf(AnomalyType.class);
@@ -84,17 +113,40 @@ public class TaskState {
         this.scheduledSinceNanos = createdNanos;
     }
 
-    public void onEnter(long ts) {
+    /**
+     * A thread entered the task's span: a poll starts, unless it is already running.
+     *
+     * @param ts trace time of the span_enter
+     * @return the wakes whose delay this poll ends (oldest first; usually none or one), their
+     *         delays already counted in {@link #delaysByKind}
+     */
+    public List<PendingWake> onEnter(long ts) {
         if (running++ > 0) {
-            return;
+            return List.of();
         }
         pollStartNanos = ts;
+        // Each poll registers its waker anew where it waits (a waker may be replaced or dropped).
+        waitsOn = NO_RESOURCES;
         lastEnterScheduled = scheduled;
         dropped = !scheduled && polls > 0;
-        if (scheduled) {
-            scheduledNanos += Math.max(0, ts - scheduledSinceNanos);
-            scheduled = false;
+        if (!scheduled) {
+            return List.of();
         }
+        scheduledNanos += Math.max(0, ts - scheduledSinceNanos);
+        scheduled = false;
+        if (pendingWakes.isEmpty()) {
+            return List.of();
+        }
+        List<PendingWake> ended = pendingWakes;
+        pendingWakes = new ArrayList<>();
+        for (PendingWake w : ended) {
+            DelayHistogram h = delaysByKind[w.kind().ordinal()];
+            if (h == null) {
+                h = delaysByKind[w.kind().ordinal()] = new DelayHistogram();
+            }
+            h.record(ts - w.tsNanos());
+        }
+        return ended;
     }
 
     public void onExit(long ts) {
@@ -119,6 +171,53 @@ public class TaskState {
         if (running == 0 && polls > 0 && !lastEnterScheduled) {
             polls--;
             busyNanos -= lastPollNanos;
+        }
+    }
+
+    /**
+     * A {@code waker.clone} of this task registered it with a resource (in this poll, or between
+     * polls).
+     *
+     * @param resourceSpanId the resource's span ID
+     */
+    public void registeredWith(long resourceSpanId) {
+        for (long id : waitsOn) {
+            if (id == resourceSpanId) {
+                return;
+            }
+        }
+        if (waitsOn.length < MAX_WAITS_ON) {
+            long[] more = java.util.Arrays.copyOf(waitsOn, waitsOn.length + 1);
+            more[waitsOn.length] = resourceSpanId;
+            waitsOn = more;
+        }
+    }
+
+    /**
+     * A wake of this task (after {@link #onWakerOp}): its delay runs until the next poll starts.
+     *
+     * @param wake    the wake
+     * @param waitsOn the resources its waker sat in ({@code resolve.WaitsOn})
+     */
+    public void woken(PendingWake wake, List<ResourceRef> waitsOn) {
+        if (pendingWakes.size() < MAX_PENDING_WAKES) {
+            pendingWakes.add(wake);
+        }
+        for (ResourceRef r : waitsOn) {
+            countWakeVia(r);
+        }
+    }
+
+    private void countWakeVia(ResourceRef r) {
+        for (int i = 0; i < wakesByResource.size(); i++) {
+            ResourceWakes w = wakesByResource.get(i);
+            if (w.resource().spanId() == r.spanId()) {
+                wakesByResource.set(i, new ResourceWakes(w.resource(), w.wakes() + 1));
+                return;
+            }
+        }
+        if (wakesByResource.size() < MAX_RESOURCES_COUNTED) {
+            wakesByResource.add(new ResourceWakes(r, 1));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.tokiowakes.engine;
 
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Set;
 
 /** Per-source bookkeeping of the engine and of the ordering buffer in front of it. */
@@ -14,6 +15,12 @@ public class SourceState {
      * never returns is reported once it has lasted the threshold of the source's trace time.
      */
     public Set<Long> pollWatch = new HashSet<>();
+    /**
+     * Linted tasks woken and not polled since, not reported as starved yet, in the order their
+     * wait began: a wait that lasts the threshold of the source's trace time is reported while
+     * it goes on. The oldest wait is first, so a check looks at the first few only.
+     */
+    public Set<Long> scheduleWatch = new LinkedHashSet<>();
     /**
      * Closure types of blocking spans seen polling tasks: the worker loop's. A span of one of
      * them is a worker's own before it polls a task itself. A few per process.

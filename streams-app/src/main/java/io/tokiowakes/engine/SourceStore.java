@@ -1,15 +1,21 @@
 package io.tokiowakes.engine;
 
 import io.tokiowakes.detect.TaskState;
+import io.tokiowakes.resolve.LiveResources;
 import io.tokiowakes.resolve.LiveTasks;
+import io.tokiowakes.resolve.ResourceSpan;
 import io.tokiowakes.resolve.ThreadState;
 
-/** The engine's view of one source's state: live tasks, threads and bookkeeping. */
-public interface SourceStore extends LiveTasks {
+/** The engine's view of one source's state: live tasks and resources, threads and bookkeeping. */
+public interface SourceStore extends LiveTasks, LiveResources {
 
     void putTask(TaskState task);
 
     void removeTask(long spanId);
+
+    void putResource(ResourceSpan resource);
+
+    void removeResource(long spanId);
 
     /** @return the thread's state, or null when it was never seen */
     ThreadState thread(String threadId);
@@ -26,6 +32,6 @@ public interface SourceStore extends LiveTasks {
 
     void clearUnknownWake(long spanId);
 
-    /** Forgets every task and thread of the source: its process was restarted. */
+    /** Forgets every task, resource and thread of the source: its process was restarted. */
     void clearTasksAndThreads();
 }

@@ -4,27 +4,35 @@ import io.tokiowakes.classify.WakeClassifier;
 import io.tokiowakes.classify.WakeKind;
 import io.tokiowakes.detect.AnomalyType;
 import io.tokiowakes.detect.Finding;
+import io.tokiowakes.detect.PendingWake;
 import io.tokiowakes.detect.TaskLints;
 import io.tokiowakes.detect.TaskState;
 import io.tokiowakes.emit.Anomaly;
 import io.tokiowakes.emit.Output;
+import io.tokiowakes.emit.ResourceRef;
 import io.tokiowakes.emit.TaskRef;
 import io.tokiowakes.emit.TaskSummary;
 import io.tokiowakes.emit.ThreadRef;
+import io.tokiowakes.emit.WakeDelay;
 import io.tokiowakes.emit.WakeEdge;
 import io.tokiowakes.ingest.TraceRecord;
+import io.tokiowakes.ingest.WakerOp;
 import io.tokiowakes.resolve.Resolution;
+import io.tokiowakes.resolve.ResourceSpan;
 import io.tokiowakes.resolve.ThreadState;
+import io.tokiowakes.resolve.WaitsOn;
 import io.tokiowakes.resolve.WakerResolver;
 import io.tokiowakes.resolve.WorkerSpans;
 
 import java.util.Iterator;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Applies one source's records, in the source's order, to its state: task spans open and close,
- * threads enter and exit them, and each wake is resolved, classified and checked against the
- * lints. Everything it finds goes to the output consumer.
+ * Applies one source's records, in the source's order, to its state: task and resource spans open
+ * and close, threads enter and exit task spans, waker clones register tasks with resources, and
+ * each wake is resolved, classified and checked against the lints. Everything it finds goes to
+ * the output consumer.
  */
 public final class WakeEngine {
 
@@ -39,9 +47,11 @@ public final class WakeEngine {
             case SPAN_NEW -> {
                 if (r.isTaskSpanNew()) {
                     spawn(r, store, out);
+                } else if (r.isResourceSpanNew()) {
+                    store.putResource(new ResourceSpan(r.spanId(), r.parentId(), r.resource()));
                 }
             }
-            case SPAN_ENTER -> enter(r, store);
+            case SPAN_ENTER -> enter(r, store, out);
             case SPAN_EXIT -> exit(r, store, out);
             case SPAN_CLOSE -> close(r, store, out);
             case EVENT -> {
@@ -64,6 +74,7 @@ public final class WakeEngine {
         SourceState source = store.source();
         source.lostWakerWatch.clear();
         source.pollWatch.clear();
+        source.scheduleWatch.clear();
         source.workerClosures.clear();
         source.clockNanos = 0;
         store.putSource(source);
@@ -85,7 +96,7 @@ public final class WakeEngine {
         store.putTask(task);
     }
 
-    private void enter(TraceRecord r, SourceStore store) {
+    private void enter(TraceRecord r, SourceStore store, Consumer<Output> out) {
         TaskState task = store.get(r.spanId());
         if (task == null) {
             return;
@@ -101,7 +112,19 @@ public final class WakeEngine {
             thread.enter(r.spanId());
             store.putThread(r.threadId(), thread);
         }
-        task.onEnter(r.tsNanos());
+        List<PendingWake> ended = task.onEnter(r.tsNanos());
+        if (!ended.isEmpty()) {
+            TaskRef wakee = TaskRef.of(task);
+            for (PendingWake w : ended) {
+                out.accept(new WakeDelay(r.source(), w.seq(), w.tsNanos(), r.tsNanos(),
+                        Math.max(0, r.tsNanos() - w.tsNanos()), w.kind(), w.waker(), wakee));
+            }
+            lints.onPollStart(task, ended, r.tsNanos(), f -> out.accept(anomaly(r.source(), task, f)));
+            SourceState source = store.source();
+            if (source.scheduleWatch.remove(task.spanId)) {
+                store.putSource(source);
+            }
+        }
         if (task.running == 1 && lints.watchesPoll(task)) {
             SourceState source = store.source();
             source.pollWatch.add(task.spanId);
@@ -145,6 +168,11 @@ public final class WakeEngine {
     }
 
     private void close(TraceRecord r, SourceStore store, Consumer<Output> out) {
+        if (store.resource(r.spanId()) != null) {
+            // A span ID is unique among live spans: a live resource's ID is no live task's.
+            store.removeResource(r.spanId());
+            return;
+        }
         TaskState task = store.get(r.spanId());
         if (task == null) {
             return;
@@ -156,6 +184,7 @@ public final class WakeEngine {
         SourceState source = store.source();
         boolean watched = source.lostWakerWatch.remove(r.spanId());
         watched |= source.pollWatch.remove(r.spanId());
+        watched |= source.scheduleWatch.remove(r.spanId());
         if (watched) {
             store.putSource(source);
         }
@@ -186,11 +215,15 @@ public final class WakeEngine {
             ThreadState thread = r.threadId() == null ? null : threadOf(r, store);
             Resolution resolution = WakerResolver.resolve(r, thread, store, store.source().workerClosures);
             WakeKind kind = WakeClassifier.classify(resolution, wakeeId);
+            List<ResourceRef> waitsOn = wakee == null ? List.of() : WaitsOn.refs(wakee.waitsOn, store);
+            if (r.threadId() == null) {
+                kind = WakeClassifier.withoutThread(kind, waitsOn);
+            }
             TaskState waker = resolution.current() != null ? resolution.current() : resolution.workerSpan();
-            out.accept(new WakeEdge(r.source(), r.seq(), r.tsNanos(), r.wakerOp().wire(), kind,
-                    waker == null ? null : TaskRef.of(waker),
+            TaskRef wakerRef = waker == null ? null : TaskRef.of(waker);
+            out.accept(new WakeEdge(r.source(), r.seq(), r.tsNanos(), r.wakerOp().wire(), kind, wakerRef,
                     wakee == null ? TaskRef.unknown(wakeeId) : TaskRef.of(wakee),
-                    new ThreadRef(r.threadId(), r.threadName())));
+                    new ThreadRef(r.threadId(), r.threadName()), waitsOn));
             if (wakee == null) {
                 if (store.firstUnknownWake(wakeeId)) {
                     out.accept(new Anomaly(AnomalyType.WAKE_OF_UNKNOWN_TASK, r.source(), r.tsNanos(),
@@ -200,6 +233,12 @@ public final class WakeEngine {
                 return;
             }
             wakee.onWakerOp(r.wakerOp(), kind, r.tsNanos());
+            wakee.woken(new PendingWake(r.seq(), r.tsNanos(), kind, wakerRef), waitsOn);
+            if (lints.watchesWait(wakee)) {
+                SourceState source = store.source();
+                source.scheduleWatch.add(wakee.spanId);
+                store.putSource(source);
+            }
             if (r.threadId() == null) {
                 wakee.onWakeWithoutThread(kind);
             }
@@ -209,6 +248,12 @@ public final class WakeEngine {
                 return;
             }
             wakee.onWakerOp(r.wakerOp(), null, r.tsNanos());
+            if (r.wakerOp() == WakerOp.CLONE) {
+                long resource = WaitsOn.resourceOf(r.parentId(), store);
+                if (resource != 0) {
+                    wakee.registeredWith(resource);
+                }
+            }
         }
         watch(wakee, r.tsNanos(), store);
         store.putTask(wakee);
@@ -236,7 +281,8 @@ public final class WakeEngine {
 
     /**
      * The source's clock moved: tasks that looked lost for the whole grace period are reported,
-     * and so are polls in progress that have lasted the long-poll threshold.
+     * and so are polls in progress that have lasted the long-poll threshold and waits for a poll
+     * that have lasted the scheduling-delay threshold.
      */
     private void advanceClock(String sourceName, long ts, SourceStore store, Consumer<Output> out) {
         SourceState source = store.source();
@@ -265,6 +311,19 @@ public final class WakeEngine {
                 it.remove();
                 store.putTask(task);
             }
+        }
+        // Waits in the order they began: once one has not lasted the threshold, later ones have not.
+        for (Iterator<Long> it = source.scheduleWatch.iterator(); it.hasNext(); ) {
+            TaskState task = store.get(it.next());
+            if (task == null) {
+                it.remove();
+                continue;
+            }
+            if (!lints.checkWait(task, ts, f -> out.accept(anomaly(sourceName, task, f)))) {
+                break;
+            }
+            it.remove();
+            store.putTask(task);
         }
         store.putSource(source);
     }

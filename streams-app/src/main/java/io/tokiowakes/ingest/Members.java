@@ -26,4 +26,10 @@ interface Members {
 
     /** A member of {@code fields} as text whatever its type, {@code "?"} when absent or null. */
     String fieldText(String name);
+
+    /**
+     * A member of {@code fields} that the contract does not type (resource fields), as text
+     * whatever its type; null when absent or null.
+     */
+    String fieldLenient(String name);
 }

@@ -37,6 +37,8 @@ final class StreamedMembers implements Members {
     private String fn;
     private Long sizeBytes;
     private Long originalSizeBytes;
+    private String concreteType;
+    private String isInternal;
 
     private StreamedMembers() {
     }
@@ -79,7 +81,7 @@ final class StreamedMembers implements Members {
     }
 
     private boolean fields(JsonParser p, JsonToken t) throws IOException {
-        op = kind = taskName = locFile = locLine = locCol = spawnLocation = fn = null;
+        op = kind = taskName = locFile = locLine = locCol = spawnLocation = fn = concreteType = isInternal = null;
         taskId = sizeBytes = originalSizeBytes = null;
         hasFields = t != JsonToken.VALUE_NULL;
         if (!hasFields) {
@@ -103,6 +105,9 @@ final class StreamedMembers implements Members {
                 case "fn" -> (fn = string(p, v)) != null || v == JsonToken.VALUE_NULL;
                 case "size.bytes" -> (sizeBytes = u64(p, v)) != null || v == JsonToken.VALUE_NULL;
                 case "original_size.bytes" -> (originalSizeBytes = u64(p, v)) != null || v == JsonToken.VALUE_NULL;
+                // Resource fields are not typed by the contract: a scalar is read as its text.
+                case "concrete_type" -> (concreteType = lenientText(p, v)) != null || v == JsonToken.VALUE_NULL;
+                case "is_internal" -> (isInternal = lenientText(p, v)) != null || v == JsonToken.VALUE_NULL;
                 default -> {
                     p.skipChildren();
                     yield true;
@@ -132,6 +137,20 @@ final class StreamedMembers implements Members {
         }
         p.skipChildren();
         return null;
+    }
+
+    /**
+     * A string, integer or boolean as a tree node prints it ({@code asText}); null for null and for
+     * anything else (the caller then reads the record as a tree, which prints those too).
+     */
+    private static String lenientText(JsonParser p, JsonToken t) throws IOException {
+        return switch (t) {
+            case VALUE_STRING, VALUE_NUMBER_INT, VALUE_TRUE, VALUE_FALSE -> p.getText();
+            default -> {
+                p.skipChildren();
+                yield null;
+            }
+        };
     }
 
     /** A scalar as a tree node prints it ({@code asText}); "?" for null; null for an object or array. */
@@ -199,6 +218,17 @@ final class StreamedMembers implements Members {
             case "task.id" -> taskId;
             case "size.bytes" -> sizeBytes;
             case "original_size.bytes" -> originalSizeBytes;
+            default -> throw new IllegalArgumentException(member);
+        };
+    }
+
+    @Override
+    public String fieldLenient(String member) {
+        return switch (member) {
+            case "kind" -> kind;
+            case "loc.file" -> locFile;
+            case "concrete_type" -> concreteType;
+            case "is_internal" -> isInternal;
             default -> throw new IllegalArgumentException(member);
         };
     }

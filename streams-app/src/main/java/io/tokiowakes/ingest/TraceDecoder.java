@@ -116,8 +116,11 @@ public final class TraceDecoder implements RecordDecoder {
         TaskInfo task = null;
         WakerOp op = null;
         Long wakee = null;
+        ResourceInfo resource = null;
         if (type == RecordType.SPAN_NEW && TraceRecord.TASK_SPAN_NAME.equals(name)) {
             task = taskInfo(m);
+        } else if (type == RecordType.SPAN_NEW && ResourceInfo.roleOf(name) != null) {
+            resource = resourceInfo(m, ResourceInfo.roleOf(name));
         } else if (type == RecordType.EVENT && TraceRecord.WAKER_TARGET.equals(target)) {
             if (!m.hasFields()) {
                 throw new InvalidRecordException("waker event without fields");
@@ -133,7 +136,21 @@ public final class TraceDecoder implements RecordDecoder {
             }
         }
         return new TraceRecord(type, source, seq, ts, threadId, threadName, spanId, parentId,
-                name, target, task, op, wakee);
+                name, target, task, op, wakee, resource);
+    }
+
+    /**
+     * A resource span's fields are not part of the contract: whatever their types, they never make
+     * the record invalid (a field that is not text is read as its text).
+     */
+    private static ResourceInfo resourceInfo(Members m, ResourceInfo.Role role) {
+        if (role != ResourceInfo.Role.RESOURCE || !m.hasFields()) {
+            return ResourceInfo.of(role);
+        }
+        String file = m.fieldLenient("loc.file");
+        String loc = file == null ? null : file + ":" + m.fieldText("loc.line") + ":" + m.fieldText("loc.col");
+        return new ResourceInfo(role, m.fieldLenient("kind"), m.fieldLenient("concrete_type"), loc,
+                "true".equals(m.fieldLenient("is_internal")));
     }
 
     private static TaskInfo taskInfo(Members m) throws InvalidRecordException {
@@ -198,6 +215,12 @@ public final class TraceDecoder implements RecordDecoder {
         @Override
         public String fieldText(String name) {
             return text(obj.get("fields").get(name));
+        }
+
+        @Override
+        public String fieldLenient(String name) {
+            JsonNode n = obj.get("fields").get(name);
+            return n == null || n.isNull() ? null : n.asText();
         }
     }
 

@@ -18,11 +18,21 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param task       set on span_new of a {@code runtime.spawn} span
  * @param wakerOp    set on {@code tokio::task::waker} events
  * @param wakeeSpanId the woken task's span ID ({@code task.id} of a waker event)
+ * @param resource   set on span_new of a {@code runtime.resource}, {@code runtime.resource.async_op}
+ *                   or {@code runtime.resource.async_op.poll} span
  */
 public record TraceRecord(RecordType type, String source, Long seq, long tsNanos,
                           String threadId, String threadName,
                           Long spanId, Long parentId, String name, String target,
-                          TaskInfo task, WakerOp wakerOp, Long wakeeSpanId) {
+                          TaskInfo task, WakerOp wakerOp, Long wakeeSpanId, ResourceInfo resource) {
+
+    /** A record that is no resource span's span_new. */
+    public TraceRecord(RecordType type, String source, Long seq, long tsNanos, String threadId, String threadName,
+                       Long spanId, Long parentId, String name, String target, TaskInfo task, WakerOp wakerOp,
+                       Long wakeeSpanId) {
+        this(type, source, seq, tsNanos, threadId, threadName, spanId, parentId, name, target, task, wakerOp,
+                wakeeSpanId, null);
+    }
 
     public static final String TASK_SPAN_NAME = "runtime.spawn";
     public static final String WAKER_TARGET = "tokio::task::waker";
@@ -30,6 +40,12 @@ public record TraceRecord(RecordType type, String source, Long seq, long tsNanos
     @JsonIgnore
     public boolean isTaskSpanNew() {
         return task != null;
+    }
+
+    /** The span_new of a resource, async op or async op poll span (see {@link ResourceInfo}). */
+    @JsonIgnore
+    public boolean isResourceSpanNew() {
+        return resource != null;
     }
 
     @JsonIgnore

@@ -46,6 +46,7 @@ public final class OutputDumper {
         Files.createDirectories(outDir);
         Map<String, String> fileOfTopic = Map.of(
                 topics.wakeEdges(), TraceFileAnalyzer.WAKE_EDGES_FILE,
+                topics.wakeDelays(), TraceFileAnalyzer.WAKE_DELAYS_FILE,
                 topics.anomalies(), TraceFileAnalyzer.ANOMALIES_FILE,
                 topics.taskSummaries(), TraceFileAnalyzer.TASK_SUMMARIES_FILE);
         Properties p = new Properties();

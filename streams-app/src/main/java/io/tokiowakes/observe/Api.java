@@ -88,7 +88,8 @@ public final class Api {
             return Reply.error(400, "not a span ID (an unsigned decimal number): " + spanText);
         }
         TaskState live = reader.liveTask(source, spanId);
-        TaskViews.TaskDetail d = TaskViews.detail(spanId, live, reader.view(source, spanId), reader.workerClosures(source));
+        TaskViews.TaskDetail d = TaskViews.detail(spanId, live, reader.view(source, spanId), reader.workerClosures(source),
+                id -> reader.liveResource(source, id));
         if (d == null) {
             return Reply.error(404, "unknown task " + spanText + " of source " + source
                     + " (not live, and not closed within the retention)");

@@ -1,7 +1,9 @@
 package io.tokiowakes.observe;
 
 import io.tokiowakes.classify.WakeKind;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tokiowakes.detect.AnomalyType;
+import io.tokiowakes.emit.DelayStats;
 import org.apache.kafka.streams.KeyValue;
 
 import java.util.ArrayList;
@@ -13,7 +15,8 @@ import java.util.TreeMap;
 
 /**
  * A source's wake graph: one node per task name (see {@link TaskLabel}), one arrow per (waker,
- * wakee, kind) with the wakes of every window kept. Tasks that closed within the retention are
+ * wakee, kind) with the wakes of every window kept, their delays to the wakee's next polls and
+ * the resources the wakee waited on. Tasks that closed within the retention are
  * still nodes, with their anomalies.
  */
 public final class GraphBuilder {
@@ -28,13 +31,19 @@ public final class GraphBuilder {
                        boolean pseudo) {
     }
 
-    public record Edge(String from, String to, WakeKind kind, long count) {
+    /**
+     * One arrow: its wakes over the windows kept, the delays from them to the wakee's next polls
+     * (null while none is known) and the resources the wakee waited on, most wakes first.
+     */
+    public record Edge(String from, String to, WakeKind kind, long count,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) DelayStats delays,
+                       List<GraphCell.ResourceCount> waitsOn) {
     }
 
     private GraphBuilder() {
     }
 
-    public static Graph build(String source, List<KeyValue<WindowKeys.Cell, Long>> cells, long windowMs,
+    public static Graph build(String source, List<KeyValue<WindowKeys.Cell, GraphCell>> cells, long windowMs,
                               List<TaskViews.TaskItem> tasks) {
         Map<String, NodeCount> nodes = new TreeMap<>();
         for (TaskViews.TaskItem t : tasks) {
@@ -46,21 +55,22 @@ public final class GraphBuilder {
             }
             n.anomalies.addAll(t.anomalies());
         }
-        Map<String, Long> counts = new TreeMap<>();
+        Map<String, GraphCell> arrows = new TreeMap<>();
         Long from = null;
         Long to = null;
-        for (KeyValue<WindowKeys.Cell, Long> kv : cells) {
+        for (KeyValue<WindowKeys.Cell, GraphCell> kv : cells) {
             WindowKeys.Cell c = kv.key;
-            counts.merge(c.waker() + '\u0001' + c.wakee() + '\u0001' + c.kind().name(), kv.value, Long::sum);
+            arrows.computeIfAbsent(c.waker() + '\u0001' + c.wakee() + '\u0001' + c.kind().name(), k -> new GraphCell())
+                    .merge(kv.value);
             from = from == null ? c.windowStartMs() : Math.min(from, c.windowStartMs());
             to = to == null ? c.windowStartMs() + windowMs : Math.max(to, c.windowStartMs() + windowMs);
             nodes.computeIfAbsent(c.waker(), k -> new NodeCount());
             nodes.computeIfAbsent(c.wakee(), k -> new NodeCount());
         }
         List<Edge> edges = new ArrayList<>();
-        counts.forEach((k, n) -> {
+        arrows.forEach((k, cell) -> {
             String[] p = k.split("\u0001", -1);
-            edges.add(new Edge(p[0], p[1], WakeKind.valueOf(p[2]), n));
+            edges.add(new Edge(p[0], p[1], WakeKind.valueOf(p[2]), cell.wakes, cell.delayStats(), cell.resources()));
         });
         List<Node> out = new ArrayList<>();
         nodes.forEach((id, n) -> out.add(new Node(id, n.live, n.closed, n.anomalies, !n.anomalies.isEmpty(),

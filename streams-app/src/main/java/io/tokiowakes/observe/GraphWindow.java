@@ -1,6 +1,8 @@
 package io.tokiowakes.observe;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tokiowakes.classify.WakeKind;
+import io.tokiowakes.emit.DelayStats;
 import io.tokiowakes.ingest.SourceKeys;
 
 import java.util.List;
@@ -11,8 +13,21 @@ import java.util.List;
  */
 public record GraphWindow(String source, long windowStartMs, long windowEndMs, List<Count> wakes) {
 
-    /** Wakes of {@code wakee} by {@code waker} of one kind; names as {@link TaskLabel} gives them. */
-    public record Count(String waker, String wakee, WakeKind kind, long count) {
+    /**
+     * Wakes of {@code wakee} by {@code waker} of one kind; names as {@link TaskLabel} gives them.
+     *
+     * @param delays  the delays from these wakes to the wakee's next polls (percentiles of trace
+     *                time), left out while none is known
+     * @param waitsOn the resources the wakee waited on at these wakes ({@link io.tokiowakes.emit.ResourceRef#label()}),
+     *                most wakes first; left out when none
+     */
+    public record Count(String waker, String wakee, WakeKind kind, long count,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) DelayStats delays,
+                        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<GraphCell.ResourceCount> waitsOn) {
+
+        static Count of(WindowKeys.Cell key, GraphCell cell) {
+            return new Count(key.waker(), key.wakee(), key.kind(), cell.wakes, cell.delayStats(), cell.resources());
+        }
     }
 
     public String key() {

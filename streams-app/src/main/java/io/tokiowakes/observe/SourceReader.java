@@ -3,6 +3,7 @@ package io.tokiowakes.observe;
 import io.tokiowakes.detect.TaskState;
 import io.tokiowakes.engine.SourceState;
 import io.tokiowakes.ingest.SourceKeys;
+import io.tokiowakes.resolve.ResourceSpan;
 import io.tokiowakes.topology.WakeGraph;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -60,15 +61,20 @@ public final class SourceReader {
         return stores.<TaskState>store(WakeGraph.LIVE_TASKS).get(key(source, spanId));
     }
 
+    /** @return the live resource span, or null when it is not open */
+    public ResourceSpan liveResource(String source, long spanId) {
+        return stores.<ResourceSpan>store(WakeGraph.LIVE_RESOURCES).get(key(source, spanId));
+    }
+
     public TaskView view(String source, long spanId) {
         return stores.<TaskView>store(WakeGraph.TASK_VIEWS).get(key(source, spanId));
     }
 
-    /** The source's wake counts of every window still kept. */
-    public List<KeyValue<WindowKeys.Cell, Long>> windows(String source) {
-        List<KeyValue<WindowKeys.Cell, Long>> out = new ArrayList<>();
-        ReadOnlyKeyValueStore<String, Long> windows = stores.store(WakeGraph.WINDOWS);
-        try (KeyValueIterator<String, Long> it = windows.prefixScan(WindowKeys.source(source), KEYS)) {
+    /** The source's wake graph cells of every window still kept. */
+    public List<KeyValue<WindowKeys.Cell, GraphCell>> windows(String source) {
+        List<KeyValue<WindowKeys.Cell, GraphCell>> out = new ArrayList<>();
+        ReadOnlyKeyValueStore<String, GraphCell> windows = stores.store(WakeGraph.WINDOWS);
+        try (KeyValueIterator<String, GraphCell> it = windows.prefixScan(WindowKeys.source(source), KEYS)) {
             it.forEachRemaining(kv -> out.add(KeyValue.pair(WindowKeys.parse(kv.key), kv.value)));
         }
         return out;

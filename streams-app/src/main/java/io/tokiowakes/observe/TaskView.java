@@ -4,11 +4,16 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.tokiowakes.classify.WakeKind;
 import io.tokiowakes.detect.AnomalyType;
 import io.tokiowakes.emit.Anomaly;
+import io.tokiowakes.emit.DelayStats;
+import io.tokiowakes.emit.ResourceRef;
+import io.tokiowakes.emit.ResourceWakes;
 import io.tokiowakes.emit.TaskRef;
 import io.tokiowakes.emit.TaskSummary;
+import io.tokiowakes.emit.WakeDelay;
 import io.tokiowakes.emit.WakeEdge;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,18 +37,44 @@ public class TaskView {
     public List<Flag> anomalies = new ArrayList<>();
     /** Trace time of the close, null while live. */
     public Long closedNanos;
-    /** What the task's summary said at its close (null while live): polls, wakes, location, wakes by kind. */
+    /**
+     * What the task's summary said at its close (null while live): polls, wakes, location, wakes
+     * by kind, delays by kind, wakes per resource.
+     */
     public Long polls;
     public Long wakes;
     public String loc;
     public Map<WakeKind, Long> wakesByKind;
+    /** Its summary's wake-to-poll delays by wake kind (percentiles only), null while live. */
+    public Map<WakeKind, DelayStats> delaysByKind;
+    /** Its summary's wakes per resource waited on, null while live. */
+    public List<ResourceWakes> wakesByResource;
     /** The span woke tasks as the runtime (RUNTIME wakes): a multi-thread worker's own span. */
     public boolean worker;
     /** Trace time (ms) of the latest change: what retention counts from. */
     public long updatedMs;
 
-    /** The other end of a wake. */
-    public record RecentWake(long tsNanos, String op, WakeKind kind, String peer, Long peerTaskId) {
+    /**
+     * The other end of a wake.
+     *
+     * @param waitsOn    for a wake in: the resources the task waited on ({@link ResourceRef#label()})
+     * @param delayNanos for a wake in: how long it waited for its next poll, null until that poll started
+     */
+    public record RecentWake(long tsNanos, String op, WakeKind kind, String peer, Long peerTaskId,
+                             List<String> waitsOn, Long delayNanos) {
+
+        public RecentWake {
+            waitsOn = waitsOn == null ? List.of() : List.copyOf(waitsOn);
+        }
+
+        /** A wake out, or one whose wakee waited on nothing the trace shows. */
+        public RecentWake(long tsNanos, String op, WakeKind kind, String peer, Long peerTaskId) {
+            this(tsNanos, op, kind, peer, peerTaskId, List.of(), null);
+        }
+
+        RecentWake withDelay(long nanos) {
+            return new RecentWake(tsNanos, op, kind, peer, peerTaskId, waitsOn, nanos);
+        }
     }
 
     public record Flag(AnomalyType type, long tsNanos, String detail) {
@@ -70,6 +101,8 @@ public class TaskView {
             wakes = null;
             loc = null;
             wakesByKind = null;
+            delaysByKind = null;
+            wakesByResource = null;
             worker = false;
         }
         if (t.taskId() != null) {
@@ -86,7 +119,19 @@ public class TaskView {
 
     public void wokenBy(WakeEdge e) {
         push(wakesIn, new RecentWake(e.tsNanos(), e.op(), e.kind(), TaskLabel.waker(e.waker(), e.kind()),
-                e.waker() == null ? null : e.waker().taskId()));
+                e.waker() == null ? null : e.waker().taskId(), e.waitsOn().stream().map(ResourceRef::label).toList(),
+                null));
+    }
+
+    /** One of its wakes in waited this long for its next poll: shown on that wake, while it is among the latest. */
+    public void delayed(WakeDelay d) {
+        for (int i = wakesIn.size() - 1; i >= 0; i--) {
+            RecentWake w = wakesIn.get(i);
+            if (w.tsNanos() == d.wakeTsNanos() && w.delayNanos() == null) {
+                wakesIn.set(i, w.withDelay(d.delayNanos()));
+                return;
+            }
+        }
     }
 
     public void woke(WakeEdge e) {
@@ -112,6 +157,9 @@ public class TaskView {
         wakes = s.wakes();
         loc = s.task().loc();
         wakesByKind = s.wakesByKind();
+        delaysByKind = new EnumMap<>(WakeKind.class);
+        s.schedulingDelaysByKind().forEach((k, d) -> delaysByKind.put(k, d.withoutBuckets()));
+        wakesByResource = s.wakesByResource();
     }
 
     @JsonIgnore

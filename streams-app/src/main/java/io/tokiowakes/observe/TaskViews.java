@@ -4,7 +4,12 @@ import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.tokiowakes.classify.WakeKind;
 import io.tokiowakes.detect.AnomalyType;
 import io.tokiowakes.detect.TaskState;
+import io.tokiowakes.emit.DelayStats;
+import io.tokiowakes.emit.ResourceRef;
+import io.tokiowakes.emit.ResourceWakes;
 import io.tokiowakes.emit.UnsignedLongSerializer;
+import io.tokiowakes.resolve.LiveResources;
+import io.tokiowakes.resolve.WaitsOn;
 import io.tokiowakes.resolve.WorkerSpans;
 
 import java.util.ArrayList;
@@ -29,9 +34,16 @@ public final class TaskViews {
                            WakeKind lastWakeKind, Long polls, Long wakes, Set<AnomalyType> anomalies) {
     }
 
+    /**
+     * @param waitsOn                a live task's resources its waker sits in (registered in its latest
+     *                               poll, still open); null once closed
+     * @param schedulingDelaysByKind wake-to-poll delays by wake kind (percentiles), live or from its summary
+     * @param wakesByResource        wakes per resource it waited on, live or from its summary
+     */
     public record TaskDetail(TaskItem task, String loc, Map<WakeKind, Long> wakesByKind,
                              List<TaskView.RecentWake> wakesIn, List<TaskView.RecentWake> wakesOut,
-                             List<TaskView.Flag> anomalies, Long closedNanos) {
+                             List<TaskView.Flag> anomalies, Long closedNanos, List<ResourceRef> waitsOn,
+                             Map<WakeKind, DelayStats> schedulingDelaysByKind, List<ResourceWakes> wakesByResource) {
     }
 
     private TaskViews() {
@@ -90,9 +102,11 @@ public final class TaskViews {
      * One task with its latest wakes: a live task's figures from its state, a closed one's from
      * its summary (kept in its view).
      *
+     * @param resources the source's live resources, to name what a live task waits on
      * @return null when the task is neither live nor remembered
      */
-    public static TaskDetail detail(long spanId, TaskState live, TaskView view, Set<String> workerClosures) {
+    public static TaskDetail detail(long spanId, TaskState live, TaskView view, Set<String> workerClosures,
+                                    LiveResources resources) {
         TaskItem item = item(spanId, live, view, workerClosures);
         if (item == null) {
             return null;
@@ -107,8 +121,19 @@ public final class TaskViews {
             byKind = new EnumMap<>(view.wakesByKind);
         }
         String loc = live != null ? live.info.loc() : view.loc;
+        List<ResourceRef> waitsOn = live == null ? null : WaitsOn.refs(live.waitsOn, resources);
+        Map<WakeKind, DelayStats> delays;
+        List<ResourceWakes> byResource;
+        if (live != null) {
+            delays = DelayStats.byKind(live.delaysByKind, false);
+            byResource = live.wakesByResource;
+        } else {
+            delays = view.delaysByKind;
+            byResource = view.wakesByResource;
+        }
         return new TaskDetail(item, loc, byKind,
                 view != null ? view.wakesIn : List.of(), view != null ? view.wakesOut : List.of(),
-                view != null ? view.anomalies : List.of(), view != null ? view.closedNanos : null);
+                view != null ? view.anomalies : List.of(), view != null ? view.closedNanos : null,
+                waitsOn, delays, byResource);
     }
 }

@@ -4,6 +4,7 @@ import io.tokiowakes.emit.Anomaly;
 import io.tokiowakes.emit.Output;
 import io.tokiowakes.emit.TaskRef;
 import io.tokiowakes.emit.TaskSummary;
+import io.tokiowakes.emit.WakeDelay;
 import io.tokiowakes.emit.WakeEdge;
 import io.tokiowakes.ingest.SourceKeys;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -26,8 +27,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Counts each source's wakes per window and per (waker, wakee, kind), and keeps a {@link TaskView}
- * of every task that woke, was woken, was flagged or closed. It runs in the wake stage's task
+ * Counts each source's wakes per window and per (waker, wakee, kind), with the delays from them to
+ * the wakee's next polls and the resources it waited on ({@link GraphCell}), and keeps a
+ * {@link TaskView} of every task that woke, was woken, was flagged or closed. It runs in the wake stage's task
  * (outputs are keyed by source there), so one source's graph lives with its live tasks.
  * Updated windows go out on a wall-clock punctuation, not per wake: the topic gets at most one
  * record per source and window every {@code graph.emit.ms}. Windows are of the source's trace
@@ -40,7 +42,7 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
     private final String windowsStore;
     private final String viewsStore;
     private final GraphSettings settings;
-    private KeyValueStore<String, Long> windows;
+    private KeyValueStore<String, GraphCell> windows;
     private KeyValueStore<String, TaskView> views;
     /**
      * Recently changed views, in memory in front of their store (written through on each change):
@@ -54,6 +56,17 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
         }
     };
     private static final int RECENT_VIEWS = 10_000;
+    /**
+     * Recently changed cells, in memory in front of their store (written through on each change):
+     * a cell changes with each wake and each delay of its arrow.
+     */
+    private final Map<String, GraphCell> recentCells = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, GraphCell> eldest) {
+            return size() > RECENT_CELLS;
+        }
+    };
+    private static final int RECENT_CELLS = 10_000;
     /** Source and window start of windows that changed since they were last written. */
     private final Set<KeyValue<String, Long>> dirty = new LinkedHashSet<>();
     private long lastPurgeMs;
@@ -78,11 +91,12 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
         windows = context.getStateStore(windowsStore);
         views = context.getStateStore(viewsStore);
         recentViews.clear();
+        recentCells.clear();
         // After a restart the last writes of a window may not have gone out: write them all again.
         latestTraceMs.clear();
         lastHeardMs.clear();
         long now = context.currentSystemTimeMs();
-        try (KeyValueIterator<String, Long> it = windows.all()) {
+        try (KeyValueIterator<String, GraphCell> it = windows.all()) {
             while (it.hasNext()) {
                 WindowKeys.Cell c = WindowKeys.parse(it.next().key);
                 dirty.add(KeyValue.pair(c.source(), c.windowStartMs()));
@@ -97,16 +111,13 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
     @Override
     public void process(Record<String, Output> in) {
         Output out = in.value();
-        String source = out instanceof WakeEdge e ? e.source() : out instanceof Anomaly a ? a.source()
-                : out instanceof TaskSummary s ? s.source() : null;
-        if (source == null) {
-            return;
-        }
-        long at = Math.floorDiv(out instanceof WakeEdge e ? e.tsNanos() : out instanceof Anomaly a ? a.tsNanos()
-                : ((TaskSummary) out).tsNanos(), 1_000_000L);
+        String source = out.source();
+        long at = Math.floorDiv(out.tsNanos(), 1_000_000L);
         latestTraceMs.merge(source, at, Math::max);
         lastHeardMs.put(source, context().currentSystemTimeMs());
-        if (out instanceof WakeEdge e) {
+        if (out instanceof WakeDelay d) {
+            delayed(d);
+        } else if (out instanceof WakeEdge e) {
             count(e, at);
             if (e.waker() != null) {
                 update(e.source(), e.waker(), at, v -> v.woke(e));
@@ -120,12 +131,47 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
     }
 
     private void count(WakeEdge e, long at) {
-        long start = at - Math.floorMod(at, settings.windowMs());
+        long start = windowStart(at);
         String key = WindowKeys.key(new WindowKeys.Cell(e.source(), start,
                 TaskLabel.waker(e.waker(), e.kind()), TaskLabel.of(e.wakee()), e.kind()));
-        Long n = windows.get(key);
-        windows.put(key, n == null ? 1 : n + 1);
+        GraphCell cell = cell(key);
+        if (cell == null) {
+            cell = new GraphCell();
+        }
+        cell.woke(e.waitsOn());
+        put(key, cell);
         dirty.add(KeyValue.pair(e.source(), start));
+    }
+
+    /**
+     * A wake's delay goes to the cell its edge was counted in (the window of the wake's time), and
+     * to the wakee's view. A cell that is gone (its window dropped meanwhile) is not made again.
+     */
+    private void delayed(WakeDelay d) {
+        long start = windowStart(Math.floorDiv(d.wakeTsNanos(), 1_000_000L));
+        String key = WindowKeys.key(new WindowKeys.Cell(d.source(), start,
+                TaskLabel.waker(d.waker(), d.kind()), TaskLabel.of(d.wakee()), d.kind()));
+        GraphCell cell = cell(key);
+        if (cell != null) {
+            cell.delayed(d.delayNanos());
+            put(key, cell);
+            dirty.add(KeyValue.pair(d.source(), start));
+        }
+        update(d.source(), d.wakee(), Math.floorDiv(d.tsNanos(), 1_000_000L), v -> v.delayed(d));
+    }
+
+    private long windowStart(long atMs) {
+        return atMs - Math.floorMod(atMs, settings.windowMs());
+    }
+
+    private GraphCell cell(String key) {
+        GraphCell c = recentCells.get(key);
+        return c != null ? c : windows.get(key);
+    }
+
+    private void put(String key, GraphCell cell) {
+        windows.put(key, cell);
+        recentCells.put(key, cell);
     }
 
     private void update(String source, TaskRef task, long at, java.util.function.Consumer<TaskView> change) {
@@ -160,11 +206,10 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
     private GraphWindow read(String source, long start) {
         List<GraphWindow.Count> counts = new ArrayList<>();
         String prefix = WindowKeys.window(source, start);
-        try (KeyValueIterator<String, Long> it = windows.prefixScan(prefix, new StringSerializer())) {
+        try (KeyValueIterator<String, GraphCell> it = windows.prefixScan(prefix, new StringSerializer())) {
             while (it.hasNext()) {
-                KeyValue<String, Long> kv = it.next();
-                WindowKeys.Cell c = WindowKeys.parse(kv.key);
-                counts.add(new GraphWindow.Count(c.waker(), c.wakee(), c.kind(), kv.value));
+                KeyValue<String, GraphCell> kv = it.next();
+                counts.add(GraphWindow.Count.of(WindowKeys.parse(kv.key), kv.value));
             }
         }
         return new GraphWindow(source, start, start + settings.windowMs(), counts);
@@ -183,7 +228,7 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
             }
         });
         List<String> old = new ArrayList<>();
-        try (KeyValueIterator<String, Long> it = windows.all()) {
+        try (KeyValueIterator<String, GraphCell> it = windows.all()) {
             while (it.hasNext()) {
                 String key = it.next().key;
                 WindowKeys.Cell c = WindowKeys.parse(key);
@@ -193,6 +238,7 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
             }
         }
         old.forEach(windows::delete);
+        old.forEach(recentCells::remove);
         old.clear();
         try (KeyValueIterator<String, TaskView> it = views.all()) {
             while (it.hasNext()) {

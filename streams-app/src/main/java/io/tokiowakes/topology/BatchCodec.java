@@ -1,6 +1,7 @@
 package io.tokiowakes.topology;
 
 import io.tokiowakes.ingest.RecordType;
+import io.tokiowakes.ingest.ResourceInfo;
 import io.tokiowakes.ingest.TaskInfo;
 import io.tokiowakes.ingest.TraceRecord;
 import io.tokiowakes.ingest.WakerOp;
@@ -23,15 +24,20 @@ import java.util.Map;
  * <pre>
  * batch  = version:u8 partition:varint readUpTo:i64 (0 | 1 source:utf8) count:varint record*
  * record = type:u8 presence:u16 producedMs:zigzag-delta ts:zigzag-delta [seq] [thread.id] [thread.name]
- *          [span_id] [parent_id] [name] [target] [op:u8 task.id] [task]
+ *          [span_id] [parent_id] [name] [target] [op:u8 task.id] [task] [resource]
+ * resource = role:u8 kind:str concrete_type:str loc:str      (is_internal is a presence bit)
  * str    = varint 0 (null) | 1..n (the n-th string of this batch) | n+1 length:varint utf8 (a new one)
  * </pre>
+ * Version 2 added the resource part (and its presence bits); batches of version 1, which have
+ * none, are still read.
  */
 public final class BatchCodec {
 
-    static final byte VERSION = 1;
+    static final byte VERSION = 2;
+    private static final byte VERSION_1 = 1;
     private static final RecordType[] TYPES = RecordType.values();
     private static final WakerOp[] OPS = WakerOp.values();
+    private static final ResourceInfo.Role[] ROLES = ResourceInfo.Role.values();
 
     private static final int SEQ = 1;
     private static final int THREAD_ID = 1 << 1;
@@ -42,6 +48,8 @@ public final class BatchCodec {
     private static final int TASK_ID = 1 << 6;
     private static final int SIZE = 1 << 7;
     private static final int ORIGINAL_SIZE = 1 << 8;
+    private static final int RESOURCE = 1 << 9;
+    private static final int INTERNAL = 1 << 10;
 
     private BatchCodec() {
     }
@@ -58,7 +66,7 @@ public final class BatchCodec {
         try {
             Reader in = new Reader(bytes);
             byte version = in.bytes[in.pos++];
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_1) {
                 throw new SerializationException("unknown batch format version " + version);
             }
             int partition = (int) in.varint();
@@ -97,6 +105,10 @@ public final class BatchCodec {
             if (t != null) {
                 presence |= (t.taskId() != null ? TASK_ID : 0) | (t.sizeBytes() != null ? SIZE : 0)
                         | (t.originalSizeBytes() != null ? ORIGINAL_SIZE : 0);
+            }
+            ResourceInfo res = r.resource();
+            if (res != null) {
+                presence |= RESOURCE | (res.internal() ? INTERNAL : 0);
             }
             ensure(64);
             buf[pos++] = (byte) r.type().ordinal();
@@ -141,6 +153,13 @@ public final class BatchCodec {
                 if (t.originalSizeBytes() != null) {
                     varint(t.originalSizeBytes());
                 }
+            }
+            if (res != null) {
+                ensure(1);
+                buf[pos++] = (byte) res.role().ordinal();
+                string(res.kind());
+                string(res.concreteType());
+                string(res.loc());
             }
             count++;
         }
@@ -272,8 +291,13 @@ public final class BatchCodec {
                 Long original = (presence & ORIGINAL_SIZE) != 0 ? varint() : null;
                 task = new TaskInfo(taskId, taskName, kind, loc, fn, size, original);
             }
+            ResourceInfo resource = null;
+            if ((presence & RESOURCE) != 0) {
+                ResourceInfo.Role role = ROLES[bytes[pos++]];
+                resource = new ResourceInfo(role, string(), string(), string(), (presence & INTERNAL) != 0);
+            }
             TraceRecord r = new TraceRecord(type, source, seq, lastTsNanos, threadId, threadName, spanId, parentId,
-                    name, target, task, op, wakee);
+                    name, target, task, op, wakee, resource);
             return new Held(r, lastProducedMs);
         }
 

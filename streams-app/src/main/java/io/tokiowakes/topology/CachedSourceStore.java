@@ -4,6 +4,7 @@ import io.tokiowakes.detect.TaskState;
 import io.tokiowakes.engine.SourceState;
 import io.tokiowakes.engine.SourceStore;
 import io.tokiowakes.ingest.SourceKeys;
+import io.tokiowakes.resolve.ResourceSpan;
 import io.tokiowakes.resolve.ThreadState;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +23,7 @@ import java.util.Map;
 public final class CachedSourceStore implements SourceStore {
 
     private final Table<TaskState> tasks;
+    private final Table<ResourceSpan> resources;
     private final Table<ThreadState> threads;
     private final Table<SourceState> sources;
     private final Table<String> unknownWakes;
@@ -37,9 +39,16 @@ public final class CachedSourceStore implements SourceStore {
         SourceState state;
         boolean stateDirty;
         final Map<Long, TaskState> tasks = new HashMap<>();
+        /**
+         * Every live resource span of the source (all are read in at start): most lookups are of
+         * spans that are no resource (a waker clone's parent is often a task or a user span), and
+         * they must not reach the table.
+         */
+        final Map<Long, ResourceSpan> resources = new HashMap<>();
         final Map<String, ThreadState> threads = new HashMap<>();
         /** Changes not yet written: the new value, or null for a delete. */
         final Map<Long, TaskState> dirtyTasks = new HashMap<>();
+        final Map<Long, ResourceSpan> dirtyResources = new HashMap<>();
         final Map<String, ThreadState> dirtyThreads = new HashMap<>();
 
         SourceCache(String source, SourceState state) {
@@ -48,7 +57,7 @@ public final class CachedSourceStore implements SourceStore {
         }
 
         boolean dirty() {
-            return stateDirty || !dirtyTasks.isEmpty() || !dirtyThreads.isEmpty();
+            return stateDirty || !dirtyTasks.isEmpty() || !dirtyResources.isEmpty() || !dirtyThreads.isEmpty();
         }
     }
 
@@ -58,19 +67,22 @@ public final class CachedSourceStore implements SourceStore {
     private final List<SourceCache> changed = new ArrayList<>();
     private SourceCache bound;
 
-    CachedSourceStore(Table<TaskState> tasks, Table<ThreadState> threads, Table<SourceState> sources,
-                      Table<String> unknownWakes) {
-        this(tasks, threads, sources, unknownWakes, true);
+    CachedSourceStore(Table<TaskState> tasks, Table<ResourceSpan> resources, Table<ThreadState> threads,
+                      Table<SourceState> sources, Table<String> unknownWakes) {
+        this(tasks, resources, threads, sources, unknownWakes, true);
     }
 
-    private CachedSourceStore(Table<TaskState> tasks, Table<ThreadState> threads, Table<SourceState> sources,
-                              Table<String> unknownWakes, boolean writeBehind) {
+    private CachedSourceStore(Table<TaskState> tasks, Table<ResourceSpan> resources, Table<ThreadState> threads,
+                              Table<SourceState> sources, Table<String> unknownWakes, boolean writeBehind) {
         this.writeBehind = writeBehind;
         this.tasks = tasks;
+        this.resources = resources;
         this.threads = threads;
         this.sources = sources;
         this.unknownWakes = unknownWakes;
         sources.forEach((source, state) -> caches.put(source, new SourceCache(source, state)));
+        resources.forEach((key, r) -> caches.computeIfAbsent(SourceKeys.sourceOf(key),
+                s -> new SourceCache(s, new SourceState())).resources.put(r.spanId, r));
     }
 
     /**
@@ -78,7 +90,7 @@ public final class CachedSourceStore implements SourceStore {
      * the memory of unknown span IDs, which has no copy in front of it, keeps a table.
      */
     public static CachedSourceStore inMemory() {
-        return new CachedSourceStore(Table.none(), Table.none(), Table.none(), Table.inMemory(), false);
+        return new CachedSourceStore(Table.none(), Table.none(), Table.none(), Table.none(), Table.inMemory(), false);
     }
 
     /** Points this view at a source. */
@@ -105,6 +117,15 @@ public final class CachedSourceStore implements SourceStore {
                 }
             });
             c.dirtyTasks.clear();
+            c.dirtyResources.forEach((spanId, resource) -> {
+                String key = SourceKeys.span(c.source, spanId);
+                if (resource == null) {
+                    resources.delete(key);
+                } else {
+                    resources.put(key, resource);
+                }
+            });
+            c.dirtyResources.clear();
             c.dirtyThreads.forEach((threadId, thread) -> threads.put(SourceKeys.thread(c.source, threadId), thread));
             c.dirtyThreads.clear();
         }
@@ -165,6 +186,28 @@ public final class CachedSourceStore implements SourceStore {
     }
 
     @Override
+    public ResourceSpan resource(long spanId) {
+        return bound.resources.get(spanId);
+    }
+
+    @Override
+    public void putResource(ResourceSpan resource) {
+        bound.resources.put(resource.spanId, resource);
+        if (writeBehind) {
+            changed();
+            bound.dirtyResources.put(resource.spanId, resource);
+        }
+    }
+
+    @Override
+    public void removeResource(long spanId) {
+        if (bound.resources.remove(spanId) != null && writeBehind) {
+            changed();
+            bound.dirtyResources.put(spanId, null);
+        }
+    }
+
+    @Override
     public ThreadState thread(String threadId) {
         ThreadState t = bound.threads.get(threadId);
         if (t == null) {
@@ -202,10 +245,13 @@ public final class CachedSourceStore implements SourceStore {
     @Override
     public void clearTasksAndThreads() {
         deleteKeysOf(tasks, bound.source);
+        deleteKeysOf(resources, bound.source);
         deleteKeysOf(threads, bound.source);
         bound.tasks.clear();
+        bound.resources.clear();
         bound.threads.clear();
         bound.dirtyTasks.clear();
+        bound.dirtyResources.clear();
         bound.dirtyThreads.clear();
     }
 

@@ -110,12 +110,19 @@ class IngestProcessor extends ContextualProcessor<byte[], byte[], byte[], Ingest
      * Sends every open batch, then tells every wake-stage partition how far this input partition
      * has been read: as far as its records go, or further once it is known to be read to the end
      * of its log.
+     * <p>
+     * The batches themselves claim only what holds while all of them are still unsent: the wake
+     * stage applies a source's records as soon as every partition claims to be read past them,
+     * and the batches of one flush (one per source, several on one wake-stage partition) reach it
+     * one by one, with batches of other input partitions between them. A batch claiming the whole
+     * flush would let a source's records be applied past ones still in a later batch of the same
+     * flush. The heartbeat, sent to every wake-stage partition after all the batches, claims the rest.
      */
     private void flush(long nowMs) {
         readUpTo = Math.max(readUpTo, progress.readUpTo(partition));
         filter.expire(readUpTo);
         long claim = Math.min(readUpTo, filter.oldestHeldMs() == Long.MAX_VALUE ? Long.MAX_VALUE : filter.oldestHeldMs() - 1);
-        for (Map.Entry<String, byte[]> batch : outbox.drain(claim)) {
+        for (Map.Entry<String, byte[]> batch : outbox.drain(claim())) {
             send(utf8(batch.getKey()), batch.getValue(), nowMs);
         }
         send(HEARTBEAT_KEY, BatchCodec.encode(Batch.heartbeat(partition, claim)), nowMs);

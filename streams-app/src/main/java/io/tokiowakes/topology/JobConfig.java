@@ -41,6 +41,7 @@ public final class JobConfig extends AbstractConfig {
     public static final String LINT_SELF_WAKE_PERCENT = "lint.self-wake.percent";
     public static final String LINT_LONG_POLL_MS = "lint.long-poll.ms";
     public static final String LINT_LARGE_FUTURE_BYTES = "lint.large-future.bytes";
+    public static final String LINT_SCHEDULING_DELAY_MS = "lint.scheduling-delay.ms";
     public static final String GRAPH_WINDOW_MS = "graph.window.ms";
     public static final String GRAPH_RETENTION_MS = "graph.retention.ms";
     public static final String GRAPH_EMIT_MS = "graph.emit.ms";
@@ -89,6 +90,9 @@ public final class JobConfig extends AbstractConfig {
                         Range.atLeast(0), Importance.LOW, "`LONG_POLL` for one poll at least this long (ms)")
                 .define(LINT_LARGE_FUTURE_BYTES, Type.INT, (int) lints.largeFutureBytes(), Range.atLeast(0),
                         Importance.LOW, "`LARGE_FUTURE` for a future at least this large (bytes)")
+                .define(LINT_SCHEDULING_DELAY_MS, Type.INT, (int) Duration.ofNanos(lints.schedulingDelayNanos()).toMillis(),
+                        Range.atLeast(0), Importance.LOW,
+                        "`LONG_SCHEDULING_DELAY` for a task woken and not polled for at least this long (ms of trace time)")
                 .define(GRAPH_WINDOW_MS, Type.INT, (int) graph.windowMs(), Range.atLeast(1), Importance.LOW,
                         "width of one wake-graph window (ms of trace time)")
                 .define(GRAPH_RETENTION_MS, Type.INT, (int) graph.retentionMs(), Range.atLeast(1), Importance.LOW,
@@ -206,7 +210,8 @@ public final class JobConfig extends AbstractConfig {
         return new LintSettings(getInt(LINT_EXTERNAL_ONLY_MIN_WAKES),
                 Duration.ofMillis(getInt(LINT_LOST_WAKER_GRACE_MS)).toNanos(),
                 getInt(LINT_SELF_WAKE_MIN_WAKES), getInt(LINT_SELF_WAKE_PERCENT),
-                Duration.ofMillis(getInt(LINT_LONG_POLL_MS)).toNanos(), getInt(LINT_LARGE_FUTURE_BYTES));
+                Duration.ofMillis(getInt(LINT_LONG_POLL_MS)).toNanos(), getInt(LINT_LARGE_FUTURE_BYTES),
+                Duration.ofMillis(getInt(LINT_SCHEDULING_DELAY_MS)).toNanos());
     }
 
     /** @return the {@code graph.*} settings, in milliseconds */

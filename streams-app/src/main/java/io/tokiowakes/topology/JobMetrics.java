@@ -3,6 +3,7 @@ package io.tokiowakes.topology;
 import io.tokiowakes.emit.Anomaly;
 import io.tokiowakes.emit.Output;
 import io.tokiowakes.emit.TaskSummary;
+import io.tokiowakes.emit.WakeDelay;
 import io.tokiowakes.emit.WakeEdge;
 import io.tokiowakes.ingest.RecordType;
 
@@ -41,6 +42,8 @@ public final class JobMetrics {
             count(new Series("anomalies", a.source(), a.type().name()));
         } else if (out instanceof TaskSummary) {
             count("task-summaries");
+        } else if (out instanceof WakeDelay) {
+            count("wake-delays");
         }
     }
 

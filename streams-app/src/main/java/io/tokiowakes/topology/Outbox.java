@@ -65,7 +65,12 @@ public final class Outbox {
         return w.toBatch(source, partition, readUpTo);
     }
 
-    /** Every open batch, to be sent now; the outbox is then empty. */
+    /**
+     * Every open batch, to be sent now; the outbox is then empty.
+     *
+     * @param readUpTo what each batch claims: one that still holds while all of them are unsent
+     *                 (see {@link Batch#readUpTo()}), since they reach the wake stage one by one
+     */
     List<Map.Entry<String, byte[]>> drain(long readUpTo) {
         List<Map.Entry<String, byte[]>> out = new ArrayList<>(open.size());
         open.forEach((source, w) -> {

@@ -2,17 +2,27 @@ package io.tokiowakes.topology;
 
 import io.tokiowakes.classify.WakeKind;
 import io.tokiowakes.detect.AnomalyType;
+import io.tokiowakes.detect.DelayHistogram;
+import io.tokiowakes.detect.PendingWake;
 import io.tokiowakes.detect.TaskState;
+import io.tokiowakes.emit.DelayStats;
+import io.tokiowakes.emit.ResourceRef;
+import io.tokiowakes.emit.ResourceWakes;
+import io.tokiowakes.emit.TaskRef;
 import io.tokiowakes.engine.SourceState;
+import io.tokiowakes.ingest.ResourceInfo;
 import io.tokiowakes.ingest.TaskInfo;
 import io.tokiowakes.json.JsonSerde;
+import io.tokiowakes.observe.GraphCell;
 import io.tokiowakes.observe.TaskView;
+import io.tokiowakes.resolve.ResourceSpan;
 import io.tokiowakes.resolve.ThreadState;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +41,13 @@ final class StateSerdes {
      * span runs tasks, external wakes without thread; sources: the polls in progress watched for
      * the long-poll lint, the closure types of worker spans, the arrival number of the last record
      * released, the highest seq arrived); values of format 1 are still read, the appended fields
-     * taking their defaults.
+     * taking their defaults. Format 3 appends to tasks the resources they registered their waker
+     * with, their wakes waiting for a poll, their wake-to-poll delays and their wakes per
+     * resource, to sources the tasks watched for a long scheduling delay, and to task views the
+     * resources and delay of each recent wake and the summary's delays and wakes per resource;
+     * values of format 2 are read as well.
      */
-    private static final byte FORMAT = 2;
+    private static final byte FORMAT = 3;
     private static final byte FORMAT_1 = 1;
 
     private StateSerdes() {
@@ -41,6 +55,10 @@ final class StateSerdes {
 
     static Serde<TaskState> tasks() {
         return serde(TaskState.class, StateSerdes::writeTask, StateSerdes::readTask);
+    }
+
+    static Serde<ResourceSpan> resources() {
+        return serde(ResourceSpan.class, StateSerdes::writeResource, StateSerdes::readResource);
     }
 
     static Serde<ThreadState> threads() {
@@ -57,6 +75,39 @@ final class StateSerdes {
      */
     static Serde<TaskView> taskViews() {
         return serde(TaskView.class, StateSerdes::writeView, StateSerdes::readView);
+    }
+
+    /**
+     * Cells of the wake graph's windows: rewritten on every wake and every delay, so in the binary
+     * format too. A value of exactly 8 bytes is a count stored by an earlier version (a long).
+     */
+    static Serde<GraphCell> graphCells() {
+        Serde<GraphCell> cells = serde(GraphCell.class, StateSerdes::writeCell, StateSerdes::readCell);
+        Serde<Long> counts = Serdes.Long();
+        return Serdes.serdeFrom(cells.serializer(), (topic, bytes) -> bytes != null && bytes.length == Long.BYTES
+                ? GraphCell.ofCount(counts.deserializer().deserialize(topic, bytes))
+                : cells.deserializer().deserialize(topic, bytes));
+    }
+
+    private static void writeCell(GraphCell c, BinaryFields.Out out) {
+        out.writeLong(c.wakes);
+        writeHistogram(c.delays, out);
+        out.writeInt(c.waitsOn.size());
+        c.waitsOn.forEach((label, n) -> {
+            out.writeString(label);
+            out.writeLong(n);
+        });
+    }
+
+    private static GraphCell readCell(BinaryFields.In in, int format) throws IOException {
+        GraphCell c = new GraphCell();
+        c.wakes = in.readLong();
+        c.delays = readHistogram(in);
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            c.waitsOn.put(in.readString(), in.readLong());
+        }
+        return c;
     }
 
     private interface Writer<T> {
@@ -87,7 +138,7 @@ final class StateSerdes {
             try {
                 BinaryFields.In in = new BinaryFields.In(bytes);
                 byte format = in.readByte();
-                if (format != FORMAT && format != FORMAT_1) {
+                if (format < FORMAT_1 || format > FORMAT) {
                     throw new SerializationException("unknown format " + format + " of a stored " + type.getSimpleName());
                 }
                 return reader.read(in, format);
@@ -143,6 +194,126 @@ final class StateSerdes {
         out.writeInt(t.liveChildren);
         out.writeBoolean(t.runsTasks);
         out.writeLong(t.externalWakesWithoutThread);
+        // format 3
+        writeLongs(t.waitsOn, out);
+        out.writeInt(t.pendingWakes.size());
+        for (PendingWake w : t.pendingWakes) {
+            out.writeOptionalLong(w.seq());
+            out.writeLong(w.tsNanos());
+            out.writeString(w.kind().name());
+            writeTaskRef(w.waker(), out);
+        }
+        // By kind name, as wakesByKind.
+        for (WakeKind k : WakeKind.values()) {
+            DelayHistogram h = t.delaysByKind[k.ordinal()];
+            if (h != null) {
+                out.writeString(k.name());
+                writeHistogram(h, out);
+            }
+        }
+        out.writeString(null);
+        out.writeInt(t.wakesByResource.size());
+        for (ResourceWakes w : t.wakesByResource) {
+            writeResourceRef(w.resource(), out);
+            out.writeLong(w.wakes());
+        }
+    }
+
+    private static void writeTaskRef(TaskRef r, BinaryFields.Out out) {
+        out.writeBoolean(r != null);
+        if (r != null) {
+            out.writeLong(r.spanId());
+            out.writeOptionalLong(r.taskId());
+            out.writeString(r.name());
+            out.writeString(r.kind());
+            out.writeString(r.loc());
+        }
+    }
+
+    private static TaskRef readTaskRef(BinaryFields.In in) throws IOException {
+        return in.readBoolean()
+                ? new TaskRef(in.readLong(), in.readOptionalLong(), in.readString(), in.readString(), in.readString())
+                : null;
+    }
+
+    private static void writeResourceRef(ResourceRef r, BinaryFields.Out out) {
+        out.writeLong(r.spanId());
+        out.writeString(r.kind());
+        out.writeString(r.concreteType());
+        out.writeString(r.loc());
+    }
+
+    private static ResourceRef readResourceRef(BinaryFields.In in) throws IOException {
+        return new ResourceRef(in.readLong(), in.readString(), in.readString(), in.readString());
+    }
+
+    /** The buckets in use by their number in the histogram's fixed layout: 12 bytes each. */
+    private static void writeHistogram(DelayHistogram h, BinaryFields.Out out) {
+        out.writeLong(h.max());
+        int n = h.bucketsInUse();
+        out.writeInt(n);
+        for (int i = 0; i < n; i++) {
+            out.writeInt(h.bucketIndex(i));
+            out.writeLong(h.bucketCount(i));
+        }
+    }
+
+    private static DelayHistogram readHistogram(BinaryFields.In in) throws IOException {
+        long max = in.readLong();
+        int n = in.readInt();
+        if (n < 0 || n > in.available() / 12) {
+            throw new IOException("bad bucket count " + n);
+        }
+        int[] indexes = new int[n];
+        long[] counts = new long[n];
+        for (int i = 0; i < n; i++) {
+            indexes[i] = in.readInt();
+            counts[i] = in.readLong();
+        }
+        return DelayHistogram.ofBuckets(indexes, counts, max);
+    }
+
+    private static void writeLongs(long[] values, BinaryFields.Out out) {
+        out.writeInt(values.length);
+        for (long v : values) {
+            out.writeLong(v);
+        }
+    }
+
+    private static long[] readLongs(BinaryFields.In in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > in.available() / 8) {
+            throw new IOException("bad length " + n);
+        }
+        long[] values = new long[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = in.readLong();
+        }
+        return values;
+    }
+
+    private static void writeResource(ResourceSpan r, BinaryFields.Out out) {
+        out.writeLong(r.spanId);
+        out.writeLong(r.parentId);
+        out.writeBoolean(r.info != null);
+        if (r.info != null) {
+            out.writeString(r.info.role().name());
+            out.writeString(r.info.kind());
+            out.writeString(r.info.concreteType());
+            out.writeString(r.info.loc());
+            out.writeBoolean(r.info.internal());
+        }
+    }
+
+    private static ResourceSpan readResource(BinaryFields.In in, int format) throws IOException {
+        ResourceSpan r = new ResourceSpan();
+        r.spanId = in.readLong();
+        r.parentId = in.readLong();
+        if (in.readBoolean()) {
+            r.info = new ResourceInfo(ResourceInfo.Role.valueOf(in.readString()), in.readString(), in.readString(),
+                    in.readString(), in.readBoolean());
+        }
+        return r;
     }
 
     private static TaskState readTask(BinaryFields.In in, int format) throws IOException {
@@ -185,6 +356,21 @@ final class StateSerdes {
             t.liveChildren = in.readInt();
             t.runsTasks = in.readBoolean();
             t.externalWakesWithoutThread = in.readLong();
+        }
+        if (format >= 3) {
+            t.waitsOn = readLongs(in);
+            int pending = in.readInt();
+            for (int i = 0; i < pending; i++) {
+                t.pendingWakes.add(new PendingWake(in.readOptionalLong(), in.readLong(), WakeKind.valueOf(in.readString()),
+                        readTaskRef(in)));
+            }
+            for (String kind = in.readString(); kind != null; kind = in.readString()) {
+                t.delaysByKind[WakeKind.valueOf(kind).ordinal()] = readHistogram(in);
+            }
+            int resources = in.readInt();
+            for (int i = 0; i < resources; i++) {
+                t.wakesByResource.add(new ResourceWakes(readResourceRef(in), in.readLong()));
+            }
         }
         // (A worker span stored in format 1 is known again at the next task it polls.)
         return t;
@@ -233,6 +419,11 @@ final class StateSerdes {
         }
         out.writeLong(s.lastReleasedArrival);
         out.writeLong(s.arrivedSeq);
+        // format 3
+        out.writeInt(s.scheduleWatch.size());
+        for (long id : s.scheduleWatch) {
+            out.writeLong(id);
+        }
     }
 
     private static SourceState readSource(BinaryFields.In in, int format) throws IOException {
@@ -259,6 +450,12 @@ final class StateSerdes {
             }
             s.lastReleasedArrival = in.readLong();
             s.arrivedSeq = in.readLong();
+            if (format >= 3) {
+                int waiting = in.readInt();
+                for (int i = 0; i < waiting; i++) {
+                    s.scheduleWatch.add(in.readLong());
+                }
+            }
         } else {
             // Before records were held by batch, all records of the last sort key were released.
             s.lastReleasedArrival = Long.MAX_VALUE;
@@ -293,6 +490,51 @@ final class StateSerdes {
         }
         out.writeBoolean(v.worker);
         out.writeLong(v.updatedMs);
+        // format 3
+        writeWakeDetails(v.wakesIn, out);
+        writeWakeDetails(v.wakesOut, out);
+        out.writeInt(v.delaysByKind == null ? -1 : v.delaysByKind.size());
+        if (v.delaysByKind != null) {
+            for (Map.Entry<WakeKind, DelayStats> e : v.delaysByKind.entrySet()) {
+                out.writeString(e.getKey().name());
+                DelayStats d = e.getValue();
+                out.writeLong(d.count());
+                out.writeLong(d.p50Nanos());
+                out.writeLong(d.p99Nanos());
+                out.writeLong(d.maxNanos());
+            }
+        }
+        out.writeInt(v.wakesByResource == null ? -1 : v.wakesByResource.size());
+        if (v.wakesByResource != null) {
+            for (ResourceWakes w : v.wakesByResource) {
+                writeResourceRef(w.resource(), out);
+                out.writeLong(w.wakes());
+            }
+        }
+    }
+
+    /** What format 3 keeps of each recent wake beyond format 2: the resources waited on and the delay. */
+    private static void writeWakeDetails(List<TaskView.RecentWake> wakes, BinaryFields.Out out) {
+        for (TaskView.RecentWake w : wakes) {
+            out.writeInt(w.waitsOn().size());
+            for (String label : w.waitsOn()) {
+                out.writeString(label);
+            }
+            out.writeOptionalLong(w.delayNanos());
+        }
+    }
+
+    private static void readWakeDetails(List<TaskView.RecentWake> wakes, BinaryFields.In in) throws IOException {
+        for (int i = 0; i < wakes.size(); i++) {
+            TaskView.RecentWake w = wakes.get(i);
+            int n = in.readInt();
+            List<String> labels = new ArrayList<>(Math.max(0, n));
+            for (int j = 0; j < n; j++) {
+                labels.add(in.readString());
+            }
+            wakes.set(i, new TaskView.RecentWake(w.tsNanos(), w.op(), w.kind(), w.peer(), w.peerTaskId(), labels,
+                    in.readOptionalLong()));
+        }
     }
 
     private static void writeWakes(List<TaskView.RecentWake> wakes, BinaryFields.Out out) {
@@ -331,6 +573,25 @@ final class StateSerdes {
         }
         v.worker = in.readBoolean();
         v.updatedMs = in.readLong();
+        if (format >= 3) {
+            readWakeDetails(v.wakesIn, in);
+            readWakeDetails(v.wakesOut, in);
+            int delayKinds = in.readInt();
+            if (delayKinds >= 0) {
+                v.delaysByKind = new EnumMap<>(WakeKind.class);
+                for (int i = 0; i < delayKinds; i++) {
+                    v.delaysByKind.put(WakeKind.valueOf(in.readString()),
+                            new DelayStats(in.readLong(), in.readLong(), in.readLong(), in.readLong(), List.of()));
+                }
+            }
+            int resources = in.readInt();
+            if (resources >= 0) {
+                v.wakesByResource = new ArrayList<>();
+                for (int i = 0; i < resources; i++) {
+                    v.wakesByResource.add(new ResourceWakes(readResourceRef(in), in.readLong()));
+                }
+            }
+        }
         return v;
     }
 

@@ -4,6 +4,8 @@ package io.tokiowakes.topology;
 final class StoreNames {
     /** The KTable of live task spans: span_new inserts, span_close deletes. */
     static final String LIVE_TASKS = "live-tasks";
+    /** Live resource, async op and async op poll spans: span_new inserts, span_close deletes. */
+    static final String LIVE_RESOURCES = "live-resources";
     static final String THREADS = "threads";
     static final String SOURCES = "sources";
     static final String UNKNOWN_WAKES = "unknown-wakes";

@@ -24,8 +24,12 @@ import java.util.Set;
  * <ul>
  * <li>a task span (its {@code runtime.spawn} span_new was seen): enter, exit and close pass, and
  *     go on passing for a window after the close (records of the task that arrive after it);</li>
- * <li>another span (resource, async op, user span: span_new seen): its records stop here, with
- *     every event but waker events (most of the traffic);</li>
+ * <li>a resource span ({@code runtime.resource}, {@code runtime.resource.async_op} or
+ *     {@code runtime.resource.async_op.poll}): its span_new and span_close pass, so that the wake
+ *     stage can follow a {@code waker.clone}'s parent chain to the resource it registers with;
+ *     its enters and exits stop here;</li>
+ * <li>another span (a user span: span_new seen): its records stop here, with every event but
+ *     waker events (most of the traffic: resource enters and exits and state updates too);</li>
  * <li>a span never seen: its records are held until its span_new arrives (then they pass or stop
  *     with it) or until the partition has been read a window past them (the span was created
  *     before the input began, or by a thread whose records come later than the window allows:
@@ -33,9 +37,9 @@ import java.util.Set;
  * </ul>
  * Waker events always pass. The wake stage puts whatever passes back in {@code seq} order.
  * <p>
- * Live task spans and held records are in tables (changelogged stores in the job); the other
- * spans only in memory, at most {@link #MAX_OTHER_SPANS}: one forgotten is held once more for a
- * window and remembered again.
+ * Live task and resource spans and held records are in tables (changelogged stores in the job),
+ * so that a resource's close passes after a restart too; the other spans only in memory, at most
+ * {@link #MAX_OTHER_SPANS}: one forgotten is held once more for a window and remembered again.
  */
 final class TaskSpanFilter {
 
@@ -47,6 +51,8 @@ final class TaskSpanFilter {
 
     static final int MAX_OTHER_SPANS = 1 << 18;
     private static final String CLOSED = "closed@";
+    /** The index's value for a live resource span (a task span's value is its kind, never this). */
+    private static final String RESOURCE = "resource@";
 
     private record SpanKey(String source, long spanId) {
         static SpanKey of(TraceRecord r) {
@@ -76,6 +82,8 @@ final class TaskSpanFilter {
 
     /** Live task spans. */
     private final Set<SpanKey> tasks = new HashSet<>();
+    /** Live resource, async op and async op poll spans: their close passes. */
+    private final Set<SpanKey> resources = new HashSet<>();
     /** Task spans closed less than a window ago, by the Kafka timestamp of their close. */
     private final Map<SpanKey, Long> closed = new HashMap<>();
     private final ArrayDeque<Closed> closedQueue = new ArrayDeque<>();
@@ -109,6 +117,8 @@ final class TaskSpanFilter {
                 long at = Long.parseLong(value.substring(CLOSED.length()));
                 closed.put(span, at);
                 closedQueue.add(new Closed(span, at));
+            } else if (value.equals(RESOURCE)) {
+                resources.add(span);
             } else {
                 tasks.add(span);
             }
@@ -147,6 +157,7 @@ final class TaskSpanFilter {
         if (r.isTaskSpanNew()) {
             others.remove(span);
             closed.remove(span);
+            resources.remove(span);
             if (tasks.add(span)) {
                 index.put(span.tableKey(), r.task().kind());
             }
@@ -157,10 +168,30 @@ final class TaskSpanFilter {
             return;
         }
         // A new span with this ID: a task span of that ID whose close was lost is gone.
-        if (tasks.remove(span) || closed.remove(span) != null) {
+        boolean wasTask = tasks.remove(span) | closed.remove(span) != null;
+        if (r.isResourceSpanNew()) {
+            others.remove(span);
+            resources.add(span);
+            index.put(span.tableKey(), RESOURCE);
+            out.accept(r, producedMs);
+            if (waiting != null) {
+                // Of what came before its span_new, only a close matters.
+                waiting.records().forEach(w -> resourceRecord(w.held().record(), w.held().producedMs(), span, out));
+            }
+            return;
+        }
+        if (wasTask || resources.remove(span)) {
             index.delete(span.tableKey());
         }
         others.put(span, Boolean.TRUE);
+    }
+
+    /** A record of a live resource span: its close passes and ends it, its enters and exits stop. */
+    private void resourceRecord(TraceRecord r, long producedMs, SpanKey span, Kept out) {
+        if (r.type() == RecordType.SPAN_CLOSE && resources.remove(span)) {
+            index.delete(span.tableKey());
+            out.accept(r, producedMs);
+        }
     }
 
     private void spanRecord(TraceRecord r, long producedMs, Kept out) {
@@ -175,6 +206,8 @@ final class TaskSpanFilter {
             out.accept(r, producedMs);
         } else if (closed.containsKey(span)) {
             out.accept(r, producedMs);
+        } else if (resources.contains(span)) {
+            resourceRecord(r, producedMs, span, out);
         } else if (others.containsKey(span)) {
             if (r.type() == RecordType.SPAN_CLOSE) {
                 others.remove(span);

@@ -19,19 +19,20 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class WakeGraph {
 
-    /** Wake counts per source, window, waker, wakee and kind. */
+    /** Wakes (count, delays to the next poll, resources waited on) per source, window, waker, wakee and kind. */
     public static final String WINDOWS = "wake-graph-windows";
     /** Recent wakes, anomalies and close of tasks, kept past their close. */
     public static final String TASK_VIEWS = "task-views";
     public static final String LIVE_TASKS = StoreNames.LIVE_TASKS;
+    public static final String LIVE_RESOURCES = StoreNames.LIVE_RESOURCES;
     public static final String SOURCES = StoreNames.SOURCES;
 
     private WakeGraph() {
     }
 
     static void add(StreamsBuilder builder, KStream<String, Output> outputs, JobSettings settings) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(supplier(WINDOWS, settings), Serdes.String(), Serdes.Long())
-                .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(supplier(WINDOWS, settings), Serdes.String(),
+                StateSerdes.graphCells()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(supplier(TASK_VIEWS, settings),
                 Serdes.String(), StateSerdes.taskViews()).withCachingEnabled());
         outputs.process(() -> new WakeGraphProcessor(WINDOWS, TASK_VIEWS, settings.graph()), Named.as("wake-graph"), WINDOWS, TASK_VIEWS)

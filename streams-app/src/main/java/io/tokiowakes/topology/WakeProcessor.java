@@ -25,6 +25,7 @@ class WakeProcessor extends ContextualProcessor<byte[], byte[], String, Output> 
         super.init(context);
         CachedSourceStore store = new CachedSourceStore(
                 Table.of(context.getStateStore(StoreNames.LIVE_TASKS)),
+                Table.of(context.getStateStore(StoreNames.LIVE_RESOURCES)),
                 Table.of(context.getStateStore(StoreNames.THREADS)),
                 Table.of(context.getStateStore(StoreNames.SOURCES)),
                 Table.of(context.getStateStore(StoreNames.UNKNOWN_WAKES)));

@@ -3,6 +3,7 @@ package io.tokiowakes.topology;
 import io.tokiowakes.emit.Anomaly;
 import io.tokiowakes.emit.Output;
 import io.tokiowakes.emit.TaskSummary;
+import io.tokiowakes.emit.WakeDelay;
 import io.tokiowakes.emit.WakeEdge;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
@@ -26,7 +27,8 @@ import java.util.Map;
  * <pre>
  *   tokio.trace --decode--> (invalid) --> tokio.trace.dlq
  *               --filter task spans (by span partition)--> repartition by source
- *               --order, resolve, classify, detect--> tokio.wake-edges | tokio.anomalies | tokio.task-summaries
+ *               --order, resolve, classify, detect--> tokio.wake-edges | tokio.wake-delays | tokio.anomalies
+ *                                                    | tokio.task-summaries
  *                                                    --count per window--> tokio.wake-graph
  * </pre>
  * Every command builds its topology here: {@code run} on a broker, {@code analyze} and the
@@ -37,7 +39,8 @@ public final class WakeTopology {
     /** The stores of the wake path, in data-path order (the wake graph's are in {@link WakeGraph}). */
     public static final List<String> STATE_STORES = List.of(IngestProcessor.STORE,
             IngestProcessor.HELD_STORE, IngestProcessor.OUTBOX_STORE, StoreNames.ORDERING_BUFFER,
-            StoreNames.LIVE_TASKS, StoreNames.THREADS, StoreNames.SOURCES, StoreNames.UNKNOWN_WAKES);
+            StoreNames.LIVE_TASKS, StoreNames.LIVE_RESOURCES, StoreNames.THREADS, StoreNames.SOURCES,
+            StoreNames.UNKNOWN_WAKES);
 
     private WakeTopology() {
     }
@@ -73,12 +76,14 @@ public final class WakeTopology {
                 .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withStreamPartitioner(new SourcePartitioner()).withName("by-source"))
                 .process(() -> new WakeProcessor(settings, metrics), Named.as("resolve-wakes"),
-                        StoreNames.LIVE_TASKS, StoreNames.THREADS, StoreNames.SOURCES, StoreNames.UNKNOWN_WAKES,
-                        StoreNames.ORDERING_BUFFER);
+                        StoreNames.LIVE_TASKS, StoreNames.LIVE_RESOURCES, StoreNames.THREADS, StoreNames.SOURCES,
+                        StoreNames.UNKNOWN_WAKES, StoreNames.ORDERING_BUFFER);
         WakeGraph.add(builder, results, settings);
         results.split(Named.as("emit-"))
                 .branch((k, o) -> o instanceof WakeEdge, Branched.withConsumer(
                         s -> s.to(topics.wakeEdges(), produced("wake-edges", outputs)), "wake-edges"))
+                .branch((k, o) -> o instanceof WakeDelay, Branched.withConsumer(
+                        s -> s.to(topics.wakeDelays(), produced("wake-delays", outputs)), "wake-delays"))
                 .branch((k, o) -> o instanceof Anomaly, Branched.withConsumer(
                         s -> s.to(topics.anomalies(), produced("anomalies", outputs)), "anomalies"))
                 .branch((k, o) -> o instanceof TaskSummary, Branched.withConsumer(
@@ -92,12 +97,13 @@ public final class WakeTopology {
     }
 
     private static void addStores(StreamsBuilder builder, boolean inMemory) {
-        // Stores that grow with the fleet (tasks, stray span IDs) follow state.stores.
+        // Stores that grow with the fleet (tasks, resources, stray span IDs) follow state.stores.
         addStore(builder, inMemory, IngestProcessor.STORE, Serdes.String());
         // Records of spans not seen yet and the batches not sent yet: what a few milliseconds bring.
         addStore(builder, true, IngestProcessor.HELD_STORE, new HeldSerde());
         addStore(builder, true, IngestProcessor.OUTBOX_STORE, Serdes.ByteArray());
         addStore(builder, inMemory, StoreNames.LIVE_TASKS, StateSerdes.tasks());
+        addStore(builder, inMemory, StoreNames.LIVE_RESOURCES, StateSerdes.resources());
         addStore(builder, inMemory, StoreNames.UNKNOWN_WAKES, Serdes.String());
         // Small ones stay in memory (still changelogged): a few entries per thread and source, and
         // the records of one ordering window, each written and deleted within a second.

@@ -51,8 +51,8 @@ class ArrivalOrderTest {
         Path reordered = analyze(resent, dir.resolve("resent"));
 
         assertEquals(List.of(), ExpectedWakes.fixtures(fixture).differences(ExpectedWakes.fromOutputs(reordered)));
-        for (String file : List.of(TraceFileAnalyzer.WAKE_EDGES_FILE, TraceFileAnalyzer.ANOMALIES_FILE,
-                TraceFileAnalyzer.TASK_SUMMARIES_FILE)) {
+        for (String file : List.of(TraceFileAnalyzer.WAKE_EDGES_FILE, TraceFileAnalyzer.WAKE_DELAYS_FILE,
+                TraceFileAnalyzer.ANOMALIES_FILE, TraceFileAnalyzer.TASK_SUMMARIES_FILE)) {
             assertEquals(sorted(inOrder.resolve(file)), sorted(reordered.resolve(file)), file);
         }
     }

@@ -3,7 +3,12 @@ package io.tokiowakes.avro;
 import io.tokiowakes.classify.WakeKind;
 import io.tokiowakes.detect.AnomalyType;
 import io.tokiowakes.emit.Anomaly;
+import io.tokiowakes.detect.DelayHistogram;
+import io.tokiowakes.emit.DelayStats;
 import io.tokiowakes.emit.Output;
+import io.tokiowakes.emit.ResourceWakes;
+import io.tokiowakes.emit.WakeDelay;
+import io.tokiowakes.emit.ResourceRef;
 import io.tokiowakes.emit.TaskRef;
 import io.tokiowakes.emit.TaskSummary;
 import io.tokiowakes.emit.ThreadRef;
@@ -39,13 +44,33 @@ class AvroOutputsTest {
                         new TaskRef(2251799813685257L, 5L, "sender-task", "task", null), RECEIVER,
                         new ThreadRef("ThreadId(3)", "tokio-runtime-worker")),
                 new WakeEdge("svc", null, 1L, "waker.wake_by_ref", WakeKind.EXTERNAL, null, HIGH, new ThreadRef(null, "")),
+                new WakeEdge("svc", 94L, 1795682303687369452L, "waker.wake", WakeKind.RUNTIME, null, RECEIVER,
+                        new ThreadRef("ThreadId(2)", "tokio-runtime-worker"),
+                        List.of(new ResourceRef(274877906946L, "timer", "Sleep", "src/main.rs:12:5"),
+                                new ResourceRef(-3L, "Sync", "Semaphore", null))),
                 new Anomaly(AnomalyType.LOST_WAKER, "svc", 1795682303706502542L, LOCATED,
                         "idle with no waker for 5 ms: nothing can wake it", null),
                 new Anomaly(AnomalyType.EXTERNAL_ONLY_WAKES, "svc", 2L, HIGH, "woken only from outside", 100L),
+                new WakeDelay("svc", 93L, 1795682303687369451L, 1795682303687389451L, 20000, WakeKind.TASK,
+                        new TaskRef(2251799813685257L, 5L, "sender-task", "task", null), RECEIVER),
+                new WakeDelay("svc", null, 1L, 1L, 0, WakeKind.EXTERNAL, null, HIGH),
                 new TaskSummary("svc", 1795682303697711066L, LOCATED, 1795682303676038188L, 21672878, 5, 52498,
                         156628, 21463752, 24536, 4, byKind, 3, 0, 3, 1,
-                        List.of(AnomalyType.LOST_WAKER, AnomalyType.LONG_POLL)),
-                new TaskSummary("svc", 3L, HIGH, 1L, 2L, 0, 0, 0, 2, 0, 0, new EnumMap<>(WakeKind.class), 0, 0, 0, 0, List.of()));
+                        List.of(AnomalyType.LOST_WAKER, AnomalyType.LONG_POLL), delays(),
+                        List.of(new ResourceWakes(new ResourceRef(274877906946L, "timer", "Sleep", "src/main.rs:12:5"), 3))),
+                new TaskSummary("svc", 3L, HIGH, 1L, 2L, 0, 0, 0, 2, 0, 0, new EnumMap<>(WakeKind.class), 0, 0, 0, 0,
+                        List.of(), Map.of(), List.of()));
+    }
+
+    private static Map<WakeKind, DelayStats> delays() {
+        DelayHistogram h = new DelayHistogram();
+        for (long v : new long[] {900, 4_000, 4_100, 1_500_000}) {
+            h.record(v);
+        }
+        Map<WakeKind, DelayStats> m = new EnumMap<>(WakeKind.class);
+        m.put(WakeKind.RUNTIME, DelayStats.of(h));
+        m.put(WakeKind.SELF, DelayStats.of(new DelayHistogram()));
+        return m;
     }
 
     static byte[] sampleEdgeBytes() {

@@ -97,6 +97,7 @@ class AvroPathIT {
             }
         }, analyzed);
         Map<String, String> fileOf = Map.of(TraceFileAnalyzer.WAKE_EDGES_FILE, topics.wakeEdges(),
+                TraceFileAnalyzer.WAKE_DELAYS_FILE, topics.wakeDelays(),
                 TraceFileAnalyzer.ANOMALIES_FILE, topics.anomalies(),
                 TraceFileAnalyzer.TASK_SUMMARIES_FILE, topics.taskSummaries());
         for (var f : fileOf.entrySet()) {
@@ -113,7 +114,8 @@ class AvroPathIT {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         Map<String, List<JsonNode>> out = new HashMap<>();
-        List<String> names = List.of(topics.wakeEdges(), topics.anomalies(), topics.taskSummaries(), topics.deadLetter());
+        List<String> names = List.of(topics.wakeEdges(), topics.wakeDelays(), topics.anomalies(), topics.taskSummaries(),
+                topics.deadLetter());
         names.forEach(t -> out.put(t, new ArrayList<>()));
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();

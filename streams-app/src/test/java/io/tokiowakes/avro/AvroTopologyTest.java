@@ -39,6 +39,8 @@ class AvroTopologyTest {
 
         // Value for value, key for key, in the same order: Avro read back is the JSON format's JSON.
         assertEquals(viaJson.edges, viaAvro.edges);
+        assertTrue(viaJson.delays.size() > 40, viaJson.delays.size() + " delays");
+        assertEquals(viaJson.delays, viaAvro.delays);
         assertEquals(viaJson.anomalies, viaAvro.anomalies);
         assertEquals(viaJson.summaries, viaAvro.summaries);
         assertTrue(viaAvro.deadLetters.isEmpty(), "no dead letters");
@@ -50,6 +52,7 @@ class AvroTopologyTest {
         Outputs viaJson = run(settings("json", "json"), lines, Function.identity());
         Outputs avroIn = run(settings("avro", "json"), lines, AvroTopologyTest::toAvro);
         assertEquals(viaJson.edges, avroIn.edges);
+        assertEquals(viaJson.delays, avroIn.delays);
         assertEquals(viaJson.anomalies, avroIn.anomalies);
         assertEquals(viaJson.summaries, avroIn.summaries);
     }
@@ -85,7 +88,8 @@ class AvroTopologyTest {
     }
 
     /** Outputs as (key, JSON text); Avro values are read back to JSON with {@link AvroOutputs#toJson}. */
-    record Outputs(List<String> edges, List<String> anomalies, List<String> summaries, List<String> deadLetters) {
+    record Outputs(List<String> edges, List<String> delays, List<String> anomalies, List<String> summaries,
+                   List<String> deadLetters) {
         List<JsonNode> json(List<String> keyed) {
             return keyed.stream().map(s -> {
                 try {
@@ -112,7 +116,8 @@ class AvroTopologyTest {
         boolean avroOut = settings.outputFormat() == WireFormat.AVRO;
         try (Harness h = new Harness(settings)) {
             h.pipe(records).flush();
-            return new Outputs(text(h.read(h.topics().wakeEdges()), avroOut), text(h.read(h.topics().anomalies()), avroOut),
+            return new Outputs(text(h.read(h.topics().wakeEdges()), avroOut), text(h.read(h.topics().wakeDelays()), avroOut),
+                    text(h.read(h.topics().anomalies()), avroOut),
                     text(h.read(h.topics().taskSummaries()), avroOut), text(h.read(h.topics().deadLetter()), false));
         }
     }

@@ -49,10 +49,18 @@ class SchemaFilesTest {
     }
 
     @Test
+    void theJarCarriesEveryFileOfTheHistory() throws IOException {
+        try (Stream<Path> files = Files.list(SCHEMAS.resolve("history"))) {
+            assertEquals(new TreeSet<>(files.map(f -> f.getFileName().toString()).toList()),
+                    new TreeSet<>(SchemaHistory.FILES));
+        }
+    }
+
+    @Test
     void theCurrentSchemasAreReleased() throws IOException {
         Set<String> files = fingerprints(historyFiles());
         for (Schema current : List.of(TraceRecordV1.getClassSchema(), WakeEdge.getClassSchema(),
-                Anomaly.getClassSchema(), TaskSummary.getClassSchema())) {
+                WakeDelay.getClassSchema(), Anomaly.getClassSchema(), TaskSummary.getClassSchema())) {
             assertTrue(files.contains(id(current)),
                     current.getFullName() + " changed: add its new version to schemas/history/");
         }
@@ -62,7 +70,7 @@ class SchemaFilesTest {
     void everyReleasedVersionIsReadableByTheCurrentSchema() throws IOException {
         TreeMap<String, Schema> current = new TreeMap<>();
         for (Schema s : List.of(TraceRecordV1.getClassSchema(), WakeEdge.getClassSchema(),
-                Anomaly.getClassSchema(), TaskSummary.getClassSchema())) {
+                WakeDelay.getClassSchema(), Anomaly.getClassSchema(), TaskSummary.getClassSchema())) {
             current.put(s.getFullName(), s);
         }
         for (Schema writer : historyFiles()) {

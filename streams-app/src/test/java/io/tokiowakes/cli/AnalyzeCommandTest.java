@@ -1,5 +1,6 @@
 package io.tokiowakes.cli;
 
+import io.tokiowakes.json.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -154,7 +155,7 @@ class AnalyzeCommandTest {
                 "--config", config.toString()));
         assertEquals("analyze: " + config + ": unknown setting lint.lost-waker.grace-msx (known lint.* settings: "
                 + "lint.external-only.min-wakes, lint.large-future.bytes, lint.long-poll.ms, lint.lost-waker.grace-ms, "
-                + "lint.self-wake.min-wakes, lint.self-wake.percent)", oneErrLine());
+                + "lint.scheduling-delay.ms, lint.self-wake.min-wakes, lint.self-wake.percent)", oneErrLine());
 
         err.reset();
         Files.writeString(config, "lint.lost-waker.grace-ms=5ms\n");
@@ -186,15 +187,41 @@ class AnalyzeCommandTest {
         assertTrue(tasks > 0, String.join("\n", lines));
         assertEquals(java.util.Set.of("  lost-waker (task 13, span 20): LOST_WAKER",
                 "  ext-only-consumer (task 4, span 8): EXTERNAL_ONLY_WAKES"), java.util.Set.copyOf(lines.subList(tasks + 1, tasks + 3)));
-        int pairs = lines.indexOf("busiest wake pairs (waker -> woken, by task name):");
+        int pairs = lines.indexOf("busiest wake pairs (waker -> woken, by task name; what the woken task waited on; "
+                + "wake to poll p50 / p99 / max):");
         assertTrue(pairs > tasks, String.join("\n", lines));
         java.util.List<String> top = lines.subList(pairs + 1, pairs + 6).stream().map(String::strip).toList();
-        assertEquals("12  (runtime) -> dispatcher (RUNTIME)", top.get(0));
-        assertTrue(top.contains("5  (external) -> ext-only-consumer (EXTERNAL)"), top.toString());
+        assertTrue(top.get(0).startsWith("12  (runtime) -> dispatcher (RUNTIME)  "), top.get(0));
+        assertTrue(top.stream().anyMatch(l -> l.startsWith("5  (external) -> ext-only-consumer (EXTERNAL)  ")), top.toString());
+        // The ticker waits in its interval's Sleep; its slowest wake is the largest delay written for it.
+        long tickerMax = Files.readAllLines(dir.resolve("o").resolve("wake-delays.jsonl")).stream()
+                .map(AnalyzeCommandTest::parse).filter(d -> d.path("wakee").path("name").asText().equals("ticker"))
+                .mapToLong(d -> d.path("delay_nanos").asLong()).max().orElseThrow();
+        String ticker = top.stream().filter(l -> l.contains("-> ticker")).findFirst().orElseThrow();
+        assertTrue(ticker.startsWith("5  (runtime) -> ticker (RUNTIME) [timer Sleep tokio-1.24.2/src/time/interval.rs:135:52]  "),
+                ticker);
+        assertTrue(ticker.endsWith(" / " + AnalyzeCommand.human(tickerMax)), ticker + " ends with the max " + tickerMax);
+        assertTrue(lines.contains("wake delays: 45 (a wake's wait for its task's next poll)"), String.join("\n", lines));
         // Counted from the edges written: the pairs add up to what wake-edges.jsonl says.
         long dispatcherRuntime = Files.readAllLines(dir.resolve("o").resolve("wake-edges.jsonl")).stream()
                 .filter(l -> l.contains("\"kind\":\"RUNTIME\"") && l.contains("\"wakee\":{\"span_id\":19,")).count();
         assertEquals(12, dispatcherRuntime);
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode parse(String line) {
+        try {
+            return Json.MAPPER.readTree(line);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void durationsReadAsPeopleReadThem() {
+        assertEquals("850 ns", AnalyzeCommand.human(850));
+        assertEquals("4.1 µs", AnalyzeCommand.human(4_093));
+        assertEquals("12.4 ms", AnalyzeCommand.human(12_400_000));
+        assertEquals("1.25 s", AnalyzeCommand.human(1_250_000_000));
     }
 
     private static final String[] SEED_LIKE = {

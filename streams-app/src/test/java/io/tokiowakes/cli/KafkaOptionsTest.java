@@ -45,7 +45,7 @@ class KafkaOptionsTest {
         assertEquals(2, Main.execute("run", "--bootstrap-server", "127.0.0.1:1", "--config", config.toString()));
         assertEquals("run: " + config + ": unknown setting lint.lost-waker.grace-msx (known lint.* settings: "
                 + "lint.external-only.min-wakes, lint.large-future.bytes, lint.long-poll.ms, lint.lost-waker.grace-ms, "
-                + "lint.self-wake.min-wakes, lint.self-wake.percent)", oneLine());
+                + "lint.scheduling-delay.ms, lint.self-wake.min-wakes, lint.self-wake.percent)", oneLine());
 
         err.reset();
         assertEquals(2, Main.execute("replay", "--bootstrap-server", "127.0.0.1:1", "--input", config.toString(),

@@ -110,6 +110,17 @@ class CollectorEndToEndIT {
                 Set<String> kinds = read(out.resolve(TraceFileAnalyzer.WAKE_EDGES_FILE)).stream()
                         .map(e -> e.path("kind").asText()).collect(Collectors.toCollection(TreeSet::new));
                 assertEquals(new TreeSet<>(List.of("BLOCKING", "EXTERNAL", "RUNTIME", "SELF", "TASK")), kinds);
+                // The example writes Tokio's resource spans: the ticker waits on its interval's Sleep.
+                List<JsonNode> ticker = read(out.resolve(TraceFileAnalyzer.WAKE_EDGES_FILE)).stream()
+                        .filter(e -> e.path("wakee").path("name").asText().equals("ticker")).toList();
+                assertTrue(!ticker.isEmpty());
+                for (JsonNode e : ticker) {
+                    assertEquals("RUNTIME", e.path("kind").asText(), e.toString());
+                    assertEquals("timer Sleep", e.path("waits_on").get(0).path("kind").asText() + " "
+                            + e.path("waits_on").get(0).path("concrete_type").asText(), e.toString());
+                }
+                assertEquals(read(out.resolve(TraceFileAnalyzer.WAKE_EDGES_FILE)).size(),
+                        read(out.resolve(TraceFileAnalyzer.WAKE_DELAYS_FILE)).size(), "every wake was followed by a poll");
                 assertEquals(new TreeSet<>(List.of("EXTERNAL_ONLY_WAKES ext-only-consumer", "LOST_WAKER lost-waker")),
                         anomalies(out));
             }

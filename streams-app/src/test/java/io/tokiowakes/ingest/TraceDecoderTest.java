@@ -66,6 +66,44 @@ class TraceDecoderTest {
         assertTrue(viaDecoder(invalidUtf8).startsWith("refused: not JSON"), viaDecoder(invalidUtf8));
     }
 
+    /**
+     * Resource span fields are not part of the contract: whatever their types, the record is read
+     * (as a full parse reads it), and the resource keeps what it could read.
+     */
+    @Test
+    void resourceFieldsOfAnyTypeNeverRefuseTheRecord() throws InvalidRecordException {
+        String sleep = "{\"type\":\"span_new\",\"source\":\"s\",\"seq\":1,\"ts_nanos\":5,\"span_id\":9,"
+                + "\"parent_id\":null,\"name\":\"runtime.resource\",\"target\":\"tokio::time::sleep\","
+                + "\"fields\":{\"concrete_type\":\"Sleep\",\"kind\":\"timer\",\"loc.file\":\"src/main.rs\","
+                + "\"loc.line\":12,\"loc.col\":5}}";
+        ResourceInfo r = decoder.decode(sleep.getBytes(StandardCharsets.UTF_8)).resource();
+        assertEquals(new ResourceInfo(ResourceInfo.Role.RESOURCE, "timer", "Sleep", "src/main.rs:12:5", false), r);
+        List<String> odd = List.of(sleep,
+                sleep.replace("\"Sleep\"", "7"),
+                sleep.replace("\"Sleep\"", "null"),
+                sleep.replace("\"Sleep\"", "{\"a\":1}"),
+                sleep.replace("\"Sleep\"", "1.5"),
+                sleep.replace("\"timer\"", "[1]"),
+                sleep.replace("\"src/main.rs\"", "3"),
+                sleep.replace("\"kind\":\"timer\"", "\"kind\":\"Sync\",\"is_internal\":true"),
+                sleep.replace("\"kind\":\"timer\"", "\"kind\":\"Sync\",\"is_internal\":\"true\""),
+                sleep.replace("\"kind\":\"timer\"", "\"kind\":\"Sync\",\"is_internal\":false"),
+                sleep.replace(",\"fields\":{", ",\"fields\":{\"x\":null,"),
+                sleep.replace("runtime.resource", "runtime.resource.async_op"),
+                sleep.replace("runtime.resource", "runtime.resource.async_op.poll"),
+                sleep.replace("runtime.resource", "runtime.resourceful"));
+        for (String value : odd) {
+            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+            assertEquals(viaFullParse(bytes), viaDecoder(bytes), value);
+            assertTrue(!viaDecoder(bytes).startsWith("refused"), viaDecoder(bytes));
+        }
+        assertEquals(true, decoder.decode(odd.get(7).getBytes(StandardCharsets.UTF_8)).resource().internal());
+        assertEquals(ResourceInfo.Role.ASYNC_OP_POLL, decoder.decode(odd.get(12).getBytes(StandardCharsets.UTF_8))
+                .resource().role());
+        assertEquals(null, decoder.decode(odd.get(13).getBytes(StandardCharsets.UTF_8)).resource(),
+                "only Tokio's three resource span names");
+    }
+
     private String viaDecoder(byte[] value) {
         try {
             return decoder.decode(value).toString();

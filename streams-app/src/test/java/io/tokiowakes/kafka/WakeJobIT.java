@@ -97,8 +97,8 @@ class WakeJobIT {
                 sink.accept(++n, r);
             }
         }, analyzed);
-        for (String file : List.of(TraceFileAnalyzer.WAKE_EDGES_FILE, TraceFileAnalyzer.ANOMALIES_FILE,
-                TraceFileAnalyzer.TASK_SUMMARIES_FILE)) {
+        for (String file : List.of(TraceFileAnalyzer.WAKE_EDGES_FILE, TraceFileAnalyzer.WAKE_DELAYS_FILE,
+                TraceFileAnalyzer.ANOMALIES_FILE, TraceFileAnalyzer.TASK_SUMMARIES_FILE)) {
             assertEquals(sorted(analyzed.resolve(file)), sorted(out.resolve(file)), file + " equals analyze's");
         }
     }

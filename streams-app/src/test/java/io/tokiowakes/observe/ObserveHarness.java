@@ -32,6 +32,7 @@ final class ObserveHarness implements AutoCloseable {
     private final TestInputTopic<String, byte[]> input;
     final TestOutputTopic<String, String> graph;
     final TestOutputTopic<String, String> summaries;
+    final TestOutputTopic<String, String> delays;
 
     /** @param config job settings (e.g. {@code graph.window.ms}) over the defaults */
     ObserveHarness(Map<String, String> config) {
@@ -44,6 +45,7 @@ final class ObserveHarness implements AutoCloseable {
                 Instant.EPOCH, Duration.ZERO);
         graph = driver.createOutputTopic(settings.topics().wakeGraph(), new StringDeserializer(), new StringDeserializer());
         summaries = driver.createOutputTopic(settings.topics().taskSummaries(), new StringDeserializer(), new StringDeserializer());
+        delays = driver.createOutputTopic(settings.topics().wakeDelays(), new StringDeserializer(), new StringDeserializer());
     }
 
     ObserveHarness() {

@@ -37,7 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Two instances of the job on a real broker, each with its HTTP server: the mixed fixture goes
  * through, both answer for the source (one of them by forwarding to the other), and the page,
- * loaded in a headless Chromium, draws the two anomalous tasks (both closed by then) as such.
+ * loaded in a headless Chromium, draws the two anomalous tasks (both closed by then) as such,
+ * the resource a wakee waited on on its arrow, and the wake-to-poll delays on hover.
  */
 class WakeGraphPageIT {
 
@@ -123,6 +124,32 @@ class WakeGraphPageIT {
                     + "\"[^>]*>" + e.path("count").asLong() + "</text>";
             assertTrue(Pattern.compile(label).matcher(dom).find(), "count on the arrow " + e + " in:\n" + dom);
         }
+        // What the wakee waited on is written under the count, the wake-to-poll delays are on hover.
+        int withResource = 0;
+        int withDelays = 0;
+        for (JsonNode e : graph.path("edges")) {
+            String arrow = "data-from=\"" + Pattern.quote(e.path("from").asText()) + "\" data-to=\""
+                    + Pattern.quote(e.path("to").asText()) + "\" data-kind=\"" + e.path("kind").asText() + "\"";
+            if (e.path("waits_on").size() > 0) {
+                withResource++;
+                String label = "<text[^>]*class=\"edge-resource\" " + arrow + "[^>]*>\\["
+                        + Pattern.quote(e.path("waits_on").get(0).path("resource").asText()) + "\\]";
+                assertTrue(Pattern.compile(label).matcher(dom).find(), "the resource on the arrow " + e + " in:\n" + dom);
+            }
+            if (e.has("delays")) {
+                withDelays++;
+                JsonNode d = e.path("delays");
+                String path = "<path[^>]*" + arrow + "[^>]*data-p50-nanos=\"" + d.path("p50_nanos").asLong()
+                        + "\" data-p99-nanos=\"" + d.path("p99_nanos").asLong() + "\" data-max-nanos=\""
+                        + d.path("max_nanos").asLong() + "\"[^>]*><title>[^<]*wake to poll: p50 [^<]*\\(" + d.path("count").asLong()
+                        + " polls\\)";
+                assertTrue(Pattern.compile(path).matcher(dom).find(), "the delays on hover of " + e + " in:\n" + dom);
+            }
+        }
+        assertEquals(1, withResource, "only ticker waits on a resource span in this trace");
+        assertTrue(withDelays >= 8, withDelays + " arrows with delays");
+        assertTrue(dom.contains("data-to=\"ticker\" data-kind=\"RUNTIME\">[timer Sleep tokio-1.24.2/src/time/interval.rs:135:52]"),
+                "(runtime) -[timer Sleep ...]-> ticker in:\n" + dom);
         // A multi-thread worker's own span wakes as the runtime, never as a blocking closure.
         assertTrue(dom.contains("data-from=\"(runtime)\" data-to=\"dispatcher\" data-kind=\"RUNTIME\""), dom);
         assertTrue(!dom.contains("data-from=\"(blocking)\""), "no arrow from (blocking) in this trace:\n" + dom);

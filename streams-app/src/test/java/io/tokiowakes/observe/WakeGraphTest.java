@@ -88,6 +88,104 @@ class WakeGraphTest {
         }
     }
 
+    /**
+     * Each arrow of a window carries the delays from its wakes to the wakee's next polls (as many
+     * as tokio.wake-delays has for it, with their largest) and the resources the wakee waited on.
+     */
+    @Test
+    void arrowsCarryTheirDelaysAndWhatTheWakeeWaitedOn() throws IOException {
+        try (ObserveHarness h = new ObserveHarness().fixture("mixed-w2")) {
+            h.advance(Duration.ofSeconds(2));
+            List<TestRecord<String, String>> out = h.graph.readRecordsToList();
+            JsonNode w = Json.MAPPER.readTree(out.get(out.size() - 1).value());
+            Map<String, List<Long>> delays = new HashMap<>();
+            for (String v : h.delays.readValuesToList()) {
+                JsonNode d = Json.MAPPER.readTree(v);
+                String waker = d.path("kind").asText().equals("RUNTIME") ? "(runtime)"
+                        : d.path("waker").isNull() ? "(external)" : d.path("waker").path("name").asText();
+                delays.computeIfAbsent(waker + ">" + d.path("wakee").path("name").asText() + ":" + d.path("kind").asText(),
+                        k -> new java.util.ArrayList<>()).add(d.path("delay_nanos").asLong());
+            }
+            assertTrue(delays.size() >= 8, delays.keySet().toString());
+            Map<String, JsonNode> arrows = new HashMap<>();
+            for (JsonNode c : w.path("wakes")) {
+                String key = c.path("waker").asText() + ">" + c.path("wakee").asText() + ":" + c.path("kind").asText();
+                arrows.put(key, c);
+                List<Long> mine = delays.getOrDefault(key, List.of());
+                assertEquals(mine.size(), c.path("delays").path("count").asLong(), key + ": " + c);
+                if (!mine.isEmpty()) {
+                    long max = mine.stream().mapToLong(Long::longValue).max().orElseThrow();
+                    assertEquals(max, c.path("delays").path("max_nanos").asLong(), key);
+                    long p50 = c.path("delays").path("p50_nanos").asLong();
+                    assertTrue(p50 <= c.path("delays").path("p99_nanos").asLong() && p50 > 0, c.toString());
+                }
+            }
+            JsonNode ticker = arrows.get("(runtime)>ticker:RUNTIME");
+            assertEquals(5, ticker.path("count").asLong());
+            assertEquals(1, ticker.path("waits_on").size(), ticker.toString());
+            assertEquals("timer Sleep tokio-1.24.2/src/time/interval.rs:135:52",
+                    ticker.path("waits_on").get(0).path("resource").asText());
+            assertEquals(5, ticker.path("waits_on").get(0).path("wakes").asLong());
+            assertFalse(arrows.get("ponger>pinger:TASK").has("waits_on"), "a channel without a resource span");
+
+            JsonNode g = Json.MAPPER.readTree(h.api().get("/api/sources/" + SOURCE + "/graph", "", false).body());
+            for (JsonNode e : g.path("edges")) {
+                JsonNode c = arrows.get(e.path("from").asText() + ">" + e.path("to").asText() + ":" + e.path("kind").asText());
+                assertEquals(c.path("delays"), e.path("delays"), "one window: the graph's arrow is the window's");
+                assertEquals(c.path("waits_on").size(), e.path("waits_on").size());
+            }
+        }
+    }
+
+    /** A task's detail names what it waits on, the delays of its wakes and the resources it was woken through. */
+    @Test
+    void aTasksDetailShowsWhatItWaitedOnAndHowLongItsWakesWaited() throws IOException {
+        try (ObserveHarness h = new ObserveHarness().fixture("mixed-w2")) {
+            Map<Long, Long> delayOfWakeAt = new HashMap<>();
+            for (String v : h.delays.readValuesToList()) {
+                JsonNode d = Json.MAPPER.readTree(v);
+                if (d.path("wakee").path("name").asText().equals("ticker")) {
+                    delayOfWakeAt.put(d.path("wake_ts_nanos").asLong(), d.path("delay_nanos").asLong());
+                }
+            }
+            JsonNode ticker = Json.MAPPER.readTree(h.api().get("/api/sources/" + SOURCE + "/tasks/9", "", false).body());
+            assertEquals("ticker", ticker.path("task").path("name").asText());
+            assertEquals(5, ticker.path("wakes_in").size());
+            for (JsonNode in : ticker.path("wakes_in")) {
+                assertEquals(delayOfWakeAt.get(in.path("ts_nanos").asLong()), in.path("delay_nanos").asLong(), in.toString());
+                assertEquals("timer Sleep tokio-1.24.2/src/time/interval.rs:135:52", in.path("waits_on").get(0).asText());
+            }
+            assertEquals(5, ticker.path("scheduling_delays_by_kind").path("RUNTIME").path("count").asLong(), ticker.toString());
+            assertEquals(5, ticker.path("wakes_by_resource").get(0).path("wakes").asLong());
+            assertEquals("Sleep", ticker.path("wakes_by_resource").get(0).path("resource").path("concrete_type").asText());
+            assertTrue(ticker.path("waits_on").isNull(), "closed: it waits on nothing now");
+        }
+    }
+
+    @Test
+    void aLiveTasksDetailNamesTheResourcesItsWakerSitsIn() throws IOException {
+        try (ObserveHarness h = new ObserveHarness()) {
+            String src = "svc";
+            h.pipe(src + "/8", line(src, 1, "{\"type\":\"span_new\",\"span_id\":8,\"name\":\"runtime.spawn\",\"target\":\"tokio::task\","
+                    + "\"fields\":{\"kind\":\"task\",\"task.name\":\"sleeper\",\"task.id\":4}"));
+            h.pipe(src + "/8", line(src, 2, "{\"type\":\"span_enter\",\"span_id\":8"));
+            h.pipe(src + "/20", line(src, 3, "{\"type\":\"span_new\",\"span_id\":20,\"parent_id\":null,\"name\":\"runtime.resource\","
+                    + "\"target\":\"tokio::time::sleep\",\"fields\":{\"concrete_type\":\"Sleep\",\"kind\":\"timer\","
+                    + "\"loc.file\":\"src/main.rs\",\"loc.line\":12,\"loc.col\":5}"));
+            h.pipe(src + "/21", line(src, 4, "{\"type\":\"span_new\",\"span_id\":21,\"parent_id\":20,"
+                    + "\"name\":\"runtime.resource.async_op\",\"target\":\"tokio::time::sleep\",\"fields\":{\"source\":\"Sleep::new_timeout\"}"));
+            h.pipe(src + "/21", line(src, 5, "{\"type\":\"event\",\"parent_id\":21,\"name\":\"event\",\"target\":\"tokio::task::waker\","
+                    + "\"fields\":{\"op\":\"waker.clone\",\"task.id\":8}"));
+            h.pipe(src + "/8", line(src, 6, "{\"type\":\"span_exit\",\"span_id\":8"));
+            h.advance(Duration.ofSeconds(2));
+            JsonNode one = Json.MAPPER.readTree(h.api().get("/api/sources/" + src + "/tasks/8", "", false).body());
+            assertEquals("idle", one.path("task").path("state").asText());
+            assertEquals(1, one.path("waits_on").size(), one.toString());
+            assertEquals("Sleep", one.path("waits_on").get(0).path("concrete_type").asText());
+            assertEquals("src/main.rs:12:5", one.path("waits_on").get(0).path("loc").asText());
+        }
+    }
+
     /** A closed task's detail carries what its summary said: polls, wakes, location, wakes by kind. */
     @Test
     void aClosedTaskShowsItsSummarysFigures() throws IOException {

@@ -1,6 +1,7 @@
 package io.tokiowakes.topology;
 
 import io.tokiowakes.ingest.RecordType;
+import io.tokiowakes.ingest.ResourceInfo;
 import io.tokiowakes.ingest.TaskInfo;
 import io.tokiowakes.ingest.TraceDecoder;
 import io.tokiowakes.ingest.TraceRecord;
@@ -53,8 +54,27 @@ class BatchCodecTest {
                 new TaskInfo(above2pow63, huge, "task", null, "fn::{{closure}}", 0L, Long.MAX_VALUE), null, null);
         TraceRecord wake = new TraceRecord(RecordType.EVENT, "src-ü", null, 0, null, "", null, null, null, null,
                 null, WakerOp.WAKE_BY_REF, above2pow63);
-        Batch batch = new Batch("src-ü", 0, Long.MIN_VALUE, List.of(new Held(spawn, Long.MAX_VALUE), new Held(wake, 0)));
+        TraceRecord resource = new TraceRecord(RecordType.SPAN_NEW, "src-ü", 1L, 5, "ThreadId(3)", "w", above2pow63,
+                above2pow63, "runtime.resource", null, null, null, null,
+                new ResourceInfo(ResourceInfo.Role.RESOURCE, huge, null, "ü.rs:1:2", true));
+        TraceRecord poll = new TraceRecord(RecordType.SPAN_NEW, "src-ü", 2L, 6, "ThreadId(3)", "w", 3L, 2L,
+                "runtime.resource.async_op.poll", null, null, null, null, ResourceInfo.of(ResourceInfo.Role.ASYNC_OP_POLL));
+        Batch batch = new Batch("src-ü", 0, Long.MIN_VALUE, List.of(new Held(spawn, Long.MAX_VALUE), new Held(wake, 0),
+                new Held(resource, 1), new Held(poll, 2)));
         assertEquals(batch, BatchCodec.decode(BatchCodec.encode(batch)));
+    }
+
+    /** Batches stored or sent before resource spans were carried (format 1) are read as they were. */
+    @Test
+    void aBatchOfTheFirstFormatIsStillRead() {
+        Batch batch = new Batch("svc", 1, 5, List.of(new Held(new TraceRecord(RecordType.SPAN_ENTER, "svc", 1L, 2L,
+                "ThreadId(2)", "w", 8L, null, null, null, null, null, null), 5)));
+        byte[] bytes = BatchCodec.encode(batch);
+        assertEquals(2, bytes[0]);
+        bytes[0] = 1; // a batch without resources is written alike in both formats
+        assertEquals(batch, BatchCodec.decode(bytes));
+        bytes[0] = 3;
+        assertThrows(SerializationException.class, () -> BatchCodec.decode(bytes));
     }
 
     @Test

@@ -54,7 +54,7 @@ class JobConfigTest {
                 "input.max-record-bytes", "100", "input.format", "AVRO", "output.format", "avro",
                 "state.stores", "in-memory", "lint.external-only.min-wakes", "3", "lint.lost-waker.grace-ms", "7",
                 "lint.self-wake.min-wakes", "4", "lint.self-wake.percent", "90", "lint.long-poll.ms", "20",
-                "lint.large-future.bytes", "64", "graph.window.ms", "1000", "graph.retention.ms", "5000",
+                "lint.large-future.bytes", "64", "lint.scheduling-delay.ms", "30", "graph.window.ms", "1000", "graph.retention.ms", "5000",
                 "graph.emit.ms", "10"));
         assertEquals(Topics.withPrefix("p.").withInput("in"), s.topics());
         assertEquals(Duration.ofMillis(50).toNanos(), s.reorderWindowNanos());
@@ -62,10 +62,11 @@ class JobConfigTest {
         assertEquals(WireFormat.AVRO, s.inputFormat());
         assertEquals(WireFormat.AVRO, s.outputFormat());
         assertTrue(s.inMemoryStores());
-        assertEquals(new LintSettings(3, Duration.ofMillis(7).toNanos(), 4, 90, Duration.ofMillis(20).toNanos(), 64),
+        assertEquals(new LintSettings(3, Duration.ofMillis(7).toNanos(), 4, 90, Duration.ofMillis(20).toNanos(), 64,
+                Duration.ofMillis(30).toNanos()),
                 s.lints());
         assertEquals(new GraphSettings(1000, 5000, 10), s.graph());
-        assertEquals(JobConfig.knownKeys().size(), 16, "every key above is one: " + JobConfig.knownKeys());
+        assertEquals(JobConfig.knownKeys().size(), 17, "every key above is one: " + JobConfig.knownKeys());
     }
 
     @Test

@@ -2,11 +2,17 @@ package io.tokiowakes.topology;
 
 import io.tokiowakes.classify.WakeKind;
 import io.tokiowakes.detect.AnomalyType;
+import io.tokiowakes.detect.DelayHistogram;
+import io.tokiowakes.detect.PendingWake;
+import io.tokiowakes.emit.ResourceRef;
+import io.tokiowakes.emit.ResourceWakes;
 import io.tokiowakes.detect.TaskState;
 import io.tokiowakes.engine.SourceState;
+import io.tokiowakes.ingest.ResourceInfo;
 import io.tokiowakes.ingest.TaskInfo;
 import io.tokiowakes.json.JsonSerde;
 import io.tokiowakes.observe.TaskView;
+import io.tokiowakes.resolve.ResourceSpan;
 import io.tokiowakes.resolve.ThreadState;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
@@ -31,9 +37,11 @@ class StateSerdesTest {
     @Test
     void everyFieldOfEveryStateValueSurvivesARoundTrip() throws Exception {
         roundTrip(StateSerdes.tasks(), TaskState::new);
+        roundTrip(StateSerdes.resources(), ResourceSpan::new);
         roundTrip(StateSerdes.threads(), ThreadState::new);
         roundTrip(StateSerdes.sources(), SourceState::new);
         roundTrip(StateSerdes.taskViews(), TaskView::new);
+        roundTrip(StateSerdes.graphCells(), io.tokiowakes.observe.GraphCell::new);
     }
 
     @Test
@@ -70,6 +78,35 @@ class StateSerdesTest {
                 f.set(value, "value-" + n + "-é");
             } else if (t == TaskInfo.class) {
                 f.set(value, new TaskInfo(n, "name", "task", "src/main.rs:1:2", "fn", 64L, 128L));
+            } else if (t == DelayHistogram.class) {
+                DelayHistogram h = new DelayHistogram();
+                h.record(n);
+                h.record(3 * n);
+                f.set(value, h);
+            } else if (t == java.util.Map.class && valueType(f) == Long.class && elementType(f) == String.class) {
+                java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+                m.put("timer Sleep src/é.rs:1:2", n);
+                m.put("Sync Semaphore", 1L);
+                f.set(value, m);
+            } else if (t == DelayHistogram[].class) {
+                DelayHistogram[] a = new DelayHistogram[WakeKind.values().length];
+                a[WakeKind.RUNTIME.ordinal()] = new DelayHistogram();
+                a[WakeKind.RUNTIME.ordinal()].record(n);
+                a[WakeKind.RUNTIME.ordinal()].record(n * 1000);
+                a[WakeKind.SELF.ordinal()] = new DelayHistogram();
+                a[WakeKind.SELF.ordinal()].record(3);
+                f.set(value, a);
+            } else if (t == List.class && elementType(f) == PendingWake.class) {
+                f.set(value, new ArrayList<>(List.of(new PendingWake(n, n + 1, WakeKind.TASK,
+                        new io.tokiowakes.emit.TaskRef(n, n + 2, "waker-é", "task", null)),
+                        new PendingWake(null, -n, WakeKind.EXTERNAL, null))));
+            } else if (t == List.class && elementType(f) == ResourceWakes.class) {
+                f.set(value, new ArrayList<>(List.of(new ResourceWakes(new ResourceRef(n, "timer", "Sleep", "a.rs:1:2"), n),
+                        new ResourceWakes(new ResourceRef(n + 7, null, null, null), 1))));
+            } else if (t == ResourceInfo.class) {
+                f.set(value, new ResourceInfo(ResourceInfo.Role.RESOURCE, "timer", "Sleep", "src/main.rs:3:4", true));
+            } else if (t == long[].class && ((long[]) f.get(value)).length == 0) {
+                f.set(value, new long[] {n, -n, n + 1});
             } else if (t == long[].class) {
                 long[] a = ((long[]) f.get(value)).clone();
                 for (int i = 0; i < a.length; i++) {
@@ -88,7 +125,14 @@ class StateSerdesTest {
                 f.set(value, n);
             } else if (t == List.class && elementType(f) == TaskView.RecentWake.class) {
                 f.set(value, new ArrayList<>(List.of(new TaskView.RecentWake(n, "waker.wake", WakeKind.TASK, "peer-é", n + 1),
-                        new TaskView.RecentWake(-n, "waker.wake_by_ref", null, null, null))));
+                        new TaskView.RecentWake(-n, "waker.wake_by_ref", null, null, null),
+                        new TaskView.RecentWake(n + 3, "waker.wake", WakeKind.RUNTIME, "(runtime)", null,
+                                List.of("timer Sleep src/é.rs:1:2", "Sync Semaphore"), n + 4))));
+            } else if (t == java.util.Map.class && valueType(f) == io.tokiowakes.emit.DelayStats.class) {
+                java.util.Map<WakeKind, io.tokiowakes.emit.DelayStats> m = new java.util.EnumMap<>(WakeKind.class);
+                m.put(WakeKind.SELF, new io.tokiowakes.emit.DelayStats(n, n + 1, n + 2, n + 3, List.of()));
+                m.put(WakeKind.EXTERNAL, new io.tokiowakes.emit.DelayStats(1, 2, 3, 4, List.of()));
+                f.set(value, m);
             } else if (t == List.class && elementType(f) == TaskView.Flag.class) {
                 f.set(value, new ArrayList<>(List.of(new TaskView.Flag(AnomalyType.LOST_WAKER, n, "detail-é"))));
             } else if (t == java.util.Map.class) {
@@ -105,6 +149,14 @@ class StateSerdesTest {
             assertNotEquals(describe(f.get(blank)), describe(f.get(value)), f.getName());
         }
         return value;
+    }
+
+    private static Class<?> valueType(Field f) {
+        if (f.getGenericType() instanceof java.lang.reflect.ParameterizedType p
+                && p.getActualTypeArguments()[1] instanceof Class<?> c) {
+            return c;
+        }
+        return Object.class;
     }
 
     private static Class<?> elementType(Field f) {
@@ -153,6 +205,68 @@ class StateSerdesTest {
         assertEquals(java.util.Set.of(), s.workerClosures);
     }
 
+    /**
+     * Values written by the previous version (format 2, before tasks kept the resources they
+     * registered with), captured from its serdes: they load, the new fields taking their defaults.
+     */
+    @Test
+    void stateWrittenInFormatTwoIsRead() {
+        TaskState t = StateSerdes.tasks().deserializer().deserialize("t", HexFormat.of().parseHex(FORMAT_2_TASK));
+        assertEquals(8, t.spanId);
+        assertEquals("receiver", t.info.name());
+        assertEquals(1, t.polls);
+        assertEquals(4000, t.busyNanos);
+        assertEquals(2, t.wakes(WakeKind.TASK));
+        assertEquals(3, t.wakerClones);
+        assertEquals(EnumSet.of(AnomalyType.LARGE_FUTURE), t.reported);
+        assertEquals(6, t.parentSpanId);
+        assertEquals(1, t.liveChildren);
+        assertEquals(1, t.externalWakesWithoutThread);
+        assertEquals(0, t.waitsOn.length);
+
+        SourceState s = StateSerdes.sources().deserializer().deserialize("t", HexFormat.of().parseHex(FORMAT_2_SOURCE));
+        assertEquals(1795682303697711066L, s.clockNanos);
+        assertEquals(java.util.Set.of(20L), s.lostWakerWatch);
+        assertEquals(java.util.Set.of(9L), s.pollWatch);
+        assertEquals(java.util.Set.of("worker::Launch::launch"), s.workerClosures);
+        assertEquals(90, s.lastReleasedArrival);
+        assertEquals(92, s.arrivedSeq);
+
+        TaskView v = StateSerdes.taskViews().deserializer().deserialize("t", HexFormat.of().parseHex(FORMAT_2_VIEW));
+        assertEquals("receiver", v.name);
+        assertEquals(List.of(new TaskView.RecentWake(1795682303687369451L, "waker.wake", WakeKind.TASK, "sender-task", 5L)),
+                v.wakesIn);
+        assertEquals(5L, v.polls);
+        assertEquals(2L, v.wakesByKind.get(WakeKind.TASK));
+        assertEquals(1795682303697L, v.updatedMs);
+    }
+
+    /** Wake-graph cells were counts (a long) before they kept delays and resources. */
+    @Test
+    void aGraphCellStoredAsACountIsRead() {
+        byte[] count = org.apache.kafka.common.serialization.Serdes.Long().serializer().serialize("t", 42L);
+        io.tokiowakes.observe.GraphCell c = StateSerdes.graphCells().deserializer().deserialize("t", count);
+        assertEquals(42, c.wakes);
+        assertEquals(0, c.delays.count());
+        assertEquals(java.util.Map.of(), c.waitsOn);
+    }
+
+    private static final String FORMAT_2_TASK = "02000000000000000801010000000000000004000000087265636569766572000000047461736b000000127372632f6d6169"
+            + "6e2e72733a3135373a3233ffffffff0100000000000006400018eb8b8a9010bc2c000000000018eb8b8a9010bc2c18eb8b8a"
+            + "9010cfb401000000000000000fa00000000000000fa000000000000000010000000000000fa0000000000000138800000000"
+            + "00000003000000000000000000000000000000020000000000000000050000000453454c4600000000000000000000000454"
+            + "41534b000000000000000200000008424c4f434b494e4700000000000000000000000752554e54494d450000000000000000"
+            + "0000000845585445524e414c0000000000000000000000045441534bffffffffffffffff010000000c4c415247455f465554"
+            + "555245000000000000000600000001000000000000000001";
+    private static final String FORMAT_2_SOURCE = "0218eb8b8a915b6fda0000000100000000000000140000000000000000000000000000005d00000000000000000000000000"
+            + "00005800000000000000000000018bcfe5687b0000000100000000000000090000000100000016776f726b65723a3a4c6175"
+            + "6e63683a3a6c61756e6368000000000000005a000000000000005c";
+    private static final String FORMAT_2_VIEW = "020000000000000008010000000000000004000000087265636569766572000000047461736b0000000118eb8b8a90bda2eb"
+            + "0000000a77616b65722e77616b65010000000b73656e6465722d7461736b0100000000000000050000000000000001000000"
+            + "0a4c4f53545f57414b455200000000000000070000000469646c650118eb8b8a915b6fda0100000000000000050100000000"
+            + "00000004000000127372632f6d61696e2e72733a3135373a323300000001000000045441534b000000000000000200000001"
+            + "a217017ed1";
+
     private static final String FORMAT_1_TASK = "010008000000000009010100000000000000050000000b73656e6465722d7461736b00"
             + "0000047461736b000000127372632f6d61696e2e72733a3135373a3233ffffffff0100000000000006400018eb8b8a9010bc2c"
             + "000000010018eb8b8a9010bc2c18eb8b8a9010c340000000000000000000000000000000005fd8000000000000000300000000"
@@ -175,6 +289,9 @@ class StateSerdesTest {
 
     private static String describe(Object v) {
         if (v instanceof long[] a) {
+            return java.util.Arrays.toString(a);
+        }
+        if (v instanceof Object[] a) {
             return java.util.Arrays.toString(a);
         }
         if (v instanceof java.util.Set<?> set) {

@@ -29,14 +29,20 @@ class StuckPollTest {
         LintSettings l = s.lints();
         return new JobSettings(s.topics(), s.reorderWindowNanos(), s.maxRecordBytes(),
                 new LintSettings(l.externalOnlyMinWakes(), l.lostWakerGraceNanos(), l.selfWakeMinWakes(),
-                        l.selfWakePercent(), ms * 1_000_000L, l.largeFutureBytes()));
+                        l.selfWakePercent(), ms * 1_000_000L, l.largeFutureBytes())
+                        // The random steps below leave woken tasks waiting as long as they make
+                        // them: this test is about polls, not about waits for one.
+                        .withSchedulingDelay(java.time.Duration.ofHours(1)));
     }
 
-    /** Another worker keeps polling a task every {@code stepMs}: the source's clock goes on. */
+    /**
+     * Another worker keeps polling a task every {@code stepMs}, each poll right after its wake:
+     * the source's clock goes on.
+     */
     private static void keepBusy(TraceScript t, long span, int steps, long stepMs) {
         t.on("ThreadId(3)", "tokio-runtime-worker");
         for (int i = 0; i < steps; i++) {
-            t.advanceMillis(stepMs).enter(span).cloneWaker(span, span).exit(span).wake(span, null);
+            t.advanceMillis(stepMs).wake(span, null).enter(span).cloneWaker(span, span).exit(span);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.tokiowakes.topology;
 
 import io.tokiowakes.ingest.RecordType;
+import io.tokiowakes.ingest.ResourceInfo;
 import io.tokiowakes.ingest.TaskInfo;
 import io.tokiowakes.ingest.TraceRecord;
 import io.tokiowakes.ingest.WakerOp;
@@ -40,7 +41,7 @@ class TaskSpanFilterTest {
 
     @Test
     void otherSpansStopHereAndUnknownOnesStopAfterTheWindow() {
-        accept(resource(7, 1), 1000);
+        accept(userSpan(7, 1), 1000);
         accept(span(RecordType.SPAN_ENTER, 7, 2), 1001);
         accept(span(RecordType.SPAN_ENTER, 9, 3), 1002); // never created in this input
         assertEquals(List.of(), kept);
@@ -76,6 +77,56 @@ class TaskSpanFilterTest {
         accept(new TraceRecord(RecordType.EVENT, "svc", 2L, 2L, "ThreadId(1)", "", null, 3L, "event",
                 "runtime::resource::state_update", null, null, null), 1000);
         assertEquals(List.of(1L), seqs());
+    }
+
+    /**
+     * The wake stage follows a waker clone's parent chain through resource spans: their span_new
+     * and span_close pass (so its table of them ends with each), their enters and exits, which
+     * are most of a resource's traffic, do not.
+     */
+    @Test
+    void resourceSpansPassTheirNewAndCloseOnly() {
+        for (ResourceInfo.Role role : ResourceInfo.Role.values()) {
+            kept.clear();
+            long span = 20 + role.ordinal();
+            accept(resourceSpan(span, null, role, 1), 1000);
+            accept(span(RecordType.SPAN_ENTER, span, 2), 1001);
+            accept(span(RecordType.SPAN_EXIT, span, 3), 1002);
+            accept(span(RecordType.SPAN_CLOSE, span, 4), 1003);
+            assertEquals(List.of(1L, 4L), seqs(), role.name());
+            assertEquals(role, kept.get(0).resource().role());
+            accept(span(RecordType.SPAN_ENTER, span, 5), 1004);
+            assertEquals(2, kept.size(), "a closed resource's ID is unknown again: held, not passed");
+            filter.expire(Long.MAX_VALUE);
+        }
+        assertEquals(0, entries(index), "nothing is kept of closed resources");
+    }
+
+    @Test
+    void aResourceClosedBeforeItsSpanNewArrivesPassesBoth() {
+        accept(span(RecordType.SPAN_ENTER, 7, 2), 1000); // a per-thread buffer sent these first
+        accept(span(RecordType.SPAN_EXIT, 7, 3), 1001);
+        accept(span(RecordType.SPAN_CLOSE, 7, 4), 1002);
+        assertEquals(List.of(), kept);
+        accept(resourceSpan(7, null, ResourceInfo.Role.RESOURCE, 1), 1003);
+        assertEquals(List.of(1L, 4L), seqs());
+        assertEquals(0, filter.heldRecords());
+        assertEquals(0, entries(heldTable));
+        assertEquals(0, entries(index));
+    }
+
+    @Test
+    void aLiveResourceSurvivesARestartSoItsClosePasses() {
+        accept(resourceSpan(7, null, ResourceInfo.Role.RESOURCE, 1), 1000);
+        accept(resourceSpan(8, 7L, ResourceInfo.Role.ASYNC_OP, 2), 1001);
+        filter = new TaskSpanFilter(index, heldTable, WINDOW);
+        kept.clear();
+        accept(span(RecordType.SPAN_ENTER, 8, 3), 1002);
+        accept(span(RecordType.SPAN_CLOSE, 8, 4), 1003);
+        accept(span(RecordType.SPAN_CLOSE, 7, 5), 1004);
+        assertEquals(List.of(4L, 5L), seqs());
+        assertEquals(0, filter.heldRecords());
+        assertEquals(0, entries(index));
     }
 
     @Test
@@ -120,7 +171,7 @@ class TaskSpanFilterTest {
     @Test
     void aSpanIdReusedByAnotherKindOfSpanTakesItsKind() {
         accept(task(5, 1), 1000);
-        accept(resource(5, 2), 1001); // the task's close was lost; the registry reused the ID
+        accept(userSpan(5, 2), 1001); // the task's close was lost; the registry reused the ID
         accept(span(RecordType.SPAN_ENTER, 5, 3), 1002);
         accept(task(5, 4), 1003);
         accept(span(RecordType.SPAN_ENTER, 5, 5), 1004);
@@ -147,9 +198,21 @@ class TaskSpanFilterTest {
                 "runtime.spawn", "tokio::task", new TaskInfo(1L, "t", "task", "a.rs:1:1", null, null, null), null, null);
     }
 
-    private static TraceRecord resource(long span, long seq) {
+    private static TraceRecord userSpan(long span, long seq) {
         return new TraceRecord(RecordType.SPAN_NEW, "svc", seq, seq, "ThreadId(1)", "main", span, null,
-                "runtime.resource", "tokio::sync::mpsc", null, null, null);
+                "ping.round", "app", null, null, null);
+    }
+
+    private static TraceRecord resourceSpan(long span, Long parent, ResourceInfo.Role role, long seq) {
+        ResourceInfo info = role == ResourceInfo.Role.RESOURCE
+                ? new ResourceInfo(role, "timer", "Sleep", "src/main.rs:12:5", false) : ResourceInfo.of(role);
+        String name = switch (role) {
+            case RESOURCE -> ResourceInfo.RESOURCE_SPAN_NAME;
+            case ASYNC_OP -> ResourceInfo.ASYNC_OP_SPAN_NAME;
+            case ASYNC_OP_POLL -> ResourceInfo.ASYNC_OP_POLL_SPAN_NAME;
+        };
+        return new TraceRecord(RecordType.SPAN_NEW, "svc", seq, seq, "ThreadId(1)", "main", span, parent,
+                name, "tokio::time::sleep", null, null, null, info);
     }
 
     private static TraceRecord span(RecordType type, long span, long seq) {

@@ -38,11 +38,14 @@ public final class TopologyHarness implements AutoCloseable {
     private final TopologyTestDriver driver;
     private final TestInputTopic<String, byte[]> input;
     final List<JsonNode> edges = new ArrayList<>();
+    final List<JsonNode> delays = new ArrayList<>();
+    final List<String> delayKeys = new ArrayList<>();
     final List<JsonNode> anomalies = new ArrayList<>();
     final List<JsonNode> summaries = new ArrayList<>();
     final List<TestRecord<String, byte[]>> deadLetters = new ArrayList<>();
     final List<String> edgeKeys = new ArrayList<>();
     private final TestOutputTopic<String, byte[]> edgesOut;
+    private final TestOutputTopic<String, byte[]> delaysOut;
     private final TestOutputTopic<String, byte[]> anomaliesOut;
     private final TestOutputTopic<String, byte[]> summariesOut;
     private final TestOutputTopic<String, byte[]> dlqOut;
@@ -57,6 +60,7 @@ public final class TopologyHarness implements AutoCloseable {
         Topics t = settings.topics();
         input = driver.createInputTopic(t.input(), new StringSerializer(), new ByteArraySerializer());
         edgesOut = out(t.wakeEdges());
+        delaysOut = out(t.wakeDelays());
         anomaliesOut = out(t.anomalies());
         summariesOut = out(t.taskSummaries());
         dlqOut = out(t.deadLetter());
@@ -132,6 +136,10 @@ public final class TopologyHarness implements AutoCloseable {
             edges.add(parse(r.value()));
             edgeKeys.add(r.key());
         }
+        for (TestRecord<String, byte[]> r : delaysOut.readRecordsToList()) {
+            delays.add(parse(r.value()));
+            delayKeys.add(r.key());
+        }
         anomaliesOut.readValuesToList().forEach(v -> anomalies.add(parse(v)));
         summariesOut.readValuesToList().forEach(v -> summaries.add(parse(v)));
         deadLetters.addAll(dlqOut.readRecordsToList());
@@ -149,6 +157,11 @@ public final class TopologyHarness implements AutoCloseable {
     /** The edges woken into that span, in output order. */
     List<JsonNode> edgesTo(long wakee) {
         return edges.stream().filter(e -> e.path("wakee").path("span_id").asLong() == wakee).toList();
+    }
+
+    /** The wake delays of that span's wakes, in output order. */
+    List<JsonNode> delaysOf(long wakee) {
+        return delays.stream().filter(d -> d.path("wakee").path("span_id").asLong() == wakee).toList();
     }
 
     List<String> anomalyTypes(long spanId) {

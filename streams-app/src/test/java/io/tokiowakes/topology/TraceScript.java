@@ -110,6 +110,33 @@ final class TraceScript {
         return add(r);
     }
 
+    /**
+     * A {@code runtime.resource} span as Tokio's instrumented resources create it, made at
+     * {@code src/main.rs:<line>:5}.
+     *
+     * @param parent its parent span (Tokio < 1.35: whatever was entered; later: null), or null
+     */
+    TraceScript resource(long spanId, Long parent, String kind, String concreteType, int line) {
+        ObjectNode f = Json.MAPPER.createObjectNode();
+        f.put("concrete_type", concreteType).put("kind", kind)
+                .put("loc.file", "src/main.rs").put("loc.line", line).put("loc.col", 5);
+        return spanNew(spanId, parent, "runtime.resource", "tokio::sync", f);
+    }
+
+    /** An internal resource (the batch semaphore of a Mutex or Semaphore): no location. */
+    TraceScript internalResource(long spanId, Long parent, String concreteType) {
+        ObjectNode f = Json.MAPPER.createObjectNode();
+        f.put("concrete_type", concreteType).put("kind", "Sync").put("is_internal", true);
+        return spanNew(spanId, parent, "runtime.resource", "tokio::sync::batch_semaphore", f);
+    }
+
+    /** A {@code runtime.resource.async_op} span under its resource, and its poll span under it. */
+    TraceScript asyncOp(long spanId, long resource, long pollSpanId, String source) {
+        spanNew(spanId, resource, "runtime.resource.async_op", "tokio::sync",
+                Json.MAPPER.createObjectNode().put("source", source));
+        return spanNew(pollSpanId, spanId, "runtime.resource.async_op.poll", "tokio::sync", null);
+    }
+
     /** A span that is not a task (user span, resource span). */
     TraceScript span(long spanId, Long parent, String name) {
         return spanNew(spanId, parent, name, "app", null);

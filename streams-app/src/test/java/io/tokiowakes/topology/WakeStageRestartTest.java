@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The wake stage stopped between any two batches (where Kafka Streams commits) and started again
  * on what its tables hold gives exactly the outputs of a run that never stopped: records held in
- * the ordering buffer, task, thread and source state all come back.
+ * the ordering buffer, task, resource, thread and source state all come back.
  */
 class WakeStageRestartTest {
 
@@ -65,6 +65,7 @@ class WakeStageRestartTest {
     /** A wake stage over tables that outlive it, as state stores outlive a stream task. */
     private static final class Run {
         final Table<io.tokiowakes.detect.TaskState> tasks;
+        final Table<io.tokiowakes.resolve.ResourceSpan> resources;
         final Table<io.tokiowakes.resolve.ThreadState> threads;
         final Table<io.tokiowakes.engine.SourceState> sources;
         final Table<String> unknown;
@@ -73,23 +74,27 @@ class WakeStageRestartTest {
         final WakeStage stage;
 
         Run() {
-            this(Table.inMemory(), Table.inMemory(), Table.inMemory(), Table.inMemory(), Table.inMemory());
+            this(Table.inMemory(), Table.inMemory(), Table.inMemory(), Table.inMemory(), Table.inMemory(),
+                    Table.inMemory());
         }
 
-        Run(Table<io.tokiowakes.detect.TaskState> tasks, Table<io.tokiowakes.resolve.ThreadState> threads,
+        Run(Table<io.tokiowakes.detect.TaskState> tasks, Table<io.tokiowakes.resolve.ResourceSpan> resources,
+            Table<io.tokiowakes.resolve.ThreadState> threads,
             Table<io.tokiowakes.engine.SourceState> sources, Table<String> unknown, Table<byte[]> held) {
             this.tasks = serialized(tasks, StateSerdes.tasks());
+            this.resources = serialized(resources, StateSerdes.resources());
             this.threads = serialized(threads, StateSerdes.threads());
             this.sources = serialized(sources, StateSerdes.sources());
             this.unknown = unknown;
             this.held = held;
-            CachedSourceStore store = new CachedSourceStore(this.tasks, this.threads, this.sources, unknown);
+            CachedSourceStore store = new CachedSourceStore(this.tasks, this.resources, this.threads, this.sources,
+                    unknown);
             stage = new WakeStage(SETTINGS, new JobMetrics(), store, new OrderingBuffer(held, store::releasedUpTo),
                     () -> 0L, (out, ts) -> outputs.add(json(out)));
         }
 
         Run restarted() {
-            return new Run(tasks, threads, sources, unknown, held);
+            return new Run(tasks, resources, threads, sources, unknown, held);
         }
 
         Run accept(List<Batch> batches) {

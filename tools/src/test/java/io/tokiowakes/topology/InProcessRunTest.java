@@ -4,6 +4,7 @@ import io.tokiowakes.bench.LoadGenerator;
 import io.tokiowakes.emit.Anomaly;
 import io.tokiowakes.emit.Output;
 import io.tokiowakes.emit.TaskSummary;
+import io.tokiowakes.emit.WakeDelay;
 import io.tokiowakes.emit.WakeEdge;
 import io.tokiowakes.kafka.KafkaTestSupport;
 import org.apache.kafka.common.serialization.Serializer;
@@ -45,6 +46,8 @@ class InProcessRunTest {
             h.run(lines);
             assertTrue(h.edges.size() > 500, "a trace with many wakes: " + h.edges.size());
             assertEquals(sorted(h.edges.stream().map(Object::toString)), sorted(inProcess.edges.stream()));
+            assertTrue(h.delays.size() > 500, "and as many delays: " + h.delays.size());
+            assertEquals(sorted(h.delays.stream().map(Object::toString)), sorted(inProcess.delays.stream()));
             assertEquals(sorted(h.anomalies.stream().map(Object::toString)), sorted(inProcess.anomalies.stream()));
             assertEquals(sorted(h.summaries.stream().map(Object::toString)), sorted(inProcess.summaries.stream()));
             assertEquals(h.deadLetters.stream().map(r -> new String(r.headers().lastHeader(
@@ -66,6 +69,7 @@ class InProcessRunTest {
     private static final class Outputs implements InProcessRun.Sink {
         private final Serializer<Output> json = WireFormats.outputSerde(JobSettings.defaults()).serializer();
         final List<String> edges = new ArrayList<>();
+        final List<String> delays = new ArrayList<>();
         final List<String> anomalies = new ArrayList<>();
         final List<String> summaries = new ArrayList<>();
         final List<String> reasons = new ArrayList<>();
@@ -80,6 +84,8 @@ class InProcessRunTest {
             }
             if (out instanceof WakeEdge) {
                 edges.add(value);
+            } else if (out instanceof WakeDelay) {
+                delays.add(value);
             } else if (out instanceof Anomaly) {
                 anomalies.add(value);
             } else if (out instanceof TaskSummary) {

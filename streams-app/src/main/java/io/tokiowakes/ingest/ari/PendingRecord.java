@@ -2,7 +2,9 @@ package io.tokiowakes.ingest.ari;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tokiowakes.ingest.RecordType;
+import io.tokiowakes.ingest.ResourceInfo;
 import io.tokiowakes.ingest.TraceRecord;
+import io.tokiowakes.ingest.WakerOp;
 import io.tokiowakes.json.Json;
 
 import java.math.BigInteger;
@@ -81,7 +83,7 @@ final class PendingRecord {
             ContextLine.Event event = (ContextLine.Event) last;
             o.put("type", RecordType.EVENT.wire());
             common(o, source, seq);
-            putParent(o, innermostTask());
+            putParent(o, isWakerClone(event) ? innermostTaskOrResource() : innermostTask());
             o.put("name", "event");
             o.put("target", event.target());
             o.put("level", header.level());
@@ -107,6 +109,26 @@ final class PendingRecord {
             }
         }
         return null;
+    }
+
+    /**
+     * A waker clone inside a resource's span is the task registering with that resource (see
+     * {@code resolve.WaitsOn}): its parent is the innermost resource span, when one is inside the
+     * innermost task span. Clones need no current task: the woken task is in their fields.
+     */
+    private Long innermostTaskOrResource() {
+        for (int i = context.size() - 1; i >= 0; i--) {
+            String name = context.get(i).name();
+            if (TraceRecord.TASK_SPAN_NAME.equals(name) || ResourceInfo.roleOf(name) != null) {
+                return context.get(i).id();
+            }
+        }
+        return null;
+    }
+
+    private boolean isWakerClone(ContextLine.Event event) {
+        return TraceRecord.WAKER_TARGET.equals(event.target()) && fields != null
+                && WakerOp.CLONE.wire().equals(fields.path("op").asText(null));
     }
 
     /** ari prints no span targets; a task span's target follows from its kind. */

@@ -1,0 +1,10 @@
+package io.tokiowakes.emit;
+
+/**
+ * How often a task was woken while its waker sat in one resource.
+ *
+ * @param resource the resource, as it was when the task first waited on it
+ * @param wakes    wakes of the task that named it ({@link WakeEdge#waitsOn()})
+ */
+public record ResourceWakes(ResourceRef resource, long wakes) {
+}
