@@ -5,6 +5,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,8 @@ import java.util.concurrent.ExecutionException;
 
 /** Creates the job's topics where they are missing; existing topics are left as they are. */
 public final class TopicSetup {
+
+    private static final Duration LEADER_WAIT = Duration.ofSeconds(10);
 
     private TopicSetup() {
     }
@@ -46,9 +49,27 @@ public final class TopicSetup {
                     }
                 }
             }
+            awaitLeaders(admin, created);
             return created;
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot list topics: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * Waits (up to {@link #LEADER_WAIT}) until every partition of the topics has a leader: a
+     * producer that writes to a topic at once is otherwise refused (NOT_LEADER_OR_FOLLOWER) and
+     * logs a warning for each retry.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
+        while (!topics.isEmpty() && System.nanoTime() < deadline) {
+            boolean led = admin.describeTopics(topics).allTopicNames().get().values().stream()
+                    .flatMap(t -> t.partitions().stream()).allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+            if (led) {
+                return;
+            }
+            Thread.sleep(50);
         }
     }
 

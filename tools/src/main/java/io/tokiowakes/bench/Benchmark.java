@@ -54,7 +54,7 @@ import java.util.stream.Collectors;
 public final class Benchmark {
 
     public record Options(long records, int sources, int liveTasksPerSource, int partitions,
-                          List<Integer> threads, long latencySeconds, double latencyRate, Path dir,
+                          List<Integer> threads, long latencySeconds, double latencyRate, boolean latencyOnly, Path dir,
                           Map<String, String> streamsConfig) {
     }
 
@@ -83,6 +83,11 @@ public final class Benchmark {
             Properties client = new Properties();
             client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
 
+            if (options.latencyOnly()) {
+                latency(client, options.sources(), options.latencyRate());
+                latency(client, 1, options.latencyRate());
+                return;
+            }
             // The same volume from a fleet and from one busy process (as many live tasks in all).
             Trace fleet = trace(client, "fleet", options.sources(), options.liveTasksPerSource());
             Trace one = trace(client, "one", 1, options.liveTasksPerSource() * options.sources());
@@ -352,28 +357,39 @@ public final class Benchmark {
             job.awaitRunning(Duration.ofSeconds(60));
             Thread reader = new Thread(() -> readEdges(client, settings.topics().wakeEdges(), sentAt, latencies, done));
             reader.start();
-            LoadGenerator live = new LoadGenerator(sources, options.liveTasksPerSource() * options.sources() / sources, 2,
-                    () -> System.currentTimeMillis() * 1_000_000L);
+            // The records are made before the phase, stamped with the times they will be sent at:
+            // a fleet's services make their records on their own machines, so only
+            // sending them (the producer) runs here beside the job and the broker.
             long warmUp = (long) (rate * LATENCY_WARM_UP_S);
-            long[] sent = {0};
-            long n;
+            long target = warmUp + (long) (rate * options.latencySeconds());
+            List<String> keys = new ArrayList<>();
+            List<byte[]> values = new ArrayList<>();
+            List<String> wakes = new ArrayList<>();
+            long startNanos = (System.currentTimeMillis() + 1000) * 1_000_000L;
+            LoadGenerator live = new LoadGenerator(sources, options.liveTasksPerSource() * options.sources() / sources, 2,
+                    () -> startNanos + (long) (keys.size() * 1e9 / rate));
+            live.generateKeyed(target, (key, line) -> {
+                keys.add(key);
+                values.add(line.getBytes(StandardCharsets.UTF_8));
+                wakes.add(keys.size() > warmUp && line.contains("\"waker.wake") ? edgeId(line) : null);
+            });
             long counted0;
             try (TraceReplayer replayer = new TraceReplayer(client, settings.topics().input(), (long) rate)) {
-                long target = warmUp + (long) (rate * options.latencySeconds());
-                // The generator gives each record's key: the producer here must cost the machine
-                // as little as a service's would, not decode every line to find its key.
                 counted0 = System.nanoTime() + (long) (LATENCY_WARM_UP_S * 1e9);
-                n = live.generateKeyed(target, (key, line) -> {
-                    if (sent[0]++ >= warmUp && line.contains("\"waker.wake")) {
-                        sentAt.put(edgeId(line), System.nanoTime());
+                for (int i = 0; i < keys.size(); i++) {
+                    if (wakes.get(i) != null) {
+                        sentAt.put(wakes.get(i), System.nanoTime());
                     }
-                    replayer.send(key, line.getBytes(StandardCharsets.UTF_8));
-                });
+                    replayer.send(keys.get(i), values.get(i));
+                    values.set(i, null);
+                }
                 replayer.flush();
             }
+            long n = keys.size();
             Thread.sleep(3000);
             done.set(true);
             reader.join();
+            double jobCpuNanos = jobThreadsCpuNanos("bench-latency-" + sources);
             if (latencies.isEmpty()) {
                 out.println("4. latency: no edge came back");
                 return;
@@ -389,6 +405,7 @@ public final class Benchmark {
                             + " p50 %d ms, p99 %d ms, max %d ms (%d edges)%n",
                     sources, rate, n, LATENCY_WARM_UP_S, pct(sorted, 50), pct(sorted, 99), sorted.get(sorted.size() - 1),
                     sorted.size());
+            out.printf("   the job's threads used %.1f µs of CPU per input record%n", jobCpuNanos / n / 1000);
             StringBuilder series = new StringBuilder();
             byTime.values().forEach(v -> {
                 Collections.sort(v);
@@ -396,6 +413,16 @@ public final class Benchmark {
             });
             out.println("   p50 of each 2 s, ms:" + series);
         }
+    }
+
+    /**
+     * CPU time (ns) used so far by the threads of the job with that application id (stream threads
+     * and their clients' network threads): what the job costs, whatever else shares the machine.
+     */
+    private static double jobThreadsCpuNanos(String applicationId) {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().contains(applicationId))
+                .mapToLong(t -> Math.max(0, mx.getThreadCpuTime(t.getId()))).sum();
     }
 
     /** Adds (sent at ns, latency ms) for each edge whose wake was timed. */

@@ -42,17 +42,23 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = {"-X", "--kafka"}, paramLabel = "KEY=VALUE", description = "a setting for the job (Kafka Streams or the job's own), e.g. -X commit.interval.ms=50 -X reorder.window.ms=100")
     java.util.Map<String, String> streamsConfig = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--latency-only", description = "only the wake-edge latency phase, at --latency-rate")
+    boolean latencyOnly;
+
     @Option(names = "--hot-path-only", description = "only the in-process per-record costs (decode, serde, engine)")
     boolean hotPathOnly;
 
     @Override
     public Integer call() throws Exception {
+        if (latencyOnly && latencyRate <= 0) {
+            throw new UserError("--latency-only needs --latency-rate");
+        }
         HotPath.run(200_000, System.out);
         if (hotPathOnly) {
             return 0;
         }
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("tokio-wakes-bench");
-        new Benchmark(new Benchmark.Options(records, sources, liveTasks, partitions, threads, latencySeconds, latencyRate, work,
+        new Benchmark(new Benchmark.Options(records, sources, liveTasks, partitions, threads, latencySeconds, latencyRate, latencyOnly, work,
                 streamsConfig),
                 System.out).run();
         return 0;
