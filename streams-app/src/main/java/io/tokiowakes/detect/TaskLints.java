@@ -1,7 +1,10 @@
 package io.tokiowakes.detect;
 
-import io.tokiowakes.classify.WakeKind;
-import io.tokiowakes.emit.TaskRef;
+import io.tokiowakes.model.PendingWake;
+import io.tokiowakes.model.AnomalyType;
+import io.tokiowakes.model.TaskState;
+import io.tokiowakes.model.WakeKind;
+import io.tokiowakes.model.TaskRef;
 
 import java.util.List;
 import java.util.function.Consumer;

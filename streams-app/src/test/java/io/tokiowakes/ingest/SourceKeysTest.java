@@ -1,5 +1,6 @@
 package io.tokiowakes.ingest;
 
+import io.tokiowakes.model.TraceRecord;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
