@@ -3,7 +3,7 @@ package io.tokiowakes.graph;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tokiowakes.model.WakeKind;
 import io.tokiowakes.emit.DelayStats;
-import io.tokiowakes.ingest.SourceKeys;
+import io.tokiowakes.model.SourceKeys;
 
 import java.util.List;
 

@@ -7,7 +7,7 @@ import io.tokiowakes.model.TaskState;
 import io.tokiowakes.emit.DelayStats;
 import io.tokiowakes.model.ResourceRef;
 import io.tokiowakes.model.ResourceWakes;
-import io.tokiowakes.emit.UnsignedLongSerializer;
+import io.tokiowakes.json.UnsignedLongSerializer;
 import io.tokiowakes.resolve.LiveResources;
 import io.tokiowakes.resolve.WaitsOn;
 import io.tokiowakes.resolve.WorkerSpans;

@@ -6,7 +6,7 @@ import io.tokiowakes.model.TaskRef;
 import io.tokiowakes.emit.TaskSummary;
 import io.tokiowakes.emit.WakeDelay;
 import io.tokiowakes.emit.WakeEdge;
-import io.tokiowakes.ingest.SourceKeys;
+import io.tokiowakes.model.SourceKeys;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;

@@ -1,5 +1,6 @@
 package io.tokiowakes.ingest;
 
+import io.tokiowakes.model.SourceKeys;
 import io.tokiowakes.model.Table;
 import io.tokiowakes.model.RecordType;
 import io.tokiowakes.model.TraceRecord;

@@ -1,6 +1,6 @@
 package io.tokiowakes.model;
 
-import io.tokiowakes.emit.UnsignedLongSerializer;
+import io.tokiowakes.json.UnsignedLongSerializer;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 

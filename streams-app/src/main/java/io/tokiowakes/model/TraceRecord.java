@@ -1,6 +1,5 @@
 package io.tokiowakes.model;
 
-import io.tokiowakes.ingest.SourceKeys;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
 /**

@@ -5,7 +5,7 @@ import io.tokiowakes.graph.TaskView;
 import io.tokiowakes.graph.WindowKeys;
 import io.tokiowakes.model.TaskState;
 import io.tokiowakes.model.SourceState;
-import io.tokiowakes.ingest.SourceKeys;
+import io.tokiowakes.model.SourceKeys;
 import io.tokiowakes.model.ResourceSpan;
 import io.tokiowakes.topology.WakeGraph;
 import org.apache.kafka.common.serialization.StringSerializer;

@@ -2,7 +2,7 @@ package io.tokiowakes.observe;
 
 import io.tokiowakes.model.TaskState;
 import io.tokiowakes.model.SourceState;
-import io.tokiowakes.ingest.SourceKeys;
+import io.tokiowakes.model.SourceKeys;
 import io.tokiowakes.topology.WakeGraph;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;

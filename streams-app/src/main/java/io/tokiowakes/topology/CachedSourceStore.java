@@ -5,7 +5,7 @@ import io.tokiowakes.order.OrderingBuffer;
 import io.tokiowakes.model.TaskState;
 import io.tokiowakes.model.SourceState;
 import io.tokiowakes.engine.SourceStore;
-import io.tokiowakes.ingest.SourceKeys;
+import io.tokiowakes.model.SourceKeys;
 import io.tokiowakes.model.ResourceSpan;
 import io.tokiowakes.model.ThreadState;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.tokiowakes.ingest;
+package io.tokiowakes.model;
 
 /**
  * Every key scoped by source, in one place: the Kafka keys of trace record v1 and of the outputs,

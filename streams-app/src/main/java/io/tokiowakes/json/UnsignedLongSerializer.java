@@ -1,4 +1,4 @@
-package io.tokiowakes.emit;
+package io.tokiowakes.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.SerializerProvider;

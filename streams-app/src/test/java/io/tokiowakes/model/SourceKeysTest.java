@@ -1,6 +1,6 @@
-package io.tokiowakes.ingest;
+package io.tokiowakes.model;
 
-import io.tokiowakes.model.TraceRecord;
+import io.tokiowakes.ingest.TraceDecoder;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

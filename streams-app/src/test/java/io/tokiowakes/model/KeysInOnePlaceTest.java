@@ -1,4 +1,4 @@
-package io.tokiowakes.ingest;
+package io.tokiowakes.model;
 
 import org.junit.jupiter.api.Test;
 
