@@ -1,10 +1,10 @@
 package io.tokiowakes.analyze;
 
-import io.tokiowakes.classify.WakeKind;
-import io.tokiowakes.detect.AnomalyType;
+import io.tokiowakes.model.WakeKind;
+import io.tokiowakes.model.AnomalyType;
 import io.tokiowakes.emit.DelayStats;
-import io.tokiowakes.emit.TaskRef;
-import io.tokiowakes.observe.GraphCell;
+import io.tokiowakes.model.TaskRef;
+import io.tokiowakes.graph.GraphCell;
 
 import java.util.List;
 import java.util.Map;

@@ -1,15 +1,15 @@
 package io.tokiowakes.analyze;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tokiowakes.classify.WakeKind;
+import io.tokiowakes.model.WakeKind;
 import io.tokiowakes.emit.Anomaly;
 import io.tokiowakes.emit.Output;
 import io.tokiowakes.emit.TaskSummary;
 import io.tokiowakes.emit.WakeDelay;
 import io.tokiowakes.emit.WakeEdge;
 import io.tokiowakes.json.Json;
-import io.tokiowakes.observe.GraphCell;
-import io.tokiowakes.observe.TaskLabel;
+import io.tokiowakes.graph.GraphCell;
+import io.tokiowakes.graph.TaskLabel;
 import io.tokiowakes.topology.InProcessRun;
 import io.tokiowakes.topology.JobMetrics;
 import io.tokiowakes.topology.JobSettings;

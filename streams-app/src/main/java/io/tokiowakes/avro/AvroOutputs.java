@@ -1,12 +1,12 @@
 package io.tokiowakes.avro;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.tokiowakes.classify.WakeKind;
-import io.tokiowakes.detect.AnomalyType;
-import io.tokiowakes.detect.DelayHistogram;
+import io.tokiowakes.model.WakeKind;
+import io.tokiowakes.model.AnomalyType;
+import io.tokiowakes.model.DelayHistogram;
 import io.tokiowakes.emit.Output;
-import io.tokiowakes.emit.ResourceRef;
-import io.tokiowakes.emit.TaskRef;
+import io.tokiowakes.model.ResourceRef;
+import io.tokiowakes.model.TaskRef;
 import io.tokiowakes.emit.ThreadRef;
 import io.tokiowakes.ingest.InvalidRecordException;
 import io.tokiowakes.json.Json;
@@ -156,9 +156,9 @@ public final class AvroOutputs {
             if (s.getSchedulingDelaysByKind() != null) {
                 s.getSchedulingDelaysByKind().forEach((k, d) -> delays.put(WakeKind.valueOf(k), delayStats(d)));
             }
-            List<io.tokiowakes.emit.ResourceWakes> byResource = s.getWakesByResource() == null ? List.of()
+            List<io.tokiowakes.model.ResourceWakes> byResource = s.getWakesByResource() == null ? List.of()
                     : s.getWakesByResource().stream()
-                    .map(w -> new io.tokiowakes.emit.ResourceWakes(resource(w.getResource()), w.getWakes())).toList();
+                    .map(w -> new io.tokiowakes.model.ResourceWakes(resource(w.getResource()), w.getWakes())).toList();
             return new io.tokiowakes.emit.TaskSummary(s.getSource(), s.getTsNanos(), task(s.getTask()),
                     s.getCreatedNanos(), s.getLifetimeNanos(), s.getPolls(), s.getBusyNanos(), s.getScheduledNanos(),
                     s.getIdleNanos(), s.getMaxPollNanos(), s.getWakes(), byKind, s.getWakerClones(),

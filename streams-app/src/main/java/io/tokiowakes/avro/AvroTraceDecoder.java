@@ -3,7 +3,7 @@ package io.tokiowakes.avro;
 import io.tokiowakes.ingest.InvalidRecordException;
 import io.tokiowakes.ingest.RecordDecoder;
 import io.tokiowakes.ingest.TraceDecoder;
-import io.tokiowakes.ingest.TraceRecord;
+import io.tokiowakes.model.TraceRecord;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.MissingSchemaException;

@@ -1,7 +1,8 @@
 package io.tokiowakes.classify;
 
-import io.tokiowakes.detect.TaskState;
-import io.tokiowakes.emit.ResourceRef;
+import io.tokiowakes.model.WakeKind;
+import io.tokiowakes.model.TaskState;
+import io.tokiowakes.model.ResourceRef;
 import io.tokiowakes.resolve.Resolution;
 
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.tokiowakes.detect;
 
+import io.tokiowakes.model.AnomalyType;
+
 /**
  * A lint that fired for a task: what, when (trace time), and a sentence for people.
  *

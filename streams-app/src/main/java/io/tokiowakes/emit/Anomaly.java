@@ -1,8 +1,9 @@
 package io.tokiowakes.emit;
 
+import io.tokiowakes.model.TaskRef;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.tokiowakes.detect.AnomalyType;
+import io.tokiowakes.model.AnomalyType;
 
 /**
  * A lint that fired, on {@code tokio.anomalies}, keyed by the task.

@@ -1,9 +1,9 @@
 package io.tokiowakes.emit;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.tokiowakes.detect.DelayHistogram;
+import io.tokiowakes.model.DelayHistogram;
 
-import io.tokiowakes.classify.WakeKind;
+import io.tokiowakes.model.WakeKind;
 
 import java.util.EnumMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.tokiowakes.emit;
 
-import io.tokiowakes.ingest.SourceKeys;
+import io.tokiowakes.model.SourceKeys;
 
 /** A value the job emits, with the Kafka key it goes out under. */
 public sealed interface Output permits WakeEdge, WakeDelay, Anomaly, TaskSummary {

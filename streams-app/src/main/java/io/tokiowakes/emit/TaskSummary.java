@@ -1,9 +1,11 @@
 package io.tokiowakes.emit;
 
+import io.tokiowakes.model.ResourceWakes;
+import io.tokiowakes.model.TaskRef;
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import io.tokiowakes.classify.WakeKind;
-import io.tokiowakes.detect.AnomalyType;
-import io.tokiowakes.detect.TaskState;
+import io.tokiowakes.model.WakeKind;
+import io.tokiowakes.model.AnomalyType;
+import io.tokiowakes.model.TaskState;
 
 import java.util.EnumMap;
 import java.util.List;

@@ -1,7 +1,8 @@
 package io.tokiowakes.emit;
 
+import io.tokiowakes.model.TaskRef;
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import io.tokiowakes.classify.WakeKind;
+import io.tokiowakes.model.WakeKind;
 
 /**
  * How long one wake waited for its task's next poll, on {@code tokio.wake-delays}, keyed like its

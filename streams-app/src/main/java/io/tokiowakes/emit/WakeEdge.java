@@ -1,8 +1,10 @@
 package io.tokiowakes.emit;
 
+import io.tokiowakes.model.ResourceRef;
+import io.tokiowakes.model.TaskRef;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.tokiowakes.classify.WakeKind;
+import io.tokiowakes.model.WakeKind;
 
 import java.util.List;
 

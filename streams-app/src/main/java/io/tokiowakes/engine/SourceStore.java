@@ -1,10 +1,11 @@
 package io.tokiowakes.engine;
 
-import io.tokiowakes.detect.TaskState;
+import io.tokiowakes.model.SourceState;
+import io.tokiowakes.model.TaskState;
 import io.tokiowakes.resolve.LiveResources;
 import io.tokiowakes.resolve.LiveTasks;
-import io.tokiowakes.resolve.ResourceSpan;
-import io.tokiowakes.resolve.ThreadState;
+import io.tokiowakes.model.ResourceSpan;
+import io.tokiowakes.model.ThreadState;
 
 /** The engine's view of one source's state: live tasks and resources, threads and bookkeeping. */
 public interface SourceStore extends LiveTasks, LiveResources {

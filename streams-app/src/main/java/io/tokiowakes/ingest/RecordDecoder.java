@@ -1,5 +1,7 @@
 package io.tokiowakes.ingest;
 
+import io.tokiowakes.model.TraceRecord;
+
 /** Turns one input value (a Kafka message, a file line) into a validated trace record. */
 public interface RecordDecoder {
 

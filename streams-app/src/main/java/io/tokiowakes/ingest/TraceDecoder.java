@@ -1,5 +1,10 @@
 package io.tokiowakes.ingest;
 
+import io.tokiowakes.model.TaskInfo;
+import io.tokiowakes.model.ResourceInfo;
+import io.tokiowakes.model.WakerOp;
+import io.tokiowakes.model.RecordType;
+import io.tokiowakes.model.TraceRecord;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;

@@ -1,6 +1,6 @@
 package io.tokiowakes.kafka;
 
-import io.tokiowakes.topology.InputProgress;
+import io.tokiowakes.order.InputProgress;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;

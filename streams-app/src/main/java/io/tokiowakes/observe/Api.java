@@ -1,6 +1,9 @@
 package io.tokiowakes.observe;
 
-import io.tokiowakes.detect.TaskState;
+import io.tokiowakes.graph.GraphBuilder;
+import io.tokiowakes.graph.GraphSettings;
+import io.tokiowakes.graph.TaskViews;
+import io.tokiowakes.model.TaskState;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 

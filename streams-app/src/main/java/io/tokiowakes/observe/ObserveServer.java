@@ -1,5 +1,6 @@
 package io.tokiowakes.observe;
 
+import io.tokiowakes.graph.GraphSettings;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.tokiowakes.topology.JobMetrics;

@@ -1,9 +1,12 @@
 package io.tokiowakes.observe;
 
-import io.tokiowakes.detect.TaskState;
-import io.tokiowakes.engine.SourceState;
-import io.tokiowakes.ingest.SourceKeys;
-import io.tokiowakes.resolve.ResourceSpan;
+import io.tokiowakes.graph.GraphCell;
+import io.tokiowakes.graph.TaskView;
+import io.tokiowakes.graph.WindowKeys;
+import io.tokiowakes.model.TaskState;
+import io.tokiowakes.model.SourceState;
+import io.tokiowakes.model.SourceKeys;
+import io.tokiowakes.model.ResourceSpan;
 import io.tokiowakes.topology.WakeGraph;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;

@@ -1,8 +1,8 @@
 package io.tokiowakes.observe;
 
-import io.tokiowakes.detect.TaskState;
-import io.tokiowakes.engine.SourceState;
-import io.tokiowakes.ingest.SourceKeys;
+import io.tokiowakes.model.TaskState;
+import io.tokiowakes.model.SourceState;
+import io.tokiowakes.model.SourceKeys;
 import io.tokiowakes.topology.WakeGraph;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;

@@ -1,6 +1,6 @@
 package io.tokiowakes.resolve;
 
-import io.tokiowakes.detect.TaskState;
+import io.tokiowakes.model.TaskState;
 
 /** The live task spans of one source, by span ID. */
 public interface LiveTasks {

@@ -1,6 +1,6 @@
 package io.tokiowakes.resolve;
 
-import io.tokiowakes.detect.TaskState;
+import io.tokiowakes.model.TaskState;
 
 /**
  * Who was running where a wake fired.

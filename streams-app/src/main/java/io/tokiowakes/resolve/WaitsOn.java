@@ -1,6 +1,7 @@
 package io.tokiowakes.resolve;
 
-import io.tokiowakes.emit.ResourceRef;
+import io.tokiowakes.model.ResourceSpan;
+import io.tokiowakes.model.ResourceRef;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +62,7 @@ public final class WaitsOn {
     }
 
     /**
-     * @param registered resource span IDs a task registered its waker with ({@link io.tokiowakes.detect.TaskState#waitsOn})
+     * @param registered resource span IDs a task registered its waker with ({@link io.tokiowakes.model.TaskState#waitsOn})
      * @return those still live, as outputs name them; a resource that closed can no longer wake the task
      */
     public static List<ResourceRef> refs(long[] registered, LiveResources resources) {

@@ -1,7 +1,8 @@
 package io.tokiowakes.resolve;
 
-import io.tokiowakes.detect.TaskState;
-import io.tokiowakes.ingest.TraceRecord;
+import io.tokiowakes.model.ThreadState;
+import io.tokiowakes.model.TaskState;
+import io.tokiowakes.model.TraceRecord;
 
 import java.util.Set;
 

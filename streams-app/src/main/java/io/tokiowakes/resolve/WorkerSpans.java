@@ -1,6 +1,7 @@
 package io.tokiowakes.resolve;
 
-import io.tokiowakes.detect.TaskState;
+import io.tokiowakes.model.ThreadState;
+import io.tokiowakes.model.TaskState;
 
 import java.util.Set;
 
@@ -38,7 +39,7 @@ public final class WorkerSpans {
 
     /**
      * @param span           a live task span
-     * @param workerClosures closure types ({@link io.tokiowakes.ingest.TaskInfo#closure()}) of
+     * @param workerClosures closure types ({@link io.tokiowakes.model.TaskInfo#closure()}) of
      *                       blocking spans of the source that have been seen polling tasks
      * @return whether the span is a worker thread's own: wakes inside it, outside any task,
      *         come from the scheduler (timers, I/O driver, deferred wakes), not from a closure

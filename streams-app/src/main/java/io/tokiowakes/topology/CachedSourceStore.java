@@ -1,11 +1,13 @@
 package io.tokiowakes.topology;
 
-import io.tokiowakes.detect.TaskState;
-import io.tokiowakes.engine.SourceState;
+import io.tokiowakes.model.Table;
+import io.tokiowakes.order.OrderingBuffer;
+import io.tokiowakes.model.TaskState;
+import io.tokiowakes.model.SourceState;
 import io.tokiowakes.engine.SourceStore;
-import io.tokiowakes.ingest.SourceKeys;
-import io.tokiowakes.resolve.ResourceSpan;
-import io.tokiowakes.resolve.ThreadState;
+import io.tokiowakes.model.SourceKeys;
+import io.tokiowakes.model.ResourceSpan;
+import io.tokiowakes.model.ThreadState;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,5 +1,8 @@
 package io.tokiowakes.topology;
 
+import io.tokiowakes.ingest.Batch;
+import io.tokiowakes.ingest.BatchCodec;
+import io.tokiowakes.ingest.Held;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;

@@ -1,8 +1,14 @@
 package io.tokiowakes.topology;
 
+import io.tokiowakes.ingest.Batch;
+import io.tokiowakes.ingest.Held;
+import io.tokiowakes.ingest.Decoded;
+import io.tokiowakes.order.OrderingBuffer;
+import io.tokiowakes.model.Table;
+import io.tokiowakes.ingest.TaskSpanFilter;
 import io.tokiowakes.emit.Output;
 import io.tokiowakes.ingest.RecordDecoder;
-import io.tokiowakes.ingest.TraceRecord;
+import io.tokiowakes.model.TraceRecord;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,7 +1,14 @@
 package io.tokiowakes.topology;
 
+import io.tokiowakes.ingest.Batch;
+import io.tokiowakes.ingest.BatchCodec;
+import io.tokiowakes.ingest.Decoded;
+import io.tokiowakes.ingest.Held;
+import io.tokiowakes.ingest.Outbox;
+import io.tokiowakes.ingest.TaskSpanFilter;
+import io.tokiowakes.order.InputProgress;
 import io.tokiowakes.ingest.RecordDecoder;
-import io.tokiowakes.ingest.TraceRecord;
+import io.tokiowakes.model.TraceRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -65,9 +72,9 @@ class IngestProcessor extends ContextualProcessor<byte[], byte[], byte[], Ingest
         super.init(context);
         partition = context.taskId().partition();
         readUpTo = Long.MIN_VALUE;
-        filter = new TaskSpanFilter(Table.of(context.getStateStore(STORE)), Table.of(context.getStateStore(HELD_STORE)),
+        filter = new TaskSpanFilter(StoreTables.of(context.getStateStore(STORE)), StoreTables.of(context.getStateStore(HELD_STORE)),
                 windowMs);
-        outbox = new Outbox(Table.of(context.getStateStore(OUTBOX_STORE)), partition);
+        outbox = new Outbox(StoreTables.of(context.getStateStore(OUTBOX_STORE)), partition);
         context.schedule(Duration.ofMillis(FLUSH_MS), PunctuationType.WALL_CLOCK_TIME, this::flush);
     }
 

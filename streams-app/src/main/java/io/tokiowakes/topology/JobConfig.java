@@ -1,7 +1,7 @@
 package io.tokiowakes.topology;
 
 import io.tokiowakes.detect.LintSettings;
-import io.tokiowakes.observe.GraphSettings;
+import io.tokiowakes.graph.GraphSettings;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;

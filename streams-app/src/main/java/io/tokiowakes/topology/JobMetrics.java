@@ -5,7 +5,7 @@ import io.tokiowakes.emit.Output;
 import io.tokiowakes.emit.TaskSummary;
 import io.tokiowakes.emit.WakeDelay;
 import io.tokiowakes.emit.WakeEdge;
-import io.tokiowakes.ingest.RecordType;
+import io.tokiowakes.model.RecordType;
 
 import java.util.Map;
 import java.util.TreeMap;

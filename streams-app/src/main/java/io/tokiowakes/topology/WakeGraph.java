@@ -1,9 +1,9 @@
 package io.tokiowakes.topology;
 
 import io.tokiowakes.emit.Output;
+import io.tokiowakes.graph.GraphWindow;
+import io.tokiowakes.graph.WakeGraphProcessor;
 import io.tokiowakes.json.JsonSerde;
-import io.tokiowakes.observe.GraphWindow;
-import io.tokiowakes.observe.WakeGraphProcessor;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;

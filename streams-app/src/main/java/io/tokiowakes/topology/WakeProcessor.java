@@ -1,5 +1,7 @@
 package io.tokiowakes.topology;
 
+import io.tokiowakes.ingest.BatchCodec;
+import io.tokiowakes.order.OrderingBuffer;
 import io.tokiowakes.emit.Output;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -24,12 +26,12 @@ class WakeProcessor extends ContextualProcessor<byte[], byte[], String, Output> 
     public void init(ProcessorContext<String, Output> context) {
         super.init(context);
         CachedSourceStore store = new CachedSourceStore(
-                Table.of(context.getStateStore(StoreNames.LIVE_TASKS)),
-                Table.of(context.getStateStore(StoreNames.LIVE_RESOURCES)),
-                Table.of(context.getStateStore(StoreNames.THREADS)),
-                Table.of(context.getStateStore(StoreNames.SOURCES)),
-                Table.of(context.getStateStore(StoreNames.UNKNOWN_WAKES)));
-        OrderingBuffer buffer = new OrderingBuffer(Table.of(context.getStateStore(StoreNames.ORDERING_BUFFER)),
+                StoreTables.of(context.getStateStore(StoreNames.LIVE_TASKS)),
+                StoreTables.of(context.getStateStore(StoreNames.LIVE_RESOURCES)),
+                StoreTables.of(context.getStateStore(StoreNames.THREADS)),
+                StoreTables.of(context.getStateStore(StoreNames.SOURCES)),
+                StoreTables.of(context.getStateStore(StoreNames.UNKNOWN_WAKES)));
+        OrderingBuffer buffer = new OrderingBuffer(StoreTables.of(context.getStateStore(StoreNames.ORDERING_BUFFER)),
                 store::releasedUpTo);
         stage = new WakeStage(settings, metrics, store, buffer, context::currentSystemTimeMs,
                 (out, timestamp) -> context.forward(new Record<>(out.key(), out, timestamp)));

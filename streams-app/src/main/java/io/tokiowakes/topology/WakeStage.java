@@ -1,10 +1,13 @@
 package io.tokiowakes.topology;
 
+import io.tokiowakes.ingest.Held;
+import io.tokiowakes.ingest.Batch;
+import io.tokiowakes.order.OrderingBuffer;
 import io.tokiowakes.detect.TaskLints;
 import io.tokiowakes.emit.Output;
-import io.tokiowakes.engine.SourceState;
+import io.tokiowakes.model.SourceState;
 import io.tokiowakes.engine.WakeEngine;
-import io.tokiowakes.ingest.TraceRecord;
+import io.tokiowakes.model.TraceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +90,7 @@ final class WakeStage {
         List<Held> records = batch.records();
         for (int i = 0; i < records.size(); i++) {
             TraceRecord r = records.get(i).record();
-            OrderingBuffer.Slot slot = new OrderingBuffer.Slot(sortKey(r), firstArrival + i);
+            OrderingBuffer.Slot slot = new OrderingBuffer.Slot(OrderingBuffer.sortKey(r), firstArrival + i);
             if (restarted(r, s)) {
                 // Apply what the old process still had in the buffer, then start the source afresh.
                 release(source, Long.MAX_VALUE, timestamp);
@@ -198,10 +201,5 @@ final class WakeStage {
      */
     private static boolean restarted(TraceRecord r, SourceState s) {
         return r.seq() != null && r.seq() < s.arrivedSeq && r.tsNanos() > s.arrivedNanos;
-    }
-
-    /** The order of a source's records: seq, or trace time where the producer sends no seq. */
-    static long sortKey(TraceRecord r) {
-        return r.seq() != null ? r.seq() : r.tsNanos();
     }
 }

@@ -1,15 +1,15 @@
 package io.tokiowakes.avro;
 
-import io.tokiowakes.classify.WakeKind;
-import io.tokiowakes.detect.AnomalyType;
+import io.tokiowakes.model.WakeKind;
+import io.tokiowakes.model.AnomalyType;
 import io.tokiowakes.emit.Anomaly;
-import io.tokiowakes.detect.DelayHistogram;
+import io.tokiowakes.model.DelayHistogram;
 import io.tokiowakes.emit.DelayStats;
 import io.tokiowakes.emit.Output;
-import io.tokiowakes.emit.ResourceWakes;
+import io.tokiowakes.model.ResourceWakes;
 import io.tokiowakes.emit.WakeDelay;
-import io.tokiowakes.emit.ResourceRef;
-import io.tokiowakes.emit.TaskRef;
+import io.tokiowakes.model.ResourceRef;
+import io.tokiowakes.model.TaskRef;
 import io.tokiowakes.emit.TaskSummary;
 import io.tokiowakes.emit.ThreadRef;
 import io.tokiowakes.emit.WakeEdge;

@@ -3,7 +3,7 @@ package io.tokiowakes.avro;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tokiowakes.ingest.InvalidRecordException;
 import io.tokiowakes.ingest.TraceDecoder;
-import io.tokiowakes.ingest.TraceRecord;
+import io.tokiowakes.model.TraceRecord;
 import io.tokiowakes.json.Json;
 import io.tokiowakes.kafka.KafkaTestSupport;
 import org.apache.avro.Schema;

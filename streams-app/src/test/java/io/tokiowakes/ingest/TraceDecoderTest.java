@@ -1,5 +1,6 @@
 package io.tokiowakes.ingest;
 
+import io.tokiowakes.model.ResourceInfo;
 import io.tokiowakes.kafka.KafkaTestSupport;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package io.tokiowakes.observe;
 
+import io.tokiowakes.graph.TaskView;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tokiowakes.json.Json;
 import org.apache.kafka.streams.test.TestRecord;

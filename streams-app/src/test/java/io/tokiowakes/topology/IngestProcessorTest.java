@@ -1,5 +1,8 @@
 package io.tokiowakes.topology;
 
+import io.tokiowakes.ingest.BatchCodec;
+import io.tokiowakes.ingest.Batch;
+import io.tokiowakes.ingest.Held;
 import io.tokiowakes.ingest.TraceDecoder;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;

@@ -1,7 +1,7 @@
 package io.tokiowakes.topology;
 
 import io.tokiowakes.detect.LintSettings;
-import io.tokiowakes.observe.GraphSettings;
+import io.tokiowakes.graph.GraphSettings;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,19 +1,19 @@
 package io.tokiowakes.topology;
 
-import io.tokiowakes.classify.WakeKind;
-import io.tokiowakes.detect.AnomalyType;
-import io.tokiowakes.detect.DelayHistogram;
-import io.tokiowakes.detect.PendingWake;
-import io.tokiowakes.emit.ResourceRef;
-import io.tokiowakes.emit.ResourceWakes;
-import io.tokiowakes.detect.TaskState;
-import io.tokiowakes.engine.SourceState;
-import io.tokiowakes.ingest.ResourceInfo;
-import io.tokiowakes.ingest.TaskInfo;
+import io.tokiowakes.model.WakeKind;
+import io.tokiowakes.model.AnomalyType;
+import io.tokiowakes.model.DelayHistogram;
+import io.tokiowakes.model.PendingWake;
+import io.tokiowakes.model.ResourceRef;
+import io.tokiowakes.model.ResourceWakes;
+import io.tokiowakes.model.TaskState;
+import io.tokiowakes.model.SourceState;
+import io.tokiowakes.model.ResourceInfo;
+import io.tokiowakes.model.TaskInfo;
 import io.tokiowakes.json.JsonSerde;
-import io.tokiowakes.observe.TaskView;
-import io.tokiowakes.resolve.ResourceSpan;
-import io.tokiowakes.resolve.ThreadState;
+import io.tokiowakes.graph.TaskView;
+import io.tokiowakes.model.ResourceSpan;
+import io.tokiowakes.model.ThreadState;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +41,7 @@ class StateSerdesTest {
         roundTrip(StateSerdes.threads(), ThreadState::new);
         roundTrip(StateSerdes.sources(), SourceState::new);
         roundTrip(StateSerdes.taskViews(), TaskView::new);
-        roundTrip(StateSerdes.graphCells(), io.tokiowakes.observe.GraphCell::new);
+        roundTrip(StateSerdes.graphCells(), io.tokiowakes.graph.GraphCell::new);
     }
 
     @Test
@@ -98,7 +98,7 @@ class StateSerdesTest {
                 f.set(value, a);
             } else if (t == List.class && elementType(f) == PendingWake.class) {
                 f.set(value, new ArrayList<>(List.of(new PendingWake(n, n + 1, WakeKind.TASK,
-                        new io.tokiowakes.emit.TaskRef(n, n + 2, "waker-é", "task", null)),
+                        new io.tokiowakes.model.TaskRef(n, n + 2, "waker-é", "task", null)),
                         new PendingWake(null, -n, WakeKind.EXTERNAL, null))));
             } else if (t == List.class && elementType(f) == ResourceWakes.class) {
                 f.set(value, new ArrayList<>(List.of(new ResourceWakes(new ResourceRef(n, "timer", "Sleep", "a.rs:1:2"), n),
@@ -245,7 +245,7 @@ class StateSerdesTest {
     @Test
     void aGraphCellStoredAsACountIsRead() {
         byte[] count = org.apache.kafka.common.serialization.Serdes.Long().serializer().serialize("t", 42L);
-        io.tokiowakes.observe.GraphCell c = StateSerdes.graphCells().deserializer().deserialize("t", count);
+        io.tokiowakes.graph.GraphCell c = StateSerdes.graphCells().deserializer().deserialize("t", count);
         assertEquals(42, c.wakes);
         assertEquals(0, c.delays.count());
         assertEquals(java.util.Map.of(), c.waitsOn);

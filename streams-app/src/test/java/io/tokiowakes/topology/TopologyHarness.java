@@ -177,7 +177,7 @@ public final class TopologyHarness implements AutoCloseable {
     /** Records in the ordering buffer, over all sources. */
     long heldRecords() {
         long n = 0;
-        try (var it = driver.<String, io.tokiowakes.engine.SourceState>getKeyValueStore(StoreNames.SOURCES).all()) {
+        try (var it = driver.<String, io.tokiowakes.model.SourceState>getKeyValueStore(StoreNames.SOURCES).all()) {
             while (it.hasNext()) {
                 n += it.next().value.buffered;
             }

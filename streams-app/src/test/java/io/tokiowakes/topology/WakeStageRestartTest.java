@@ -1,5 +1,11 @@
 package io.tokiowakes.topology;
 
+import io.tokiowakes.model.Table;
+import io.tokiowakes.ingest.Batch;
+import io.tokiowakes.ingest.BatchCodec;
+import io.tokiowakes.ingest.Held;
+import io.tokiowakes.ingest.TaskSpanFilter;
+import io.tokiowakes.order.OrderingBuffer;
 import io.tokiowakes.emit.Output;
 import io.tokiowakes.ingest.TraceDecoder;
 import io.tokiowakes.json.Json;
@@ -64,10 +70,10 @@ class WakeStageRestartTest {
 
     /** A wake stage over tables that outlive it, as state stores outlive a stream task. */
     private static final class Run {
-        final Table<io.tokiowakes.detect.TaskState> tasks;
-        final Table<io.tokiowakes.resolve.ResourceSpan> resources;
-        final Table<io.tokiowakes.resolve.ThreadState> threads;
-        final Table<io.tokiowakes.engine.SourceState> sources;
+        final Table<io.tokiowakes.model.TaskState> tasks;
+        final Table<io.tokiowakes.model.ResourceSpan> resources;
+        final Table<io.tokiowakes.model.ThreadState> threads;
+        final Table<io.tokiowakes.model.SourceState> sources;
         final Table<String> unknown;
         final Table<byte[]> held;
         final List<String> outputs = new ArrayList<>();
@@ -78,9 +84,9 @@ class WakeStageRestartTest {
                     Table.inMemory());
         }
 
-        Run(Table<io.tokiowakes.detect.TaskState> tasks, Table<io.tokiowakes.resolve.ResourceSpan> resources,
-            Table<io.tokiowakes.resolve.ThreadState> threads,
-            Table<io.tokiowakes.engine.SourceState> sources, Table<String> unknown, Table<byte[]> held) {
+        Run(Table<io.tokiowakes.model.TaskState> tasks, Table<io.tokiowakes.model.ResourceSpan> resources,
+            Table<io.tokiowakes.model.ThreadState> threads,
+            Table<io.tokiowakes.model.SourceState> sources, Table<String> unknown, Table<byte[]> held) {
             this.tasks = serialized(tasks, StateSerdes.tasks());
             this.resources = serialized(resources, StateSerdes.resources());
             this.threads = serialized(threads, StateSerdes.threads());

@@ -5,12 +5,12 @@ import io.tokiowakes.detect.TaskLints;
 import io.tokiowakes.engine.WakeEngine;
 import io.tokiowakes.ingest.InvalidRecordException;
 import io.tokiowakes.ingest.TraceDecoder;
-import io.tokiowakes.ingest.TraceRecord;
-import io.tokiowakes.topology.Batch;
-import io.tokiowakes.topology.BatchCodec;
+import io.tokiowakes.model.TraceRecord;
+import io.tokiowakes.ingest.Batch;
+import io.tokiowakes.ingest.BatchCodec;
 import io.tokiowakes.topology.CachedSourceStore;
-import io.tokiowakes.topology.Held;
-import io.tokiowakes.topology.Outbox;
+import io.tokiowakes.ingest.Held;
+import io.tokiowakes.ingest.Outbox;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

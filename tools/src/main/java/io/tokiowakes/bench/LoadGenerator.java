@@ -1,6 +1,6 @@
 package io.tokiowakes.bench;
 
-import io.tokiowakes.ingest.SourceKeys;
+import io.tokiowakes.model.SourceKeys;
 
 import java.util.ArrayList;
 import java.util.List;

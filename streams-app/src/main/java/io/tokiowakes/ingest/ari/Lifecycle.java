@@ -1,6 +1,6 @@
 package io.tokiowakes.ingest.ari;
 
-import io.tokiowakes.ingest.RecordType;
+import io.tokiowakes.model.RecordType;
 
 /** The word ari prints after a span for the span callbacks. */
 enum Lifecycle {

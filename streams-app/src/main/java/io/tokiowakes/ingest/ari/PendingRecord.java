@@ -1,10 +1,10 @@
 package io.tokiowakes.ingest.ari;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tokiowakes.ingest.RecordType;
-import io.tokiowakes.ingest.ResourceInfo;
-import io.tokiowakes.ingest.TraceRecord;
-import io.tokiowakes.ingest.WakerOp;
+import io.tokiowakes.model.RecordType;
+import io.tokiowakes.model.ResourceInfo;
+import io.tokiowakes.model.TraceRecord;
+import io.tokiowakes.model.WakerOp;
 import io.tokiowakes.json.Json;
 
 import java.math.BigInteger;
