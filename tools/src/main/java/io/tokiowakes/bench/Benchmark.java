@@ -390,6 +390,9 @@ public final class Benchmark {
             done.set(true);
             reader.join();
             double jobCpuNanos = jobThreadsCpuNanos("bench-latency-" + sources);
+            long read = job.metrics().recordsIn().values().stream().mapToLong(Long::longValue).sum();
+            long edgesOut = job.metrics().snapshot().entrySet().stream().filter(e -> e.getKey().startsWith("edges."))
+                    .mapToLong(Map.Entry::getValue).sum();
             if (latencies.isEmpty()) {
                 out.println("4. latency: no edge came back");
                 return;
@@ -405,7 +408,8 @@ public final class Benchmark {
                             + " p50 %d ms, p99 %d ms, max %d ms (%d edges)%n",
                     sources, rate, n, LATENCY_WARM_UP_S, pct(sorted, 50), pct(sorted, 99), sorted.get(sorted.size() - 1),
                     sorted.size());
-            out.printf("   the job's threads used %.1f µs of CPU per input record%n", jobCpuNanos / n / 1000);
+            out.printf("   the job read %,d of the %,d records and wrote %,d wake edges; its threads used %.1f µs of CPU"
+                    + " per record read%n", read, n, edgesOut, jobCpuNanos / Math.max(1, read) / 1000);
             StringBuilder series = new StringBuilder();
             byTime.values().forEach(v -> {
                 Collections.sort(v);
