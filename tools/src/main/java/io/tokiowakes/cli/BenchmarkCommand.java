@@ -42,7 +42,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = {"-X", "--kafka"}, paramLabel = "KEY=VALUE", description = "a setting for the job (Kafka Streams or the job's own), e.g. -X commit.interval.ms=50 -X reorder.window.ms=100")
     java.util.Map<String, String> streamsConfig = new java.util.LinkedHashMap<>();
 
-    @Option(names = "--latency-only", description = "only the wake-edge latency phase, at --latency-rate")
+    @Option(names = "--latency-only", description = "only the wake-edge latency phase, at --latency-rate (after the warm-up runs)")
     boolean latencyOnly;
 
     @Option(names = "--hot-path-only", description = "only the in-process per-record costs (decode, serde, engine)")
