@@ -7,6 +7,7 @@ import io.tokiowakes.ingest.TraceDecoder;
 import io.tokiowakes.json.Json;
 import io.tokiowakes.kafka.KafkaTestSupport;
 import io.tokiowakes.topology.JobSettings;
+import io.tokiowakes.topology.TopologyHarness;
 import io.tokiowakes.topology.WireFormat;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.test.TestRecord;
@@ -60,8 +61,8 @@ class AvroTopologyTest {
     @Test
     void anUnreadableAvroValueGoesToTheDeadLetterTopicWithItsReason() {
         byte[] json = "{\"type\":\"event\"}".getBytes(StandardCharsets.UTF_8);
-        try (Harness h = new Harness(settings("avro", "avro"))) {
-            h.pipe(List.of(KeyValue.pair("k", json))).flush();
+        try (TopologyHarness h = TopologyHarness.raw(settings("avro", "avro"))) {
+            h.pipeBytes("k", json).flush();
             List<TestRecord<String, byte[]>> dlq = h.read(h.topics().deadLetter());
             assertEquals(1, dlq.size());
             assertEquals(new String(json, StandardCharsets.UTF_8), new String(dlq.get(0).value(), StandardCharsets.UTF_8));
@@ -114,8 +115,9 @@ class AvroTopologyTest {
             records.add(KeyValue.pair(key, encode.apply(line)));
         }
         boolean avroOut = settings.outputFormat() == WireFormat.AVRO;
-        try (Harness h = new Harness(settings)) {
-            h.pipe(records).flush();
+        try (TopologyHarness h = TopologyHarness.raw(settings)) {
+            records.forEach(r -> h.pipeBytes(r.key, r.value));
+            h.flush();
             return new Outputs(text(h.read(h.topics().wakeEdges()), avroOut), text(h.read(h.topics().wakeDelays()), avroOut),
                     text(h.read(h.topics().anomalies()), avroOut),
                     text(h.read(h.topics().taskSummaries()), avroOut), text(h.read(h.topics().deadLetter()), false));

@@ -6,11 +6,7 @@ import io.tokiowakes.ingest.TraceDecoder;
 import io.tokiowakes.topology.JobMetrics;
 import io.tokiowakes.topology.JobSettings;
 import io.tokiowakes.topology.TopologyHarness;
-import io.tokiowakes.topology.WakeTopology;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -19,7 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
 
@@ -27,9 +22,9 @@ import java.util.Properties;
 final class ObserveHarness implements AutoCloseable {
 
     final JobSettings settings;
-    final JobMetrics metrics = new JobMetrics();
+    final JobMetrics metrics;
     final TopologyTestDriver driver;
-    private final TestInputTopic<String, byte[]> input;
+    private final TopologyHarness topology;
     final TestOutputTopic<String, String> graph;
     final TestOutputTopic<String, String> summaries;
     final TestOutputTopic<String, String> delays;
@@ -39,10 +34,9 @@ final class ObserveHarness implements AutoCloseable {
         Properties job = new Properties();
         job.putAll(config);
         settings = JobSettings.from(job);
-        Properties props = TopologyHarness.driverConfig("observe");
-        driver = new TopologyTestDriver(WakeTopology.build(settings, metrics), props, Instant.EPOCH);
-        input = driver.createInputTopic(settings.topics().input(), new StringSerializer(), new ByteArraySerializer(),
-                Instant.EPOCH, Duration.ZERO);
+        topology = TopologyHarness.raw(settings);
+        metrics = topology.metrics();
+        driver = topology.driver();
         graph = driver.createOutputTopic(settings.topics().wakeGraph(), new StringDeserializer(), new StringDeserializer());
         summaries = driver.createOutputTopic(settings.topics().taskSummaries(), new StringDeserializer(), new StringDeserializer());
         delays = driver.createOutputTopic(settings.topics().wakeDelays(), new StringDeserializer(), new StringDeserializer());
@@ -63,7 +57,7 @@ final class ObserveHarness implements AutoCloseable {
                 } catch (InvalidRecordException e) {
                     key = null;
                 }
-                input.pipeInput(key, value);
+                topology.pipeBytes(key, value, 0);
             });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -72,12 +66,12 @@ final class ObserveHarness implements AutoCloseable {
     }
 
     ObserveHarness pipe(String key, byte[] value) {
-        input.pipeInput(key, value);
+        topology.pipeBytes(key, value, 0);
         return this;
     }
 
     ObserveHarness advance(Duration d) {
-        driver.advanceWallClockTime(d);
+        topology.advanceWallClock(d);
         return this;
     }
 
@@ -107,6 +101,6 @@ final class ObserveHarness implements AutoCloseable {
 
     @Override
     public void close() {
-        driver.close();
+        topology.close();
     }
 }

@@ -49,13 +49,28 @@ public final class TopologyHarness implements AutoCloseable {
     private final TestOutputTopic<String, byte[]> anomaliesOut;
     private final TestOutputTopic<String, byte[]> summariesOut;
     private final TestOutputTopic<String, byte[]> dlqOut;
+    /** Whether outputs are taken off their topics and parsed as JSON at each drain. */
+    private final boolean collect;
 
     TopologyHarness() {
         this(JobSettings.defaults());
     }
 
     TopologyHarness(JobSettings settings) {
+        this(settings, true);
+    }
+
+    /**
+     * The topology with its outputs left on their topics, read as raw bytes with {@link #read}
+     * (for any output format, e.g. Avro).
+     */
+    public static TopologyHarness raw(JobSettings settings) {
+        return new TopologyHarness(settings, false);
+    }
+
+    private TopologyHarness(JobSettings settings, boolean collect) {
         this.settings = settings;
+        this.collect = collect;
         driver = new TopologyTestDriver(WakeTopology.build(settings, metrics), driverConfig("harness"), Instant.EPOCH);
         Topics t = settings.topics();
         input = driver.createInputTopic(t.input(), new StringSerializer(), new ByteArraySerializer());
@@ -115,23 +130,32 @@ public final class TopologyHarness implements AutoCloseable {
 
     private long lastMs;
 
-    TopologyHarness pipeBytes(String key, byte[] value) {
+    public TopologyHarness pipeBytes(String key, byte[] value) {
         input.pipeInput(key, value);
         return this;
     }
 
-    TopologyHarness flush() {
+    /** @param timestampMs the record's Kafka timestamp */
+    public TopologyHarness pipeBytes(String key, byte[] value, long timestampMs) {
+        input.pipeInput(key, value, timestampMs);
+        return this;
+    }
+
+    public TopologyHarness flush() {
         driver.advanceWallClockTime(FLUSH);
         drain();
         return this;
     }
 
-    TopologyHarness advanceWallClock(Duration d) {
+    public TopologyHarness advanceWallClock(Duration d) {
         driver.advanceWallClockTime(d);
         return drain();
     }
 
     TopologyHarness drain() {
+        if (!collect) {
+            return this;
+        }
         for (TestRecord<String, byte[]> r : edgesOut.readRecordsToList()) {
             edges.add(parse(r.value()));
             edgeKeys.add(r.key());
@@ -172,6 +196,24 @@ public final class TopologyHarness implements AutoCloseable {
     JsonNode summary(long spanId) {
         return summaries.stream().filter(s -> s.path("task").path("span_id").asLong() == spanId)
                 .findFirst().orElseThrow(() -> new AssertionError("no summary for span " + spanId));
+    }
+
+    /** What is on an output topic and not read yet (a harness made with {@link #raw}). */
+    public List<TestRecord<String, byte[]>> read(String topic) {
+        return out(topic).readRecordsToList();
+    }
+
+    public Topics topics() {
+        return settings.topics();
+    }
+
+    public JobMetrics metrics() {
+        return metrics;
+    }
+
+    /** The driver, for what sits on top of the topology (stores read by the API). */
+    public TopologyTestDriver driver() {
+        return driver;
     }
 
     /** Records in the ordering buffer, over all sources. */
