@@ -11,7 +11,7 @@ import java.util.List;
  * tracing callback of one source, with the next seq and a clock that advances 1 µs per record
  * unless told otherwise.
  */
-final class TraceScript {
+public final class TraceScript {
 
     static final String WORKER_FN = "tokio::runtime::scheduler::multi_thread::worker::Launch::launch::{{closure}}";
 
@@ -23,28 +23,28 @@ final class TraceScript {
     private String threadName = "main";
     private boolean withSeq = true;
 
-    TraceScript(String source) {
+    public TraceScript(String source) {
         this.source = source;
     }
 
     /** Records after this call come from that thread; null: they name no thread (as text input). */
-    TraceScript on(String id, String name) {
+    public TraceScript on(String id, String name) {
         threadId = id;
         threadName = name;
         return this;
     }
 
-    TraceScript withoutSeq() {
+    public TraceScript withoutSeq() {
         withSeq = false;
         return this;
     }
 
-    TraceScript advanceMillis(long ms) {
+    public TraceScript advanceMillis(long ms) {
         ts += ms * 1_000_000L;
         return this;
     }
 
-    TraceScript advanceMicros(long us) {
+    public TraceScript advanceMicros(long us) {
         ts += us * 1_000L;
         return this;
     }
@@ -54,31 +54,31 @@ final class TraceScript {
         return ts;
     }
 
-    TraceScript task(long spanId, String name) {
+    public TraceScript task(long spanId, String name) {
         return spawn(spanId, name, "task", null);
     }
 
     /** A task spawned inside another task's poll, as Tokio < 1.35 records it: the task span's parent. */
-    TraceScript taskUnder(long spanId, String name, long parentSpanId) {
+    public TraceScript taskUnder(long spanId, String name, long parentSpanId) {
         ObjectNode f = Json.MAPPER.createObjectNode();
         f.put("kind", "task").put("task.name", name).put("task.id", spanId + 1000)
                 .put("loc.file", "src/main.rs").put("loc.line", 10).put("loc.col", 5);
         return spanNew(spanId, parentSpanId, "runtime.spawn", "tokio::task", f);
     }
 
-    TraceScript blockOn(long spanId) {
+    public TraceScript blockOn(long spanId) {
         return spawn(spanId, "", "block_on", null);
     }
 
-    TraceScript blocking(long spanId, String fn) {
+    public TraceScript blocking(long spanId, String fn) {
         return spawn(spanId, "", "blocking", fn);
     }
 
-    TraceScript workerSpan(long spanId) {
+    public TraceScript workerSpan(long spanId) {
         return blocking(spanId, WORKER_FN);
     }
 
-    TraceScript spawn(long spanId, String name, String kind, String fn) {
+    public TraceScript spawn(long spanId, String name, String kind, String fn) {
         ObjectNode f = Json.MAPPER.createObjectNode();
         f.put("kind", kind).put("task.name", name).put("task.id", spanId + 1000);
         if (fn != null) {
@@ -90,7 +90,7 @@ final class TraceScript {
     }
 
     /** A task span with extra fields (size.bytes, ...). */
-    TraceScript taskWith(long spanId, String name, ObjectNode extra) {
+    public TraceScript taskWith(long spanId, String name, ObjectNode extra) {
         ObjectNode f = Json.MAPPER.createObjectNode();
         f.put("kind", "task").put("task.name", name).put("task.id", spanId + 1000)
                 .put("loc.file", "src/main.rs").put("loc.line", 10).put("loc.col", 5);
@@ -98,7 +98,7 @@ final class TraceScript {
         return spanNew(spanId, null, "runtime.spawn", "tokio::task", f);
     }
 
-    TraceScript spanNew(long spanId, Long parent, String name, String target, ObjectNode fields) {
+    public TraceScript spanNew(long spanId, Long parent, String name, String target, ObjectNode fields) {
         ObjectNode r = base("span_new");
         r.put("span_id", spanId).put("name", name).put("target", target).put("level", "TRACE");
         if (parent == null) {
@@ -116,7 +116,7 @@ final class TraceScript {
      *
      * @param parent its parent span (Tokio < 1.35: whatever was entered; later: null), or null
      */
-    TraceScript resource(long spanId, Long parent, String kind, String concreteType, int line) {
+    public TraceScript resource(long spanId, Long parent, String kind, String concreteType, int line) {
         ObjectNode f = Json.MAPPER.createObjectNode();
         f.put("concrete_type", concreteType).put("kind", kind)
                 .put("loc.file", "src/main.rs").put("loc.line", line).put("loc.col", 5);
@@ -124,42 +124,42 @@ final class TraceScript {
     }
 
     /** An internal resource (the batch semaphore of a Mutex or Semaphore): no location. */
-    TraceScript internalResource(long spanId, Long parent, String concreteType) {
+    public TraceScript internalResource(long spanId, Long parent, String concreteType) {
         ObjectNode f = Json.MAPPER.createObjectNode();
         f.put("concrete_type", concreteType).put("kind", "Sync").put("is_internal", true);
         return spanNew(spanId, parent, "runtime.resource", "tokio::sync::batch_semaphore", f);
     }
 
     /** A {@code runtime.resource.async_op} span under its resource, and its poll span under it. */
-    TraceScript asyncOp(long spanId, long resource, long pollSpanId, String source) {
+    public TraceScript asyncOp(long spanId, long resource, long pollSpanId, String source) {
         spanNew(spanId, resource, "runtime.resource.async_op", "tokio::sync",
                 Json.MAPPER.createObjectNode().put("source", source));
         return spanNew(pollSpanId, spanId, "runtime.resource.async_op.poll", "tokio::sync", null);
     }
 
     /** A span that is not a task (user span, resource span). */
-    TraceScript span(long spanId, Long parent, String name) {
+    public TraceScript span(long spanId, Long parent, String name) {
         return spanNew(spanId, parent, name, "app", null);
     }
 
-    TraceScript enter(long spanId) {
+    public TraceScript enter(long spanId) {
         return add(base("span_enter").put("span_id", spanId));
     }
 
-    TraceScript exit(long spanId) {
+    public TraceScript exit(long spanId) {
         return add(base("span_exit").put("span_id", spanId));
     }
 
-    TraceScript close(long spanId) {
+    public TraceScript close(long spanId) {
         return add(base("span_close").put("span_id", spanId));
     }
 
     /** enter + exit: one poll. */
-    TraceScript poll(long spanId) {
+    public TraceScript poll(long spanId) {
         return enter(spanId).exit(spanId);
     }
 
-    TraceScript waker(String op, long wakeeSpanId, Long parent) {
+    public TraceScript waker(String op, long wakeeSpanId, Long parent) {
         ObjectNode r = base("event");
         r.put("name", "event tokio/src/runtime/task/waker.rs:1").put("target", "tokio::task::waker").put("level", "TRACE");
         if (parent == null) {
@@ -171,24 +171,24 @@ final class TraceScript {
         return add(r);
     }
 
-    TraceScript wake(long wakee, Long parent) {
+    public TraceScript wake(long wakee, Long parent) {
         return waker("waker.wake", wakee, parent);
     }
 
-    TraceScript wakeByRef(long wakee, Long parent) {
+    public TraceScript wakeByRef(long wakee, Long parent) {
         return waker("waker.wake_by_ref", wakee, parent);
     }
 
-    TraceScript cloneWaker(long wakee, Long parent) {
+    public TraceScript cloneWaker(long wakee, Long parent) {
         return waker("waker.clone", wakee, parent);
     }
 
-    TraceScript dropWaker(long wakee, Long parent) {
+    public TraceScript dropWaker(long wakee, Long parent) {
         return waker("waker.drop", wakee, parent);
     }
 
     /** A raw line, for inputs that break the contract. */
-    TraceScript raw(String line) {
+    public TraceScript raw(String line) {
         records.add(line);
         return this;
     }
@@ -213,7 +213,7 @@ final class TraceScript {
         return this;
     }
 
-    List<String> records() {
+    public List<String> records() {
         return records;
     }
 }
