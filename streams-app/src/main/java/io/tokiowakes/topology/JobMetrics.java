@@ -94,6 +94,12 @@ public final class JobMetrics {
         return a == null ? 0 : a.sum();
     }
 
+    /** @return the wake edges counted in a snapshot of counters: its {@code edges.<kind>} summed */
+    public static long edges(Map<String, Long> counters) {
+        return counters.entrySet().stream().filter(e -> e.getKey().startsWith("edges."))
+                .mapToLong(Map.Entry::getValue).sum();
+    }
+
     /** All counters, sorted by name. */
     public Map<String, Long> snapshot() {
         Map<String, Long> m = new TreeMap<>();

@@ -9,6 +9,7 @@ import io.tokiowakes.ingest.TraceDecoder;
 import io.tokiowakes.kafka.TopicSetup;
 import io.tokiowakes.kafka.TraceReplayer;
 import io.tokiowakes.kafka.WakeJob;
+import io.tokiowakes.topology.JobMetrics;
 import io.tokiowakes.topology.JobSettings;
 import io.tokiowakes.topology.Topics;
 import io.tokiowakes.topology.WakeTopology;
@@ -32,6 +33,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,8 +156,7 @@ public final class Benchmark {
         LoadGenerator generator = new LoadGenerator(sources, liveTasksPerSource, 1);
         long records = load(client, settings.topics().input(), file, generator);
         AnalysisResult analyzed = analyze(settings, file);
-        long expectedEdges = analyzed.counters().entrySet().stream()
-                .filter(e -> e.getKey().startsWith("edges.")).mapToLong(Map.Entry::getValue).sum();
+        long expectedEdges = JobMetrics.edges(analyzed.counters());
         out.printf("input %s: %,d records (%,d MB) from %d source(s), %,d tasks spawned, %,d live at the end, %,d wake edges%n",
                 name, records, Files.size(file) >> 20, sources, generator.tasksSpawned(), generator.liveTasks(), expectedEdges);
         return new Trace(name, sources, settings, file, records, generator.liveTasks(), expectedEdges);
@@ -360,9 +361,10 @@ public final class Benchmark {
             job.awaitRunning(Duration.ofSeconds(60));
             Thread reader = new Thread(() -> readEdges(client, settings.topics().wakeEdges(), sentAt, latencies, done));
             reader.start();
-            // The records are made before the phase, stamped with the times they will be sent at:
-            // a fleet's services make their records on their own machines, so only
-            // sending them (the producer) runs here beside the job and the broker.
+            // The records are made before the phase, their trace times spaced as they will be sent
+            // (offset by the time it takes to make them): a fleet's services make their records on
+            // their own machines, so only sending them (the producer) runs here beside the job and
+            // the broker.
             long warmUp = (long) (rate * LATENCY_WARM_UP_S);
             long target = warmUp + (long) (rate * options.latencySeconds());
             Packed records = new Packed();
@@ -394,8 +396,7 @@ public final class Benchmark {
             reader.join();
             double jobCpuNanos = jobThreadsCpuNanos("bench-latency-" + sources);
             long read = job.metrics().recordsIn().values().stream().mapToLong(Long::longValue).sum();
-            long edgesOut = job.metrics().snapshot().entrySet().stream().filter(e -> e.getKey().startsWith("edges."))
-                    .mapToLong(Map.Entry::getValue).sum();
+            long edgesOut = JobMetrics.edges(job.metrics().snapshot());
             if (latencies.isEmpty()) {
                 out.println("4. latency: no edge came back");
                 return;
@@ -478,7 +479,7 @@ public final class Benchmark {
      * and their clients' network threads): what the job costs, whatever else shares the machine.
      */
     private static double jobThreadsCpuNanos(String applicationId) {
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().contains(applicationId))
                 .mapToLong(t -> Math.max(0, mx.getThreadCpuTime(t.getId()))).sum();
     }
