@@ -1,6 +1,7 @@
 package io.tokiowakes.graph;
 
 import io.tokiowakes.emit.Anomaly;
+import io.tokiowakes.emit.BatchEnd;
 import io.tokiowakes.emit.Output;
 import io.tokiowakes.model.TaskRef;
 import io.tokiowakes.emit.TaskSummary;
@@ -36,6 +37,9 @@ import java.util.Set;
  * time ({@code ts_nanos}), like everything else the job reports; they and the task views are
  * kept for {@code graph.retention.ms} of the source's trace time, and all of a source's are
  * dropped once it has sent nothing for that long (wall clock), so sources that went away go.
+ * <p>
+ * Changed views and cells are written to their stores when the wake stage's {@link BatchEnd}
+ * comes, once per batch however often they changed in it.
  */
 public final class WakeGraphProcessor extends ContextualProcessor<String, Output, String, GraphWindow> {
 
@@ -45,28 +49,19 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
     private KeyValueStore<String, GraphCell> windows;
     private KeyValueStore<String, TaskView> views;
     /**
-     * Recently changed views, in memory in front of their store (written through on each change):
-     * a task's view changes with each of its wakes, and reading it back from the store costs a
-     * deserialization each time.
+     * Recently changed views and cells, in memory in front of their stores: a task's view changes
+     * with each of its wakes and delays, a cell with each wake and delay of its arrow, and reading
+     * one back from its store costs a deserialization each time.
      */
-    private final Map<String, TaskView> recentViews = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, TaskView> eldest) {
-            return size() > RECENT_VIEWS;
-        }
-    };
-    private static final int RECENT_VIEWS = 10_000;
+    private final Map<String, TaskView> recentViews = lru();
+    private final Map<String, GraphCell> recentCells = lru();
+    private static final int RECENT = 10_000;
     /**
-     * Recently changed cells, in memory in front of their store (written through on each change):
-     * a cell changes with each wake and each delay of its arrow.
+     * Changed since the last {@link BatchEnd}: written then, once each however often they changed
+     * (a worker's view changes with every wake it makes, a cell with every wake of its arrow).
      */
-    private final Map<String, GraphCell> recentCells = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, GraphCell> eldest) {
-            return size() > RECENT_CELLS;
-        }
-    };
-    private static final int RECENT_CELLS = 10_000;
+    private final Map<String, TaskView> dirtyViews = new HashMap<>();
+    private final Map<String, GraphCell> dirtyCells = new HashMap<>();
     /** Source and window start of windows that changed since they were last written. */
     private final Set<KeyValue<String, Long>> dirty = new LinkedHashSet<>();
     private long lastPurgeMs;
@@ -92,6 +87,8 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
         views = context.getStateStore(viewsStore);
         recentViews.clear();
         recentCells.clear();
+        dirtyViews.clear();
+        dirtyCells.clear();
         // After a restart the last writes of a window may not have gone out: write them all again.
         latestTraceMs.clear();
         lastHeardMs.clear();
@@ -111,6 +108,10 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
     @Override
     public void process(Record<String, Output> in) {
         Output out = in.value();
+        if (out instanceof BatchEnd) {
+            write();
+            return;
+        }
         String source = out.source();
         long at = Math.floorDiv(out.tsNanos(), 1_000_000L);
         latestTraceMs.merge(source, at, Math::max);
@@ -165,18 +166,41 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
     }
 
     private GraphCell cell(String key) {
-        GraphCell c = recentCells.get(key);
+        GraphCell c = dirtyCells.get(key);
+        if (c == null) {
+            c = recentCells.get(key);
+        }
         return c != null ? c : windows.get(key);
     }
 
     private void put(String key, GraphCell cell) {
-        windows.put(key, cell);
+        dirtyCells.put(key, cell);
         recentCells.put(key, cell);
+    }
+
+    /** Writes the views and cells changed since the last write to their stores. */
+    private void write() {
+        dirtyCells.forEach(windows::put);
+        dirtyCells.clear();
+        dirtyViews.forEach(views::put);
+        dirtyViews.clear();
+    }
+
+    private static <V> Map<String, V> lru() {
+        return new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > RECENT;
+            }
+        };
     }
 
     private void update(String source, TaskRef task, long at, java.util.function.Consumer<TaskView> change) {
         String key = SourceKeys.span(source, task.spanId());
-        TaskView v = recentViews.get(key);
+        TaskView v = dirtyViews.get(key);
+        if (v == null) {
+            v = recentViews.get(key);
+        }
         if (v == null) {
             v = views.get(key);
         }
@@ -185,11 +209,12 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
         }
         v.about(task, at);
         change.accept(v);
-        views.put(key, v);
+        dirtyViews.put(key, v);
         recentViews.put(key, v);
     }
 
     private void tick(long nowMs) {
+        write();
         for (KeyValue<String, Long> w : dirty) {
             GraphWindow g = read(w.key, w.value);
             if (!g.wakes().isEmpty()) {

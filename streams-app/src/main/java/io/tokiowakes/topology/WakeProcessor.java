@@ -2,6 +2,7 @@ package io.tokiowakes.topology;
 
 import io.tokiowakes.ingest.BatchCodec;
 import io.tokiowakes.order.OrderingBuffer;
+import io.tokiowakes.emit.BatchEnd;
 import io.tokiowakes.emit.Output;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -10,7 +11,10 @@ import org.apache.kafka.streams.processor.api.Record;
 
 import java.time.Duration;
 
-/** The {@link WakeStage} on Kafka Streams: its tables are the task's state stores. */
+/**
+ * The {@link WakeStage} on Kafka Streams: its tables are the task's state stores. Each record in
+ * (a batch or heartbeat) gives its outputs, then a {@link BatchEnd}.
+ */
 class WakeProcessor extends ContextualProcessor<byte[], byte[], String, Output> {
 
     private final JobSettings settings;
@@ -41,5 +45,7 @@ class WakeProcessor extends ContextualProcessor<byte[], byte[], String, Output> 
     @Override
     public void process(Record<byte[], byte[]> in) {
         stage.accept(BatchCodec.decode(in.value()), in.value(), in.timestamp());
+        // The wake graph writes what this record changed now, before Kafka Streams may commit.
+        context().forward(new Record<>(BatchEnd.INSTANCE.key(), BatchEnd.INSTANCE, in.timestamp()));
     }
 }
