@@ -72,6 +72,13 @@ public final class Benchmark {
     }
 
     /** One generated trace on a topic of its own, and what the job must find in it. */
+    /**
+     * A timed run: records per second (wall clock) and the CPU its threads used per record (ns):
+     * the machine's speed drifts by a third within minutes, the CPU a record costs much less.
+     */
+    private record Run(double rate, double cpuNanosPerRecord) {
+    }
+
     private record Trace(String name, int sources, JobSettings settings, Path file, long records, long liveTasks,
                          long expectedEdges) {
     }
@@ -97,8 +104,9 @@ public final class Benchmark {
             Trace fleet = trace(client, "fleet", options.sources(), options.liveTasksPerSource());
             Trace one = trace(client, "one", 1, options.liveTasksPerSource() * options.sources());
 
-            double limit = readAndParse(client, fleet.settings().topics().input(), fleet.records());
-            out.printf("1. limit, plain consumer read+parse: %,.0f records/s%n", limit);
+            Run limit = readAndParse(client, fleet);
+            out.printf("1. limit, plain consumer read+parse: %,.0f records/s, %.2f µs of CPU per record%n",
+                    limit.rate(), limit.cpuNanosPerRecord() / 1000);
 
             // analyze: its first run in a fresh JVM is what one command costs (JIT included);
             // the best of the next runs is its speed on a long file.
@@ -115,18 +123,25 @@ public final class Benchmark {
             warmUp(kafka, client, fleet);
             Map<Integer, Double> rates = new java.util.TreeMap<>();
             for (int threads : options.threads()) {
-                double rate = job(kafka, client, fleet, threads, true);
-                out.printf("2. job, exactly_once_v2, %d stream thread(s), %d sources: %,.0f records/s = %.0f %% of the limit%n",
-                        threads, fleet.sources(), rate, 100 * rate / limit);
-                rates.put(threads, rate);
+                // Each run against a limit measured just before it, on the machine as it is then.
+                Run near = readAndParse(client, fleet);
+                Run run = job(kafka, client, fleet, threads, true);
+                out.printf("2. job, exactly_once_v2, %d stream thread(s), %d sources: %,.0f records/s = %.0f %% of the limit"
+                                + " measured just before (%,.0f records/s); CPU %.2f µs per record = %.0f %% of the limit's %.2f µs%n",
+                        threads, fleet.sources(), run.rate(), 100 * run.rate() / near.rate(), near.rate(),
+                        run.cpuNanosPerRecord() / 1000, 100 * run.cpuNanosPerRecord() / near.cpuNanosPerRecord(),
+                        near.cpuNanosPerRecord() / 1000);
+                rates.put(threads, run.rate());
             }
             int defaultThreads = WakeJob.defaultThreads(options.partitions());
             double fleetDefault = rates.containsKey(defaultThreads) ? rates.get(defaultThreads)
-                    : job(kafka, client, fleet, defaultThreads, false);
-            double oneRate = job(kafka, client, one, defaultThreads, true);
-            out.printf("2. job, %d stream thread(s) (the default), 1 source: %,.0f records/s = %.0f %% of the limit,"
-                            + " %.0f %% of the %d-source rate (%,.0f records/s)%n", defaultThreads, oneRate, 100 * oneRate / limit,
-                    100 * oneRate / fleetDefault, fleet.sources(), fleetDefault);
+                    : job(kafka, client, fleet, defaultThreads, false).rate();
+            Run near = readAndParse(client, one);
+            Run oneRun = job(kafka, client, one, defaultThreads, true);
+            out.printf("2. job, %d stream thread(s) (the default), 1 source: %,.0f records/s = %.0f %% of the limit measured"
+                            + " just before (%,.0f records/s), %.0f %% of the %d-source rate (%,.0f records/s); CPU %.2f µs per record%n",
+                    defaultThreads, oneRun.rate(), 100 * oneRun.rate() / near.rate(), near.rate(),
+                    100 * oneRun.rate() / fleetDefault, fleet.sources(), fleetDefault, oneRun.cpuNanosPerRecord() / 1000);
             double best = rates.values().stream().mapToDouble(Double::doubleValue).max().orElse(fleetDefault);
             int bestThreads = rates.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(defaultThreads);
             out.printf("   best: %d stream thread(s), %,.0f records/s; the default on this machine is %d%n",
@@ -173,7 +188,7 @@ public final class Benchmark {
         for (int run = 1; run <= MAX_WARM_UP_RUNS; run++) {
             long compiled = jit.getTotalCompilationTime();
             long t0 = System.nanoTime();
-            double rate = job(kafka, client, trace, threads, false);
+            double rate = job(kafka, client, trace, threads, false).rate();
             double compiling = (jit.getTotalCompilationTime() - compiled) / (seconds(t0) * 1000);
             out.printf("   warm-up run %d, %d stream thread(s): %,.0f records/s, JIT compiling %.0f %% of the run; not counted%n",
                     run, threads, rate, 100 * compiling);
@@ -212,7 +227,11 @@ public final class Benchmark {
         return n[0];
     }
 
-    private double readAndParse(Properties client, String topic, long records) {
+    /** Reads and parses every record of the trace's input topic on this thread. */
+    private Run readAndParse(Properties client, Trace trace) {
+        String topic = trace.settings().topics().input();
+        long records = trace.records();
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         Properties p = new Properties();
         p.putAll(client);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
@@ -225,6 +244,7 @@ public final class Benchmark {
             long seen = 0;
             long valid = 0;
             long t0 = System.nanoTime();
+            long cpu0 = cpu.getCurrentThreadCpuTime();
             while (seen < records) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     seen++;
@@ -237,10 +257,11 @@ public final class Benchmark {
                 }
             }
             double rate = seen / seconds(t0);
+            double cpuPerRecord = (double) (cpu.getCurrentThreadCpuTime() - cpu0) / seen;
             if (valid != seen) {
                 out.printf("   (%d records did not parse)%n", seen - valid);
             }
-            return rate;
+            return new Run(rate, cpuPerRecord);
         }
     }
 
@@ -248,7 +269,7 @@ public final class Benchmark {
      * The job over the pre-filled topic, timed from RUNNING until every input record is committed
      * and every wake edge is readable on its topic (committed): both stages done, not the first.
      */
-    private double job(LocalKafka kafka, Properties client, Trace trace, int threads, boolean report) throws Exception {
+    private Run job(LocalKafka kafka, Properties client, Trace trace, int threads, boolean report) throws Exception {
         JobSettings settings = trace.settings();
         long records = trace.records();
         String appId = "bench-job-" + trace.name() + "-" + threads + "-" + System.nanoTime();
@@ -263,6 +284,7 @@ public final class Benchmark {
             // Timed from the moment the job runs: joining the group and creating its topics is not throughput.
             job.awaitRunning(Duration.ofSeconds(120));
             long t0 = System.nanoTime();
+            double cpu0 = jobThreadsCpuNanos(appId);
             List<TopicPartition> input = partitions(admin, settings.topics().input());
             while (committed(admin, appId, input) < records) {
                 Thread.sleep(100);
@@ -272,11 +294,12 @@ public final class Benchmark {
                 Thread.sleep(20);
             }
             double allSeconds = seconds(t0);
+            double cpuPerRecord = (jobThreadsCpuNanos(appId) - cpu0) / records;
             if (report) {
                 out.printf("   input committed after %.1f s, last wake edge committed after %.1f s%n", inputSeconds, allSeconds);
                 stateReport(job, trace.liveTasks());
             }
-            return records / Math.max(inputSeconds, allSeconds);
+            return new Run(records / Math.max(inputSeconds, allSeconds), cpuPerRecord);
         }
     }
 
