@@ -11,7 +11,7 @@ import io.tokiowakes.json.Json;
 import io.tokiowakes.graph.GraphCell;
 import io.tokiowakes.graph.TaskLabel;
 import io.tokiowakes.topology.InProcessRun;
-import io.tokiowakes.topology.JobMetrics;
+import io.tokiowakes.engine.JobMetrics;
 import io.tokiowakes.topology.JobSettings;
 import io.tokiowakes.topology.WireFormats;
 import org.apache.kafka.common.serialization.Serializer;

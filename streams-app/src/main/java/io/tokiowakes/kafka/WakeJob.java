@@ -1,6 +1,6 @@
 package io.tokiowakes.kafka;
 
-import io.tokiowakes.topology.JobMetrics;
+import io.tokiowakes.engine.JobMetrics;
 import io.tokiowakes.topology.JobSettings;
 import io.tokiowakes.topology.WakeTopology;
 import org.apache.kafka.clients.producer.ProducerConfig;

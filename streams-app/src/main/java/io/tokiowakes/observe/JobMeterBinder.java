@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.tokiowakes.topology.JobMetrics;
+import io.tokiowakes.engine.JobMetrics;
 
 import java.util.Map;
 import java.util.Set;

@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.tokiowakes.topology.JobMetrics;
+import io.tokiowakes.engine.JobMetrics;
 import org.apache.kafka.streams.KafkaStreams;
 
 import java.util.List;

@@ -1,5 +1,8 @@
 package io.tokiowakes.topology;
 
+import io.tokiowakes.engine.WakeStage;
+import io.tokiowakes.engine.CachedSourceStore;
+import io.tokiowakes.engine.JobMetrics;
 import io.tokiowakes.ingest.Batch;
 import io.tokiowakes.ingest.Held;
 import io.tokiowakes.ingest.Decoded;
@@ -46,7 +49,7 @@ public final class InProcessRun {
         this.filter = new TaskSpanFilter(Table.none(), Table.none(), Duration.ofNanos(settings.reorderWindowNanos()).toMillis());
         // The stages keep their state in memory in front of their tables: nothing to write through.
         CachedSourceStore store = CachedSourceStore.inMemory();
-        this.stage = new WakeStage(settings.withInputPartitions(1), metrics, store,
+        this.stage = new WakeStage(settings.lints(), Duration.ofNanos(settings.reorderWindowNanos()).toMillis(), 1, metrics, store,
                 new OrderingBuffer(Table.none(), store::releasedUpTo),
                 System::currentTimeMillis, (out, timestamp) -> sink.output(out));
     }

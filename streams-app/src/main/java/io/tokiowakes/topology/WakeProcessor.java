@@ -1,5 +1,8 @@
 package io.tokiowakes.topology;
 
+import io.tokiowakes.engine.WakeStage;
+import io.tokiowakes.engine.CachedSourceStore;
+import io.tokiowakes.engine.JobMetrics;
 import io.tokiowakes.ingest.BatchCodec;
 import io.tokiowakes.order.OrderingBuffer;
 import io.tokiowakes.emit.BatchEnd;
@@ -37,7 +40,8 @@ class WakeProcessor extends ContextualProcessor<byte[], byte[], String, Output> 
                 StoreTables.of(context.getStateStore(StoreNames.UNKNOWN_WAKES)));
         OrderingBuffer buffer = new OrderingBuffer(StoreTables.of(context.getStateStore(StoreNames.ORDERING_BUFFER)),
                 store::releasedUpTo);
-        stage = new WakeStage(settings, metrics, store, buffer, context::currentSystemTimeMs,
+        stage = new WakeStage(settings.lints(), Duration.ofNanos(settings.reorderWindowNanos()).toMillis(),
+                settings.inputPartitions(), metrics, store, buffer, context::currentSystemTimeMs,
                 (out, timestamp) -> context.forward(new Record<>(out.key(), out, timestamp)));
         context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME, now -> stage.expireUnknownWakes());
     }

@@ -1,5 +1,6 @@
 package io.tokiowakes.topology;
 
+import io.tokiowakes.engine.JobMetrics;
 import io.tokiowakes.order.InputProgress;
 import io.tokiowakes.emit.Anomaly;
 import io.tokiowakes.emit.Output;

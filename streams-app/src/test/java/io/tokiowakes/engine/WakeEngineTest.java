@@ -11,7 +11,6 @@ import io.tokiowakes.ingest.TraceDecoder;
 import io.tokiowakes.model.TaskState;
 import io.tokiowakes.model.TraceRecord;
 import io.tokiowakes.model.WakeKind;
-import io.tokiowakes.topology.CachedSourceStore;
 import io.tokiowakes.topology.TraceScript;
 import org.junit.jupiter.api.Test;
 

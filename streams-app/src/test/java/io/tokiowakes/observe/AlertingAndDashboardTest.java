@@ -3,7 +3,7 @@ package io.tokiowakes.observe;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.tokiowakes.topology.JobMetrics;
+import io.tokiowakes.engine.JobMetrics;
 import io.tokiowakes.testing.Skip;
 import io.tokiowakes.topology.JobSettings;
 import io.tokiowakes.topology.TopologyHarness;

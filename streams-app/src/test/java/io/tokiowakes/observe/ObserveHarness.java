@@ -3,7 +3,7 @@ package io.tokiowakes.observe;
 import io.tokiowakes.analyze.TraceLines;
 import io.tokiowakes.ingest.InvalidRecordException;
 import io.tokiowakes.ingest.TraceDecoder;
-import io.tokiowakes.topology.JobMetrics;
+import io.tokiowakes.engine.JobMetrics;
 import io.tokiowakes.topology.JobSettings;
 import io.tokiowakes.topology.TopologyHarness;
 import org.apache.kafka.common.serialization.StringDeserializer;

@@ -1,5 +1,6 @@
 package io.tokiowakes.topology;
 
+import io.tokiowakes.engine.JobMetrics;
 import io.tokiowakes.ingest.BatchCodec;
 import io.tokiowakes.ingest.Batch;
 import io.tokiowakes.ingest.Held;

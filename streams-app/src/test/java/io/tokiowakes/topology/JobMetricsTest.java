@@ -1,5 +1,7 @@
 package io.tokiowakes.topology;
 
+import io.tokiowakes.engine.JobMetrics;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.tokiowakes.topology;
 
+import io.tokiowakes.engine.JobMetrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tokiowakes.emit.Anomaly;
 import io.tokiowakes.emit.Output;

@@ -1,5 +1,10 @@
 package io.tokiowakes.topology;
 
+import io.tokiowakes.engine.CachedSourceStore;
+import io.tokiowakes.engine.JobMetrics;
+import io.tokiowakes.engine.WakeStage;
+
+import io.tokiowakes.detect.LintSettings;
 import io.tokiowakes.model.Table;
 import io.tokiowakes.ingest.Batch;
 import io.tokiowakes.ingest.BatchCodec;
@@ -27,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class WakeStageRestartTest {
 
-    private static final JobSettings SETTINGS = JobSettings.defaults().withInputPartitions(1);
+    /** The job's default ordering window (ms). */
+    private static final long WINDOW_MS = 200;
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"mixed-w2", "tokio-1.53/mixed-w1"})
@@ -95,7 +101,7 @@ class WakeStageRestartTest {
             this.held = held;
             CachedSourceStore store = new CachedSourceStore(this.tasks, this.resources, this.threads, this.sources,
                     unknown);
-            stage = new WakeStage(SETTINGS, new JobMetrics(), store, new OrderingBuffer(held, store::releasedUpTo),
+            stage = new WakeStage(LintSettings.DEFAULTS, WINDOW_MS, 1, new JobMetrics(), store, new OrderingBuffer(held, store::releasedUpTo),
                     () -> 0L, (out, ts) -> outputs.add(json(out)));
         }
 

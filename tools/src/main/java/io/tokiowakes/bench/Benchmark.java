@@ -9,7 +9,7 @@ import io.tokiowakes.ingest.TraceDecoder;
 import io.tokiowakes.kafka.TopicSetup;
 import io.tokiowakes.kafka.TraceReplayer;
 import io.tokiowakes.kafka.WakeJob;
-import io.tokiowakes.topology.JobMetrics;
+import io.tokiowakes.engine.JobMetrics;
 import io.tokiowakes.topology.JobSettings;
 import io.tokiowakes.topology.Topics;
 import io.tokiowakes.topology.WakeTopology;

@@ -8,7 +8,7 @@ import io.tokiowakes.ingest.TraceDecoder;
 import io.tokiowakes.model.TraceRecord;
 import io.tokiowakes.ingest.Batch;
 import io.tokiowakes.ingest.BatchCodec;
-import io.tokiowakes.topology.CachedSourceStore;
+import io.tokiowakes.engine.CachedSourceStore;
 import io.tokiowakes.ingest.Held;
 import io.tokiowakes.ingest.Outbox;
 

@@ -1,4 +1,4 @@
-package io.tokiowakes.topology;
+package io.tokiowakes.engine;
 
 import io.tokiowakes.emit.Anomaly;
 import io.tokiowakes.emit.Output;
@@ -33,7 +33,7 @@ public final class JobMetrics {
         }
     }
 
-    void output(Output out) {
+    public void output(Output out) {
         if (out instanceof WakeEdge e) {
             count("edges." + e.kind());
             count(new Series("edges", e.source(), e.kind().name()));
@@ -47,11 +47,11 @@ public final class JobMetrics {
         }
     }
 
-    void recordIn(RecordType type) {
+    public void recordIn(RecordType type) {
         recordsIn[type.ordinal()].increment();
     }
 
-    void deadLetter() {
+    public void deadLetter() {
         count("dead-letters");
     }
 

@@ -1,10 +1,9 @@
-package io.tokiowakes.topology;
+package io.tokiowakes.engine;
 
 import io.tokiowakes.model.Table;
 import io.tokiowakes.order.OrderingBuffer;
 import io.tokiowakes.model.TaskState;
 import io.tokiowakes.model.SourceState;
-import io.tokiowakes.engine.SourceStore;
 import io.tokiowakes.model.SourceKeys;
 import io.tokiowakes.model.ResourceSpan;
 import io.tokiowakes.model.ThreadState;
@@ -69,7 +68,7 @@ public final class CachedSourceStore implements SourceStore {
     private final List<SourceCache> changed = new ArrayList<>();
     private SourceCache bound;
 
-    CachedSourceStore(Table<TaskState> tasks, Table<ResourceSpan> resources, Table<ThreadState> threads,
+    public CachedSourceStore(Table<TaskState> tasks, Table<ResourceSpan> resources, Table<ThreadState> threads,
                       Table<SourceState> sources, Table<String> unknownWakes) {
         this(tasks, resources, threads, sources, unknownWakes, true);
     }
@@ -147,7 +146,7 @@ public final class CachedSourceStore implements SourceStore {
     }
 
     /** Where the source's records have been applied up to: the place of the last one released. */
-    OrderingBuffer.Slot releasedUpTo(String source) {
+    public OrderingBuffer.Slot releasedUpTo(String source) {
         SourceCache c = caches.get(source);
         return c == null ? OrderingBuffer.Slot.BEFORE_ALL
                 : new OrderingBuffer.Slot(c.state.lastReleasedKey, c.state.lastReleasedArrival);

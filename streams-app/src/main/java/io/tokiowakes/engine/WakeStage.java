@@ -1,12 +1,12 @@
-package io.tokiowakes.topology;
+package io.tokiowakes.engine;
 
 import io.tokiowakes.ingest.Held;
 import io.tokiowakes.ingest.Batch;
 import io.tokiowakes.order.OrderingBuffer;
+import io.tokiowakes.detect.LintSettings;
 import io.tokiowakes.detect.TaskLints;
 import io.tokiowakes.emit.Output;
 import io.tokiowakes.model.SourceState;
-import io.tokiowakes.engine.WakeEngine;
 import io.tokiowakes.model.TraceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,11 +24,11 @@ import java.util.function.LongSupplier;
  * comes with its records and with heartbeats), so no record still unread can precede them. A
  * record that arrives after a later one was released anyway is counted as late and applied at once.
  */
-final class WakeStage {
+public final class WakeStage {
 
     /** Where outputs go, with the timestamp of the record that released them. */
     @FunctionalInterface
-    interface Emitter {
+    public interface Emitter {
         void emit(Output out, long timestamp);
     }
 
@@ -49,16 +49,27 @@ final class WakeStage {
      */
     private long[] readUpTo;
 
-    WakeStage(JobSettings settings, JobMetrics metrics, CachedSourceStore store, OrderingBuffer buffer,
-              LongSupplier wallClockMs, Emitter emitter) {
-        this.engine = new WakeEngine(new TaskLints(settings.lints()));
+    /**
+     * @param lints           the lints' thresholds
+     * @param windowMs        the ordering window: a record is applied once every input partition has
+     *                        been read this far (ms of Kafka timestamps) past it
+     * @param inputPartitions partitions of the input topic, each of which must have been heard from
+     * @param metrics         counts late records, source restarts and outputs
+     * @param store           the stage's state tables, one source at a time
+     * @param buffer          the held records
+     * @param wallClockMs     the wall clock (ms), for how long a source has been silent
+     * @param emitter         where outputs go
+     */
+    public WakeStage(LintSettings lints, long windowMs, int inputPartitions, JobMetrics metrics, CachedSourceStore store,
+                     OrderingBuffer buffer, LongSupplier wallClockMs, Emitter emitter) {
+        this.engine = new WakeEngine(new TaskLints(lints));
         this.metrics = metrics;
-        this.windowMs = Duration.ofNanos(settings.reorderWindowNanos()).toMillis();
+        this.windowMs = windowMs;
         this.store = store;
         this.buffer = buffer;
         this.wallClockMs = wallClockMs;
         this.emitter = emitter;
-        this.readUpTo = new long[settings.inputPartitions()];
+        this.readUpTo = new long[inputPartitions];
         Arrays.fill(readUpTo, Long.MIN_VALUE);
     }
 
@@ -68,7 +79,7 @@ final class WakeStage {
      * @param bytes     the batch as it came, stored as it is while any of its records is held
      * @param timestamp its Kafka timestamp, given to the outputs it releases
      */
-    void accept(Batch batch, byte[] bytes, long timestamp) {
+    public void accept(Batch batch, byte[] bytes, long timestamp) {
         int partition = batch.partition();
         if (partition >= readUpTo.length) {
             // The input topic has more partitions than when the job started: wait for a restart.
@@ -138,7 +149,8 @@ final class WakeStage {
         return new OrderingBuffer.Slot(s.lastReleasedKey, s.lastReleasedArrival);
     }
 
-    void expireUnknownWakes() {
+    /** Forgets stray span IDs reported more than {@link #UNKNOWN_WAKE_RETENTION_NANOS} ago. */
+    public void expireUnknownWakes() {
         store.expireUnknownWakes(UNKNOWN_WAKE_RETENTION_NANOS);
     }
 
