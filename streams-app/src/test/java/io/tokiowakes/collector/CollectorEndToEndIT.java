@@ -2,17 +2,19 @@ package io.tokiowakes.collector;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tokiowakes.analyze.TraceFileAnalyzer;
-import io.tokiowakes.broker.LocalKafka;
 import io.tokiowakes.cli.Main;
 import io.tokiowakes.json.Json;
 import io.tokiowakes.kafka.KafkaTestSupport;
+import io.tokiowakes.kafka.LocalKafkaExtension;
 import io.tokiowakes.kafka.OutputDumper;
 import io.tokiowakes.kafka.TopicSetup;
 import io.tokiowakes.kafka.WakeJob;
 import io.tokiowakes.testing.Skip;
 import io.tokiowakes.topology.JobSettings;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -21,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -42,8 +43,16 @@ class CollectorEndToEndIT {
 
     private static final Path CRATE = Path.of("..", "collector").toAbsolutePath().normalize();
 
-    @BeforeAll
-    static void needsRustToolchain() {
+    /** Registered before the broker, so that without Rust the class is skipped without starting one. */
+    @RegisterExtension
+    @Order(1)
+    static final BeforeAllCallback NEEDS_RUST = context -> needsRustToolchain();
+
+    @RegisterExtension
+    @Order(2)
+    static final LocalKafkaExtension KAFKA = new LocalKafkaExtension();
+
+    private static void needsRustToolchain() {
         Skip.unless(Files.isRegularFile(CRATE.resolve("Cargo.toml")), "CollectorEndToEndIT: no collector crate at " + CRATE);
         Skip.unless(cargo() != null, "CollectorEndToEndIT: cargo is not installed: the collector cannot be built here");
         Skip.unless(Files.isDirectory(Path.of("/usr/share/cargo/registry")),
@@ -82,48 +91,46 @@ class CollectorEndToEndIT {
         Path buildLog = dir.resolve("build.log");
         assertEquals(0, run(buildLog, cargo(), "build", "--offline", "--examples"), Files.readString(buildLog));
 
-        try (LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"), 0, Map.of())) {
-            JobSettings settings = KafkaTestSupport.pipeline("collector");
-            Properties client = KafkaTestSupport.client(kafka.bootstrapServers());
-            TopicSetup.ensure(client, settings.topics(), 4, 4);
-            String prefix = settings.topics().input().substring(0, settings.topics().input().indexOf("tokio.trace"));
-            Path trace = dir.resolve("wakes.jsonl");
-            try (WakeJob job = new WakeJob(KafkaTestSupport.streamsConfig(kafka.bootstrapServers(), settings, dir.resolve("state")), settings).start()) {
-                assertTrue(job.awaitRunning(Duration.ofSeconds(60)));
-                CompletableFuture<Integer> ship = CompletableFuture.supplyAsync(() -> Main.execute("ship",
-                        "--bootstrap-server", kafka.bootstrapServers(), "--topic-prefix", prefix,
-                        "--input", trace.toString(), "--follow", "--idle-exit-ms", "3000"));
-                Path runLog = dir.resolve("example.log");
-                assertEquals(0, run(runLog, cargo(), "run", "--offline", "-q", "--example", "wake_patterns", "--",
-                        trace.toString(), "collector-e2e"), Files.readString(runLog));
-                assertEquals(0, ship.get(2, TimeUnit.MINUTES));
+        JobSettings settings = KafkaTestSupport.pipeline("collector");
+        Properties client = KafkaTestSupport.client(KAFKA.bootstrapServers());
+        TopicSetup.ensure(client, settings.topics(), 4, 4);
+        String prefix = settings.topics().input().substring(0, settings.topics().input().indexOf("tokio.trace"));
+        Path trace = dir.resolve("wakes.jsonl");
+        try (WakeJob job = new WakeJob(KafkaTestSupport.streamsConfig(KAFKA.bootstrapServers(), settings, dir.resolve("state")), settings).start()) {
+            assertTrue(job.awaitRunning(Duration.ofSeconds(60)));
+            CompletableFuture<Integer> ship = CompletableFuture.supplyAsync(() -> Main.execute("ship",
+                    "--bootstrap-server", KAFKA.bootstrapServers(), "--topic-prefix", prefix,
+                    "--input", trace.toString(), "--follow", "--idle-exit-ms", "3000"));
+            Path runLog = dir.resolve("example.log");
+            assertEquals(0, run(runLog, cargo(), "run", "--offline", "-q", "--example", "wake_patterns", "--",
+                    trace.toString(), "collector-e2e"), Files.readString(runLog));
+            assertEquals(0, ship.get(2, TimeUnit.MINUTES));
 
-                Path out = dir.resolve("out");
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                Set<String> anomalies;
-                do {
-                    OutputDumper.dump(client, settings.topics(), out, Duration.ofSeconds(2));
-                    anomalies = anomalies(out);
-                } while (anomalies.size() < 2 && System.nanoTime() < deadline);
-                OutputDumper.dump(client, settings.topics(), out, Duration.ofSeconds(3));
+            Path out = dir.resolve("out");
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            Set<String> anomalies;
+            do {
+                OutputDumper.dump(client, settings.topics(), out, Duration.ofSeconds(2));
+                anomalies = anomalies(out);
+            } while (anomalies.size() < 2 && System.nanoTime() < deadline);
+            OutputDumper.dump(client, settings.topics(), out, Duration.ofSeconds(3));
 
-                Set<String> kinds = read(out.resolve(TraceFileAnalyzer.WAKE_EDGES_FILE)).stream()
-                        .map(e -> e.path("kind").asText()).collect(Collectors.toCollection(TreeSet::new));
-                assertEquals(new TreeSet<>(List.of("BLOCKING", "EXTERNAL", "RUNTIME", "SELF", "TASK")), kinds);
-                // The example writes Tokio's resource spans: the ticker waits on its interval's Sleep.
-                List<JsonNode> ticker = read(out.resolve(TraceFileAnalyzer.WAKE_EDGES_FILE)).stream()
-                        .filter(e -> e.path("wakee").path("name").asText().equals("ticker")).toList();
-                assertTrue(!ticker.isEmpty());
-                for (JsonNode e : ticker) {
-                    assertEquals("RUNTIME", e.path("kind").asText(), e.toString());
-                    assertEquals("timer Sleep", e.path("waits_on").get(0).path("kind").asText() + " "
-                            + e.path("waits_on").get(0).path("concrete_type").asText(), e.toString());
-                }
-                assertEquals(read(out.resolve(TraceFileAnalyzer.WAKE_EDGES_FILE)).size(),
-                        read(out.resolve(TraceFileAnalyzer.WAKE_DELAYS_FILE)).size(), "every wake was followed by a poll");
-                assertEquals(new TreeSet<>(List.of("EXTERNAL_ONLY_WAKES ext-only-consumer", "LOST_WAKER lost-waker")),
-                        anomalies(out));
+            Set<String> kinds = read(out.resolve(TraceFileAnalyzer.WAKE_EDGES_FILE)).stream()
+                    .map(e -> e.path("kind").asText()).collect(Collectors.toCollection(TreeSet::new));
+            assertEquals(new TreeSet<>(List.of("BLOCKING", "EXTERNAL", "RUNTIME", "SELF", "TASK")), kinds);
+            // The example writes Tokio's resource spans: the ticker waits on its interval's Sleep.
+            List<JsonNode> ticker = read(out.resolve(TraceFileAnalyzer.WAKE_EDGES_FILE)).stream()
+                    .filter(e -> e.path("wakee").path("name").asText().equals("ticker")).toList();
+            assertTrue(!ticker.isEmpty());
+            for (JsonNode e : ticker) {
+                assertEquals("RUNTIME", e.path("kind").asText(), e.toString());
+                assertEquals("timer Sleep", e.path("waits_on").get(0).path("kind").asText() + " "
+                        + e.path("waits_on").get(0).path("concrete_type").asText(), e.toString());
             }
+            assertEquals(read(out.resolve(TraceFileAnalyzer.WAKE_EDGES_FILE)).size(),
+                    read(out.resolve(TraceFileAnalyzer.WAKE_DELAYS_FILE)).size(), "every wake was followed by a poll");
+            assertEquals(new TreeSet<>(List.of("EXTERNAL_ONLY_WAKES ext-only-consumer", "LOST_WAKER lost-waker")),
+                    anomalies(out));
         }
     }
 

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tokiowakes.analyze.AnalysisResult;
 import io.tokiowakes.analyze.ExpectedWakes;
 import io.tokiowakes.analyze.TraceFileAnalyzer;
-import io.tokiowakes.broker.LocalKafka;
 import io.tokiowakes.json.Json;
 import io.tokiowakes.kafka.KafkaTestSupport;
+import io.tokiowakes.kafka.LocalKafkaExtension;
 import io.tokiowakes.kafka.TopicSetup;
 import io.tokiowakes.kafka.TraceReplayer;
 import io.tokiowakes.kafka.WakeJob;
@@ -22,6 +22,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -58,6 +59,9 @@ class BadInputIT {
     private static final int MAX_RECORD_BYTES = 4096;
     private static final String WAKER = "\"target\":\"tokio::task::waker\"";
     private static final Set<String> CLEAN_SOURCES = Set.of("tracegen-seed", "tracegen-mixed");
+
+    @RegisterExtension
+    static final LocalKafkaExtension KAFKA = new LocalKafkaExtension();
 
     /** Values the contract refuses, each with what makes it invalid. */
     private static Map<String, byte[]> invalid() {
@@ -160,7 +164,7 @@ class BadInputIT {
     @Timeout(value = 110, unit = TimeUnit.SECONDS)
     void everyRecordIsTakenOrDeadLetteredAndTheJobGoesOn(@TempDir Path dir) throws Exception {
         JobSettings defaults = JobSettings.defaults();
-        JobSettings settings = new JobSettings(ResilienceSupport.pipeline("bad").topics(), defaults.reorderWindowNanos(),
+        JobSettings settings = new JobSettings(KafkaTestSupport.pipeline("bad").topics(), defaults.reorderWindowNanos(),
                 MAX_RECORD_BYTES, defaults.lints());
         List<byte[]> clean = new ArrayList<>(KafkaTestSupport.fixture("seed-program"));
         clean.addAll(KafkaTestSupport.fixture("mixed-w2"));
@@ -181,64 +185,62 @@ class BadInputIT {
         AnalysisResult analyzedAll = ResilienceSupport.analyze(everything, settings, dir.resolve("analyze-all"));
         assertEquals(invalidInFiles.size(), analyzedAll.rejected(), "analyze refuses exactly the invalid values");
 
-        try (LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"), 0, Map.of())) {
-            Properties client = KafkaTestSupport.client(kafka.bootstrapServers());
-            TopicSetup.ensure(client, settings.topics(), 4, 4);
-            try (WakeJob job = new WakeJob(KafkaTestSupport.streamsConfig(kafka.bootstrapServers(), settings,
-                    dir.resolve("state")), settings).start()) {
-                assertTrue(job.awaitRunning(Duration.ofSeconds(60)), "job running");
+        Properties client = KafkaTestSupport.client(KAFKA.bootstrapServers());
+        TopicSetup.ensure(client, settings.topics(), 4, 4);
+        try (WakeJob job = new WakeJob(KafkaTestSupport.streamsConfig(KAFKA.bootstrapServers(), settings,
+                dir.resolve("state")), settings).start()) {
+            assertTrue(job.awaitRunning(Duration.ofSeconds(60)), "job running");
 
-                Map<String, RecordMetadata> sentInvalid = new LinkedHashMap<>();
-                try (TraceReplayer replayer = new TraceReplayer(client, settings.topics().input(), 0);
-                     KafkaProducer<String, byte[]> raw = rawProducer(client)) {
-                    firstRun.forEach(replayer::send);
-                    List<String> kinds = new ArrayList<>(invalid.keySet());
-                    // Bad values in between the clean sources' records, on every partition.
-                    for (int i = 0; i < clean.size(); i++) {
-                        replayer.send(clean.get(i));
-                        if (i % 30 == 0 && !kinds.isEmpty()) {
-                            replayer.flush();
-                            String kind = kinds.remove(0);
-                            sentInvalid.put(kind, raw.send(new ProducerRecord<>(settings.topics().input(),
-                                    "bad/" + sentInvalid.size(), invalid.get(kind))).get(30, TimeUnit.SECONDS));
-                        }
-                    }
-                    for (String kind : kinds) {
+            Map<String, RecordMetadata> sentInvalid = new LinkedHashMap<>();
+            try (TraceReplayer replayer = new TraceReplayer(client, settings.topics().input(), 0);
+                 KafkaProducer<String, byte[]> raw = rawProducer(client)) {
+                firstRun.forEach(replayer::send);
+                List<String> kinds = new ArrayList<>(invalid.keySet());
+                // Bad values in between the clean sources' records, on every partition.
+                for (int i = 0; i < clean.size(); i++) {
+                    replayer.send(clean.get(i));
+                    if (i % 30 == 0 && !kinds.isEmpty()) {
+                        replayer.flush();
+                        String kind = kinds.remove(0);
                         sentInvalid.put(kind, raw.send(new ProducerRecord<>(settings.topics().input(),
                                 "bad/" + sentInvalid.size(), invalid.get(kind))).get(30, TimeUnit.SECONDS));
                     }
-                    odd.forEach(replayer::send);
-                    replayer.flush();
-                    // The restarted process comes back once its first run has been applied.
-                    Thread.sleep(3000);
-                    secondRun.forEach(replayer::send);
-                    replayer.flush();
                 }
-                note("sent " + clean.size() + " clean, " + invalid.size() + " invalid, " + odd.size() + " odd and "
-                        + 2 * firstRun.size() + " restarted-process records");
-
-                Path out = ResilienceSupport.awaitOutputs(client, settings.topics(), analyzedClean, dir.resolve("out"),
-                        Duration.ofSeconds(60), ResilienceSupport.ofSources(CLEAN_SOURCES));
-                List<ConsumerRecord<String, byte[]>> dlq = ResilienceSupport.readCommitted(client,
-                        settings.topics().deadLetter(), Duration.ofSeconds(2));
-
-                assertEquals(KafkaStreams.State.RUNNING, job.streams().state(), "the job goes on");
-                assertDeadLetters(settings.topics().input(), sentInvalid, invalid, dlq);
-                assertEquals(invalid.size(), job.metrics().get("dead-letters"));
-
-                ResilienceSupport.assertSameAsAnalyze(analyzedClean, out, "clean sources next to bad input",
-                        ResilienceSupport.ofSources(CLEAN_SOURCES));
-                ExpectedWakes expected = ExpectedWakes.fixtures("seed-program", "mixed-w2");
-                assertEquals(List.of(), expected.differences(ExpectedWakes.of(
-                        jsonOfSources(out.resolve(TraceFileAnalyzer.WAKE_EDGES_FILE)),
-                        jsonOfSources(out.resolve(TraceFileAnalyzer.ANOMALIES_FILE)))));
-
-                // The odd sources were processed, not refused: the wake of the never-seen task is reported as such.
-                assertTrue(ResilienceSupport.lines(out.resolve(TraceFileAnalyzer.ANOMALIES_FILE)).stream()
-                        .anyMatch(l -> l.contains("WAKE_OF_UNKNOWN_TASK") && l.contains("odd-orphan")));
-                assertTrue(ResilienceSupport.lines(out.resolve(TraceFileAnalyzer.ANOMALIES_FILE)).stream()
-                        .anyMatch(l -> l.contains("WAKE_OF_UNKNOWN_TASK") && l.contains("odd-wake-after-close")));
+                for (String kind : kinds) {
+                    sentInvalid.put(kind, raw.send(new ProducerRecord<>(settings.topics().input(),
+                            "bad/" + sentInvalid.size(), invalid.get(kind))).get(30, TimeUnit.SECONDS));
+                }
+                odd.forEach(replayer::send);
+                replayer.flush();
+                // The restarted process comes back once its first run has been applied.
+                Thread.sleep(3000);
+                secondRun.forEach(replayer::send);
+                replayer.flush();
             }
+            note("sent " + clean.size() + " clean, " + invalid.size() + " invalid, " + odd.size() + " odd and "
+                    + 2 * firstRun.size() + " restarted-process records");
+
+            Path out = ResilienceSupport.awaitOutputs(client, settings.topics(), analyzedClean, dir.resolve("out"),
+                    Duration.ofSeconds(60), ResilienceSupport.ofSources(CLEAN_SOURCES));
+            List<ConsumerRecord<String, byte[]>> dlq = KafkaTestSupport.readCommitted(client,
+                    settings.topics().deadLetter(), Duration.ofSeconds(2));
+
+            assertEquals(KafkaStreams.State.RUNNING, job.streams().state(), "the job goes on");
+            assertDeadLetters(settings.topics().input(), sentInvalid, invalid, dlq);
+            assertEquals(invalid.size(), job.metrics().get("dead-letters"));
+
+            ResilienceSupport.assertSameAsAnalyze(analyzedClean, out, "clean sources next to bad input",
+                    ResilienceSupport.ofSources(CLEAN_SOURCES));
+            ExpectedWakes expected = ExpectedWakes.fixtures("seed-program", "mixed-w2");
+            assertEquals(List.of(), expected.differences(ExpectedWakes.of(
+                    jsonOfSources(out.resolve(TraceFileAnalyzer.WAKE_EDGES_FILE)),
+                    jsonOfSources(out.resolve(TraceFileAnalyzer.ANOMALIES_FILE)))));
+
+            // The odd sources were processed, not refused: the wake of the never-seen task is reported as such.
+            assertTrue(ResilienceSupport.lines(out.resolve(TraceFileAnalyzer.ANOMALIES_FILE)).stream()
+                    .anyMatch(l -> l.contains("WAKE_OF_UNKNOWN_TASK") && l.contains("odd-orphan")));
+            assertTrue(ResilienceSupport.lines(out.resolve(TraceFileAnalyzer.ANOMALIES_FILE)).stream()
+                    .anyMatch(l -> l.contains("WAKE_OF_UNKNOWN_TASK") && l.contains("odd-wake-after-close")));
         }
     }
 

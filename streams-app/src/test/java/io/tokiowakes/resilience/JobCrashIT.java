@@ -2,27 +2,26 @@ package io.tokiowakes.resilience;
 
 import io.tokiowakes.analyze.AnalysisResult;
 import io.tokiowakes.analyze.TraceFileAnalyzer;
-import io.tokiowakes.broker.LocalKafka;
 import io.tokiowakes.kafka.KafkaTestSupport;
+import io.tokiowakes.kafka.KafkaTestSupport.CommittedCounter;
+import io.tokiowakes.kafka.LocalKafkaExtension;
 import io.tokiowakes.kafka.TopicSetup;
 import io.tokiowakes.resilience.ResilienceSupport.BackgroundReplay;
-import io.tokiowakes.resilience.ResilienceSupport.CommittedCounter;
 import io.tokiowakes.resilience.ResilienceSupport.JobProcess;
 import io.tokiowakes.topology.JobSettings;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
-import static io.tokiowakes.resilience.ResilienceSupport.await;
+import static io.tokiowakes.kafka.KafkaTestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,23 +43,17 @@ class JobCrashIT {
     private static final List<byte[]> FLEET = ResilienceSupport.fleet(50, 5);
     private static final long RATE = 4_000;
 
-    private static LocalKafka kafka;
+    /** The broker's defaults: how fast the dead transaction goes must not rest on test settings. */
+    @RegisterExtension
+    static final LocalKafkaExtension KAFKA = new LocalKafkaExtension();
+
     private static Path analyzed;
 
     @BeforeAll
-    static void startBrokerAndAnalyze(@TempDir Path dir) throws Exception {
+    static void analyzeTheFleet(@TempDir Path dir) throws Exception {
         analyzed = dir.resolve("analyze");
         AnalysisResult result = ResilienceSupport.analyze(FLEET, JobSettings.defaults(), analyzed);
         assertEquals(0, result.rejected(), "the fleet is all valid records");
-        // The broker's defaults: how fast the dead transaction goes must not rest on test settings.
-        kafka = LocalKafka.start(dir.resolve("kafka"), 0, Map.of());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
     }
 
     @Test
@@ -80,10 +73,10 @@ class JobCrashIT {
     }
 
     private void crashAndRestart(Path dir, boolean freshState) throws Exception {
-        JobSettings settings = ResilienceSupport.pipeline(freshState ? "crash-fresh" : "crash-same");
-        Properties client = KafkaTestSupport.client(kafka.bootstrapServers());
+        JobSettings settings = KafkaTestSupport.pipeline(freshState ? "crash-fresh" : "crash-same");
+        Properties client = KafkaTestSupport.client(KAFKA.bootstrapServers());
         TopicSetup.ensure(client, settings.topics(), 4, 4);
-        String applicationId = ResilienceSupport.prefixOf(settings) + "job";
+        String applicationId = KafkaTestSupport.prefixOf(settings) + "job";
         Path firstState = dir.resolve("state-1");
         Path secondState = freshState ? dir.resolve("state-2") : firstState;
         Path logs = ResilienceSupport.logDir("JobCrashIT-" + (freshState ? "fresh" : "same"));
@@ -126,7 +119,7 @@ class JobCrashIT {
                         + FLEET.size() + " records were sent; late-record warnings: before the kill "
                         + ResilienceSupport.lateRecordWarnings(first.output()) + ", after "
                         + ResilienceSupport.lateRecordWarnings(second.output()) + "; " + first + ", " + second);
-                assertEquals(List.of(), ResilienceSupport.readCommitted(client, settings.topics().deadLetter(),
+                assertEquals(List.of(), KafkaTestSupport.readCommitted(client, settings.topics().deadLetter(),
                         Duration.ofSeconds(1)), "nothing failed processing");
             }
         }
@@ -138,8 +131,8 @@ class JobCrashIT {
      */
     private static JobProcess job(String name, Path logs, JobSettings settings, String applicationId, Path stateDir,
                                   String... extra) throws java.io.IOException {
-        List<String> args = new java.util.ArrayList<>(List.of("run", "--bootstrap-server", kafka.bootstrapServers(),
-                "--topic-prefix", ResilienceSupport.prefixOf(settings), "--application-id", applicationId,
+        List<String> args = new java.util.ArrayList<>(List.of("run", "--bootstrap-server", KAFKA.bootstrapServers(),
+                "--topic-prefix", KafkaTestSupport.prefixOf(settings), "--application-id", applicationId,
                 "--partitions", "4", "--http-port", "0", "-X", "state.dir=" + stateDir));
         args.addAll(List.of(extra));
         return JobProcess.start(name, logs, List.of(), args);
@@ -150,7 +143,7 @@ class JobCrashIT {
                                                      JobSettings settings) throws Exception {
         job.awaitStarted(Duration.ofSeconds(60));
         await("the job to own its partitions", Duration.ofSeconds(60),
-                () -> ResilienceSupport.groupStable(client, applicationId, 1));
+                () -> KafkaTestSupport.groupStable(client, applicationId, 1));
         ResilienceSupport.note("replay starts: " + job);
         return new BackgroundReplay(client, settings.topics().input(), FLEET, RATE);
     }

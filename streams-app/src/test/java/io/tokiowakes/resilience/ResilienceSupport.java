@@ -8,17 +8,6 @@ import io.tokiowakes.kafka.OutputDumper;
 import io.tokiowakes.kafka.TraceReplayer;
 import io.tokiowakes.topology.JobSettings;
 import io.tokiowakes.topology.Topics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.GroupState;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +23,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
-import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.fail;
@@ -43,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Shared by the "nothing lost" tests: a fleet made of the fixtures, the job as a separate JVM,
  * replaying in the background, waiting for and dumping the outputs, and comparing them with
- * {@code analyze} over the same records.
+ * {@code analyze} over the same records. The broker comes from {@link io.tokiowakes.kafka.LocalKafkaExtension},
+ * the helpers any broker test uses (reading committed records, waiting) from {@link KafkaTestSupport}.
  */
 public final class ResilienceSupport {
 
@@ -132,16 +120,6 @@ public final class ResilienceSupport {
         return out;
     }
 
-    /** A pipeline of its own on a shared broker: topics under a fresh prefix. */
-    public static JobSettings pipeline(String name) {
-        return KafkaTestSupport.pipeline(name);
-    }
-
-    public static String prefixOf(JobSettings settings) {
-        String input = settings.topics().input();
-        return input.substring(0, input.length() - Topics.DEFAULT.input().length());
-    }
-
     /** What {@code analyze} writes for these records, into {@code dir}. */
     public static AnalysisResult analyze(List<byte[]> records, JobSettings settings, Path dir) throws IOException {
         return new TraceFileAnalyzer(settings).analyze(sink -> {
@@ -152,6 +130,7 @@ public final class ResilienceSupport {
         }, dir);
     }
 
+    /** How many non-blank lines each of the {@link #OUTPUT_FILES} in {@code dir} has, by file name. */
     public static Map<String, Long> lineCounts(Path dir) throws IOException {
         Map<String, Long> counts = new HashMap<>();
         for (String f : OUTPUT_FILES) {
@@ -255,78 +234,12 @@ public final class ResilienceSupport {
         return out;
     }
 
+    /** The file's non-blank lines, sorted: outputs compared without regard to order. */
     public static List<String> lines(Path file) throws IOException {
         List<String> lines = new ArrayList<>(Files.readAllLines(file));
         lines.removeIf(String::isBlank);
         lines.sort(null);
         return lines;
-    }
-
-    /** Every record of a topic that a read_committed consumer sees, until it was idle this long. */
-    public static List<ConsumerRecord<String, byte[]>> readCommitted(Properties client, String topic, Duration idle) {
-        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = committedConsumer(client)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long last = System.nanoTime();
-            while (System.nanoTime() - last < idle.toNanos()) {
-                ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(200));
-                batch.forEach(out::add);
-                if (!batch.isEmpty()) {
-                    last = System.nanoTime();
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Counts the committed records of a topic as they come, for "wait until some outputs exist". */
-    public static final class CommittedCounter implements AutoCloseable, LongSupplier {
-        private final KafkaConsumer<String, byte[]> consumer;
-        private long count;
-
-        public CommittedCounter(Properties client, String topic) {
-            consumer = committedConsumer(client);
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-        }
-
-        @Override
-        public long getAsLong() {
-            count += consumer.poll(Duration.ofMillis(200)).count();
-            return count;
-        }
-
-        /** Reads until nothing new has come for {@code quiet}: everything committed so far. */
-        public long drain(Duration quiet) {
-            long last = System.nanoTime();
-            while (System.nanoTime() - last < quiet.toNanos()) {
-                int n = consumer.poll(Duration.ofMillis(100)).count();
-                if (n > 0) {
-                    count += n;
-                    last = System.nanoTime();
-                }
-            }
-            return count;
-        }
-
-        @Override
-        public void close() {
-            consumer.close();
-        }
-    }
-
-    private static KafkaConsumer<String, byte[]> committedConsumer(Properties client) {
-        Properties p = new Properties();
-        p.putAll(client);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     /** Replays records in a background thread at a steady rate; {@link #sent()} tells how far it got. */
@@ -335,6 +248,7 @@ public final class ResilienceSupport {
         private final CompletableFuture<Long> done;
         private volatile long sent;
 
+        /** Starts sending {@code records} to {@code topic}, {@code ratePerSecond} a second. */
         public BackgroundReplay(Properties client, String topic, List<byte[]> records, long ratePerSecond) {
             replayer = new TraceReplayer(client, topic, ratePerSecond);
             done = CompletableFuture.supplyAsync(() -> {
@@ -347,15 +261,17 @@ public final class ResilienceSupport {
             });
         }
 
+        /** How many records were handed to the producer so far. */
         public long sent() {
             return sent;
         }
 
+        /** Whether the replay finished (or failed). */
         public boolean isDone() {
             return done.isDone();
         }
 
-        /** Waits until every record is acknowledged by the broker. */
+        /** Waits until every record is acknowledged by the broker; returns how many were sent. */
         public long await(Duration timeout) throws Exception {
             return done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -380,40 +296,6 @@ public final class ResilienceSupport {
         System.out.printf("%tT.%<tL %s%n", System.currentTimeMillis(), what);
     }
 
-    /** Polls a condition until it holds; fails with the message otherwise. */
-    public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out after " + timeout.toSeconds() + " s waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    /**
-     * The job's consumer group: stable, with this many job instances, each of them owning
-     * partitions. Every stream thread of an instance is a member; their client IDs share the
-     * instance's prefix ({@code <application id>-<instance uuid>-StreamThread-N-consumer}).
-     */
-    public static boolean groupStable(Properties client, String applicationId, int instances) {
-        try (Admin admin = Admin.create(client)) {
-            ConsumerGroupDescription g = admin.describeConsumerGroups(List.of(applicationId))
-                    .describedGroups().get(applicationId).get(10, TimeUnit.SECONDS);
-            if (g.groupState() != GroupState.STABLE) {
-                return false;
-            }
-            java.util.Map<String, Integer> owned = new java.util.HashMap<>();
-            for (MemberDescription m : g.members()) {
-                String instance = m.clientId().replaceFirst("-StreamThread-\\d+-consumer$", "");
-                owned.merge(instance, m.assignment().topicPartitions().size(), Integer::sum);
-            }
-            return owned.size() == instances && owned.values().stream().allMatch(n -> n > 0);
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
     /**
      * {@code java -cp <test classpath> io.tokiowakes.cli.Main ...} as a child process, output to a
      * log file; {@link #close()} stops it if it is still running.
@@ -433,7 +315,7 @@ public final class ResilienceSupport {
         public static JobProcess run(String name, Path logDir, String bootstrap, JobSettings settings,
                                      String applicationId, Path stateDir, String... extra) throws IOException {
             List<String> args = new ArrayList<>(List.of("run", "--bootstrap-server", bootstrap,
-                    "--topic-prefix", prefixOf(settings), "--application-id", applicationId, "--partitions", "4",
+                    "--topic-prefix", KafkaTestSupport.prefixOf(settings), "--application-id", applicationId, "--partitions", "4",
                     "-X", "state.dir=" + stateDir,
                     "-X", "session.timeout.ms=" + SESSION_TIMEOUT_MS,
                     "-X", "heartbeat.interval.ms=1500"));
@@ -441,6 +323,10 @@ public final class ResilienceSupport {
             return start(name, logDir, List.of(), args);
         }
 
+        /**
+         * Starts {@code Main} with {@code mainArgs} in a JVM given {@code jvmArgs}, its output in
+         * {@code <logDir>/<name>.log} (replacing an earlier one).
+         */
         public static JobProcess start(String name, Path logDir, List<String> jvmArgs, List<String> mainArgs)
                 throws IOException {
             Files.createDirectories(logDir);
@@ -460,17 +346,19 @@ public final class ResilienceSupport {
             return new JobProcess(name, p, log);
         }
 
+        /** Whether the process is still running. */
         public boolean isAlive() {
             return process.isAlive();
         }
 
+        /** What the process printed so far (stdout and stderr), empty before its log exists. */
         public String output() throws IOException {
             return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
         }
 
         /** Waits until the job printed that it started (it then joins its group and restores). */
         public JobProcess awaitStarted(Duration timeout) throws Exception {
-            ResilienceSupport.await(name + " to start", timeout, () -> {
+            KafkaTestSupport.await(name + " to start", timeout, () -> {
                 try {
                     if (!process.isAlive()) {
                         fail(name + " exited with " + process.exitValue() + ":\n" + output());
@@ -491,6 +379,7 @@ public final class ResilienceSupport {
             }
         }
 
+        /** The exit code; only once the process has exited. */
         public int exitValue() {
             return process.exitValue();
         }

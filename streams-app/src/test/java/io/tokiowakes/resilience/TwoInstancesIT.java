@@ -1,15 +1,16 @@
 package io.tokiowakes.resilience;
 
 import io.tokiowakes.analyze.AnalysisResult;
-import io.tokiowakes.broker.LocalKafka;
 import io.tokiowakes.kafka.KafkaTestSupport;
+import io.tokiowakes.kafka.KafkaTestSupport.CommittedCounter;
+import io.tokiowakes.kafka.LocalKafkaExtension;
 import io.tokiowakes.kafka.TopicSetup;
 import io.tokiowakes.resilience.ResilienceSupport.BackgroundReplay;
-import io.tokiowakes.resilience.ResilienceSupport.CommittedCounter;
 import io.tokiowakes.resilience.ResilienceSupport.JobProcess;
 import io.tokiowakes.topology.JobSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
-import static io.tokiowakes.resilience.ResilienceSupport.await;
+import static io.tokiowakes.kafka.KafkaTestSupport.await;
 import static io.tokiowakes.resilience.ResilienceSupport.note;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,6 +34,9 @@ class TwoInstancesIT {
     private static final List<byte[]> FLEET = ResilienceSupport.fleet(20, 4);
     private static final long RATE = 3_000;
 
+    @RegisterExtension
+    static final LocalKafkaExtension KAFKA = new LocalKafkaExtension(ResilienceSupport.FAST_TRANSACTION_EXPIRY);
+
     @Test
     @Timeout(value = 110, unit = TimeUnit.SECONDS)
     void survivorTakesOverTheKilledInstancesTasks(@TempDir Path dir) throws Exception {
@@ -41,42 +45,40 @@ class TwoInstancesIT {
         assertEquals(0, expected.rejected());
         Path logs = ResilienceSupport.logDir("TwoInstancesIT");
 
-        try (LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"), 0, ResilienceSupport.FAST_TRANSACTION_EXPIRY)) {
-            JobSettings settings = ResilienceSupport.pipeline("two");
-            Properties client = KafkaTestSupport.client(kafka.bootstrapServers());
-            TopicSetup.ensure(client, settings.topics(), 4, 4);
-            String applicationId = ResilienceSupport.prefixOf(settings) + "job";
+        JobSettings settings = KafkaTestSupport.pipeline("two");
+        Properties client = KafkaTestSupport.client(KAFKA.bootstrapServers());
+        TopicSetup.ensure(client, settings.topics(), 4, 4);
+        String applicationId = KafkaTestSupport.prefixOf(settings) + "job";
 
-            try (JobProcess a = JobProcess.run("job-a", logs, kafka.bootstrapServers(), settings, applicationId, dir.resolve("state-a"));
-                 JobProcess b = JobProcess.run("job-b", logs, kafka.bootstrapServers(), settings, applicationId, dir.resolve("state-b"))) {
-                a.awaitStarted(Duration.ofSeconds(60));
-                b.awaitStarted(Duration.ofSeconds(60));
-                await("both instances to own partitions", Duration.ofSeconds(60),
-                        () -> ResilienceSupport.groupStable(client, applicationId, 2));
-                note("both running: " + a + ", " + b);
+        try (JobProcess a = JobProcess.run("job-a", logs, KAFKA.bootstrapServers(), settings, applicationId, dir.resolve("state-a"));
+             JobProcess b = JobProcess.run("job-b", logs, KAFKA.bootstrapServers(), settings, applicationId, dir.resolve("state-b"))) {
+            a.awaitStarted(Duration.ofSeconds(60));
+            b.awaitStarted(Duration.ofSeconds(60));
+            await("both instances to own partitions", Duration.ofSeconds(60),
+                    () -> KafkaTestSupport.groupStable(client, applicationId, 2));
+            note("both running: " + a + ", " + b);
 
-                try (BackgroundReplay replay = new BackgroundReplay(client, settings.topics().input(), FLEET, RATE)) {
-                    try (CommittedCounter edges = new CommittedCounter(client, settings.topics().wakeEdges())) {
-                        await("committed outputs while the replay is under way", Duration.ofSeconds(60),
-                                () -> edges.getAsLong() > 0 && replay.sent() >= FLEET.size() * 2 / 5);
-                    }
-                    note("kill -9 " + a + " after " + replay.sent() + " records sent");
-                    a.kill();
-                    assertEquals(137, a.exitValue(), "killed by SIGKILL");
-                    assertEquals(FLEET.size(), replay.await(Duration.ofSeconds(60)));
-                    note("replay done");
+            try (BackgroundReplay replay = new BackgroundReplay(client, settings.topics().input(), FLEET, RATE)) {
+                try (CommittedCounter edges = new CommittedCounter(client, settings.topics().wakeEdges())) {
+                    await("committed outputs while the replay is under way", Duration.ofSeconds(60),
+                            () -> edges.getAsLong() > 0 && replay.sent() >= FLEET.size() * 2 / 5);
                 }
-                Path out = ResilienceSupport.awaitOutputs(client, settings.topics(), analyzed, dir.resolve("out"),
-                        Duration.ofSeconds(60));
-                note("outputs dumped");
-                assertTrue(b.isAlive(), "the survivor is running:\n" + b.output());
-                assertTrue(ResilienceSupport.groupStable(client, applicationId, 1), "the survivor owns every partition");
-                ResilienceSupport.assertSameAsAnalyze(analyzed, out, "late-record warnings: killed instance "
-                        + ResilienceSupport.lateRecordWarnings(a.output()) + ", survivor "
-                        + ResilienceSupport.lateRecordWarnings(b.output()) + "; " + a + ", " + b);
-                assertEquals(List.of(), ResilienceSupport.readCommitted(client, settings.topics().deadLetter(),
-                        Duration.ofSeconds(1)), "nothing failed processing");
+                note("kill -9 " + a + " after " + replay.sent() + " records sent");
+                a.kill();
+                assertEquals(137, a.exitValue(), "killed by SIGKILL");
+                assertEquals(FLEET.size(), replay.await(Duration.ofSeconds(60)));
+                note("replay done");
             }
+            Path out = ResilienceSupport.awaitOutputs(client, settings.topics(), analyzed, dir.resolve("out"),
+                    Duration.ofSeconds(60));
+            note("outputs dumped");
+            assertTrue(b.isAlive(), "the survivor is running:\n" + b.output());
+            assertTrue(KafkaTestSupport.groupStable(client, applicationId, 1), "the survivor owns every partition");
+            ResilienceSupport.assertSameAsAnalyze(analyzed, out, "late-record warnings: killed instance "
+                    + ResilienceSupport.lateRecordWarnings(a.output()) + ", survivor "
+                    + ResilienceSupport.lateRecordWarnings(b.output()) + "; " + a + ", " + b);
+            assertEquals(List.of(), KafkaTestSupport.readCommitted(client, settings.topics().deadLetter(),
+                    Duration.ofSeconds(1)), "nothing failed processing");
         }
     }
 }
