@@ -109,28 +109,33 @@ public final class CachedSourceStore implements SourceStore {
                 sources.put(c.source, c.state);
                 c.stateDirty = false;
             }
-            c.dirtyTasks.forEach((spanId, task) -> {
-                String key = SourceKeys.span(c.source, spanId);
-                if (task == null) {
-                    tasks.delete(key);
-                } else {
-                    tasks.put(key, task);
-                }
-            });
-            c.dirtyTasks.clear();
-            c.dirtyResources.forEach((spanId, resource) -> {
-                String key = SourceKeys.span(c.source, spanId);
-                if (resource == null) {
-                    resources.delete(key);
-                } else {
-                    resources.put(key, resource);
-                }
-            });
-            c.dirtyResources.clear();
+            write(c.source, c.dirtyTasks, tasks);
+            write(c.source, c.dirtyResources, resources);
             c.dirtyThreads.forEach((threadId, thread) -> threads.put(SourceKeys.thread(c.source, threadId), thread));
             c.dirtyThreads.clear();
         }
         changed.clear();
+    }
+
+    /** Writes a source's changed spans to their table (a null value: deleted) and forgets the changes. */
+    private static <V> void write(String source, Map<Long, V> dirty, Table<V> table) {
+        dirty.forEach((spanId, value) -> {
+            String key = SourceKeys.span(source, spanId);
+            if (value == null) {
+                table.delete(key);
+            } else {
+                table.put(key, value);
+            }
+        });
+        dirty.clear();
+    }
+
+    /** Notes a change of one of the bound source's spans, to write at the next flush (null: a delete). */
+    private <V> void changed(Map<Long, V> dirty, long spanId, V value) {
+        if (writeBehind) {
+            changed();
+            dirty.put(spanId, value);
+        }
     }
 
     /** Marks the bound source as having changes to write (once per flush). */
@@ -171,19 +176,13 @@ public final class CachedSourceStore implements SourceStore {
     @Override
     public void putTask(TaskState task) {
         bound.tasks.put(task.spanId, task);
-        if (writeBehind) {
-            changed();
-            bound.dirtyTasks.put(task.spanId, task);
-        }
+        changed(bound.dirtyTasks, task.spanId, task);
     }
 
     @Override
     public void removeTask(long spanId) {
         bound.tasks.remove(spanId);
-        if (writeBehind) {
-            changed();
-            bound.dirtyTasks.put(spanId, null);
-        }
+        changed(bound.dirtyTasks, spanId, null);
     }
 
     @Override
@@ -194,17 +193,13 @@ public final class CachedSourceStore implements SourceStore {
     @Override
     public void putResource(ResourceSpan resource) {
         bound.resources.put(resource.spanId, resource);
-        if (writeBehind) {
-            changed();
-            bound.dirtyResources.put(resource.spanId, resource);
-        }
+        changed(bound.dirtyResources, resource.spanId, resource);
     }
 
     @Override
     public void removeResource(long spanId) {
-        if (bound.resources.remove(spanId) != null && writeBehind) {
-            changed();
-            bound.dirtyResources.put(spanId, null);
+        if (bound.resources.remove(spanId) != null) {
+            changed(bound.dirtyResources, spanId, null);
         }
     }
 
