@@ -68,8 +68,13 @@ public final class WakeJob implements AutoCloseable {
         });
     }
 
-    /** Defaults of the job, under whatever the user configured. */
-    static Properties streamsConfig(Properties client, JobSettings settings) {
+    /**
+     * The job's Kafka Streams settings: its defaults (exactly-once v2, one stream thread per core,
+     * the dead-letter handler, lz4 batches, no task idling) under whatever {@code client} sets.
+     *
+     * @return new properties; {@code client} is not changed
+     */
+    public static Properties streamsConfig(Properties client, JobSettings settings) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);

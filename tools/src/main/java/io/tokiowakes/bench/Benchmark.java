@@ -22,7 +22,13 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 
@@ -134,6 +140,14 @@ public final class Benchmark {
                 rates.put(threads, run.rate());
             }
             int defaultThreads = WakeJob.defaultThreads(options.partitions());
+            // What Kafka Streams itself costs: the same topic, exactly-once, a processor that does nothing.
+            Run nearFloor = readAndParse(client, fleet);
+            Run floor = streamsFloor(client, fleet, defaultThreads);
+            out.printf("2. Kafka Streams alone (exactly_once_v2, %d stream thread(s), a processor that does nothing):"
+                            + " %,.0f records/s = %.0f %% of the limit measured just before (%,.0f records/s); CPU %.2f µs"
+                            + " per record = %.0f %% of the limit's %.2f µs%n", defaultThreads, floor.rate(),
+                    100 * floor.rate() / nearFloor.rate(), nearFloor.rate(), floor.cpuNanosPerRecord() / 1000,
+                    100 * floor.cpuNanosPerRecord() / nearFloor.cpuNanosPerRecord(), nearFloor.cpuNanosPerRecord() / 1000);
             double fleetDefault = rates.containsKey(defaultThreads) ? rates.get(defaultThreads)
                     : job(kafka, client, fleet, defaultThreads, false).rate();
             Run near = readAndParse(client, one);
@@ -300,6 +314,47 @@ public final class Benchmark {
                 stateReport(job, trace.liveTasks());
             }
             return new Run(records / Math.max(inputSeconds, allSeconds), cpuPerRecord);
+        }
+    }
+
+    /**
+     * Kafka Streams with the job's settings over the trace's input topic, exactly-once, with one
+     * processor that does nothing: what reading through Kafka Streams costs before the job does
+     * anything. Timed as the job is, from RUNNING until every input record is committed.
+     */
+    private Run streamsFloor(Properties client, Trace trace, int threads) throws Exception {
+        long records = trace.records();
+        String appId = "bench-floor-" + threads + "-" + System.nanoTime();
+        Properties p = WakeJob.streamsConfig(client, trace.settings());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads));
+        p.put(StreamsConfig.STATE_DIR_CONFIG, options.dir().resolve("state-" + appId).toString());
+        p.putAll(options.streamsConfig());
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(trace.settings().topics().input(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                .process(NoOp::new);
+        try (KafkaStreams streams = new KafkaStreams(builder.build(), p); Admin admin = Admin.create(client)) {
+            streams.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (streams.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            long t0 = System.nanoTime();
+            double cpu0 = jobThreadsCpuNanos(appId);
+            List<TopicPartition> input = partitions(admin, trace.settings().topics().input());
+            while (committed(admin, appId, input) < records && seconds(t0) < 600) {
+                Thread.sleep(100);
+            }
+            double secs = seconds(t0);
+            return new Run(records / secs, (jobThreadsCpuNanos(appId) - cpu0) / records);
+        }
+    }
+
+    /** A processor that does nothing with its records (Kafka Streams wants a new one per task). */
+    private static final class NoOp implements Processor<byte[], byte[], Void, Void> {
+        @Override
+        public void process(Record<byte[], byte[]> record) {
+            // Nothing: the floor is what reaching here costs.
         }
     }
 
