@@ -4,6 +4,7 @@ import io.tokiowakes.engine.JobMetrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tokiowakes.ingest.InvalidRecordException;
 import io.tokiowakes.ingest.TraceDecoder;
+import io.tokiowakes.emit.WakeEdge;
 import io.tokiowakes.json.Json;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -182,6 +183,11 @@ public final class TopologyHarness implements AutoCloseable {
     /** The edges woken into that span, in output order. */
     List<JsonNode> edgesTo(long wakee) {
         return edges.stream().filter(e -> e.path("wakee").path("span_id").asLong() == wakee).toList();
+    }
+
+    /** The edges woken into that span as the job's values (read back from their topic), in output order. */
+    List<WakeEdge> wakesOf(long wakee) {
+        return edgesTo(wakee).stream().map(e -> Json.MAPPER.convertValue(e, WakeEdge.class)).toList();
     }
 
     /** The wake delays of that span's wakes, in output order. */

@@ -1,11 +1,14 @@
 package io.tokiowakes.topology;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tokiowakes.emit.WakeEdge;
+import io.tokiowakes.model.WakeKind;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Each rule of "who woke whom": the waking task is the thread's current task. */
@@ -13,7 +16,7 @@ class WakeClassificationTest {
 
     private static final String WORKER = "ThreadId(2)";
 
-    private static JsonNode only(List<JsonNode> edges) {
+    private static <T> T only(List<T> edges) {
         assertEquals(1, edges.size(), "edges: " + edges);
         return edges.get(0);
     }
@@ -23,13 +26,13 @@ class WakeClassificationTest {
         TraceScript t = new TraceScript("svc").task(8, "receiver")
                 .on(WORKER, "tokio-runtime-worker").enter(8).wakeByRef(8, 8L).exit(8);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            JsonNode e = only(h.edgesTo(8));
-            assertEquals("SELF", e.path("kind").asText());
-            assertEquals("waker.wake_by_ref", e.path("op").asText());
-            assertEquals(8, e.path("waker").path("span_id").asLong());
-            assertEquals("receiver", e.path("wakee").path("name").asText());
-            assertEquals(1008, e.path("wakee").path("task_id").asLong());
-            assertEquals(WORKER, e.path("thread").path("id").asText());
+            WakeEdge e = only(h.wakesOf(8));
+            assertEquals(WakeKind.SELF, e.kind());
+            assertEquals("waker.wake_by_ref", e.op());
+            assertEquals(8, e.waker().spanId());
+            assertEquals("receiver", e.wakee().name());
+            assertEquals(1008L, e.wakee().taskId());
+            assertEquals(WORKER, e.thread().id());
             assertEquals("svc/8", h.edgeKeys.get(0));
         }
     }
@@ -41,10 +44,10 @@ class WakeClassificationTest {
                 .span(50, 10L, "ping.round")
                 .on(WORKER, "tokio-runtime-worker").enter(10).enter(50).wake(11, 50L).exit(50).exit(10);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            JsonNode e = only(h.edgesTo(11));
-            assertEquals("TASK", e.path("kind").asText());
-            assertEquals(10, e.path("waker").path("span_id").asLong());
-            assertEquals("pinger", e.path("waker").path("name").asText());
+            WakeEdge e = only(h.wakesOf(11));
+            assertEquals(WakeKind.TASK, e.kind());
+            assertEquals(10, e.waker().spanId());
+            assertEquals("pinger", e.waker().name());
         }
     }
 
@@ -53,9 +56,9 @@ class WakeClassificationTest {
         TraceScript t = new TraceScript("svc").blockOn(6).task(8, "receiver")
                 .on("ThreadId(1)", "main").enter(6).wake(8, 6L).exit(6);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            JsonNode e = only(h.edgesTo(8));
-            assertEquals("TASK", e.path("kind").asText());
-            assertEquals("block_on", e.path("waker").path("kind").asText());
+            WakeEdge e = only(h.wakesOf(8));
+            assertEquals(WakeKind.TASK, e.kind());
+            assertEquals("block_on", e.waker().kind());
         }
     }
 
@@ -65,9 +68,9 @@ class WakeClassificationTest {
                 .blocking(30, "app::feed::{{closure}}")
                 .on("ThreadId(7)", "tokio-runtime-worker").enter(30).wake(12, 30L).exit(30);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            JsonNode e = only(h.edgesTo(12));
-            assertEquals("BLOCKING", e.path("kind").asText());
-            assertEquals(30, e.path("waker").path("span_id").asLong());
+            WakeEdge e = only(h.wakesOf(12));
+            assertEquals(WakeKind.BLOCKING, e.kind());
+            assertEquals(30, e.waker().spanId());
         }
     }
 
@@ -78,9 +81,9 @@ class WakeClassificationTest {
                 .on(WORKER, "tokio-runtime-worker").enter(4).poll(9)
                 .advanceMillis(10).wake(9, 4L).poll(9);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            JsonNode e = only(h.edgesTo(9));
-            assertEquals("RUNTIME", e.path("kind").asText());
-            assertEquals(4, e.path("waker").path("span_id").asLong(), "the worker's span is named as where it fired");
+            WakeEdge e = only(h.wakesOf(9));
+            assertEquals(WakeKind.RUNTIME, e.kind());
+            assertEquals(4, e.waker().spanId(), "the worker's span is named as where it fired");
         }
     }
 
@@ -90,7 +93,7 @@ class WakeClassificationTest {
         TraceScript t = new TraceScript("svc").workerSpan(4).task(19, "dispatcher")
                 .on(WORKER, "tokio-runtime-worker").enter(4).enter(19).exit(19).wake(19, 4L).poll(19);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals("RUNTIME", only(h.edgesTo(19)).path("kind").asText());
+            assertEquals(WakeKind.RUNTIME, only(h.wakesOf(19)).kind());
         }
     }
 
@@ -101,9 +104,9 @@ class WakeClassificationTest {
                 .on("ThreadId(1)", "main").enter(1).poll(2).exit(1)
                 .advanceMillis(5).wake(2, null).enter(1).poll(2).exit(1);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            JsonNode e = only(h.edgesTo(2));
-            assertEquals("RUNTIME", e.path("kind").asText());
-            assertTrue(e.path("waker").isNull());
+            WakeEdge e = only(h.wakesOf(2));
+            assertEquals(WakeKind.RUNTIME, e.kind());
+            assertNull(e.waker());
         }
     }
 
@@ -113,10 +116,10 @@ class WakeClassificationTest {
                 .on(WORKER, "tokio-runtime-worker").enter(8).cloneWaker(8, 8L).exit(8)
                 .on("ThreadId(9)", "").wake(8, null);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            JsonNode e = only(h.edgesTo(8));
-            assertEquals("EXTERNAL", e.path("kind").asText());
-            assertTrue(e.path("waker").isNull());
-            assertEquals("", e.path("thread").path("name").asText());
+            WakeEdge e = only(h.wakesOf(8));
+            assertEquals(WakeKind.EXTERNAL, e.kind());
+            assertNull(e.waker());
+            assertEquals("", e.thread().name());
         }
     }
 
@@ -126,7 +129,7 @@ class WakeClassificationTest {
         TraceScript t = new TraceScript("svc").task(8, "a").task(9, "b")
                 .on("ThreadId(3)", "my-pool-1").poll(8).wake(9, null);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals("RUNTIME", only(h.edgesTo(9)).path("kind").asText());
+            assertEquals(WakeKind.RUNTIME, only(h.wakesOf(9)).kind());
         }
     }
 
@@ -139,9 +142,9 @@ class WakeClassificationTest {
                 .span(62, 61L, "runtime.resource.async_op.poll")
                 .on(WORKER, "tokio-runtime-worker").enter(10).enter(62).wake(11, 62L).exit(62).exit(10);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            JsonNode e = only(h.edgesTo(11));
-            assertEquals("TASK", e.path("kind").asText());
-            assertEquals(10, e.path("waker").path("span_id").asLong());
+            WakeEdge e = only(h.wakesOf(11));
+            assertEquals(WakeKind.TASK, e.kind());
+            assertEquals(10, e.waker().spanId());
         }
     }
 
@@ -152,7 +155,7 @@ class WakeClassificationTest {
                 .span(60, 10L, "runtime.resource.async_op.poll")
                 .on(WORKER, "tokio-runtime-worker").enter(12).enter(60).wake(11, 60L).exit(60).exit(12);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(12, only(h.edgesTo(11)).path("waker").path("span_id").asLong());
+            assertEquals(12, only(h.wakesOf(11)).waker().spanId());
         }
     }
 
@@ -171,11 +174,11 @@ class WakeClassificationTest {
                 .on(WORKER, "w").poll(5).wake(5, 5L).close(5)
                 .task(5, "second").poll(5).on("ThreadId(9)", "").wake(5, null);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            List<JsonNode> edges = h.edgesTo(5);
+            List<WakeEdge> edges = h.wakesOf(5);
             assertEquals(2, edges.size());
-            assertEquals("first", edges.get(0).path("wakee").path("name").asText());
-            assertEquals("second", edges.get(1).path("wakee").path("name").asText());
-            assertEquals("EXTERNAL", edges.get(1).path("kind").asText());
+            assertEquals("first", edges.get(0).wakee().name());
+            assertEquals("second", edges.get(1).wakee().name());
+            assertEquals(WakeKind.EXTERNAL, edges.get(1).kind());
         }
     }
 
@@ -186,7 +189,7 @@ class WakeClassificationTest {
                 .span(5, null, "runtime.resource").enter(5).wake(6, 5L).exit(5);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
             // The resource span 5 is not a task: nothing was being polled.
-            assertEquals("RUNTIME", only(h.edgesTo(6)).path("kind").asText());
+            assertEquals(WakeKind.RUNTIME, only(h.wakesOf(6)).kind());
         }
     }
 
@@ -195,15 +198,15 @@ class WakeClassificationTest {
         TraceScript a = new TraceScript("host-a").task(8, "a-task").on("ThreadId(2)", "w").enter(8).wakeByRef(8, 8L).exit(8);
         TraceScript b = new TraceScript("host-b").task(8, "b-task").on("ThreadId(9)", "ext").wake(8, null);
         try (TopologyHarness h = new TopologyHarness().run(a, b)) {
-            List<JsonNode> edges = h.edgesTo(8);
+            List<WakeEdge> edges = h.wakesOf(8);
             assertEquals(2, edges.size());
-            JsonNode ea = edges.stream().filter(e -> e.path("source").asText().equals("host-a")).findFirst().orElseThrow();
-            JsonNode eb = edges.stream().filter(e -> e.path("source").asText().equals("host-b")).findFirst().orElseThrow();
-            assertEquals("SELF", ea.path("kind").asText());
-            assertEquals("a-task", ea.path("wakee").path("name").asText());
+            WakeEdge ea = edges.stream().filter(e -> e.source().equals("host-a")).findFirst().orElseThrow();
+            WakeEdge eb = edges.stream().filter(e -> e.source().equals("host-b")).findFirst().orElseThrow();
+            assertEquals(WakeKind.SELF, ea.kind());
+            assertEquals("a-task", ea.wakee().name());
             // ThreadId(2) of host-a polled tasks; that says nothing about host-b's threads.
-            assertEquals("EXTERNAL", eb.path("kind").asText());
-            assertEquals("b-task", eb.path("wakee").path("name").asText());
+            assertEquals(WakeKind.EXTERNAL, eb.kind());
+            assertEquals("b-task", eb.wakee().name());
         }
     }
 
@@ -212,7 +215,7 @@ class WakeClassificationTest {
         TraceScript a = new TraceScript("host-a").task(8, "x").on("ThreadId(2)", "w").poll(8);
         TraceScript b = new TraceScript("host-b").task(8, "y").on("ThreadId(2)", "app-thread").wake(8, null);
         try (TopologyHarness h = new TopologyHarness().run(a, b)) {
-            assertEquals("EXTERNAL", only(h.edgesTo(8)).path("kind").asText());
+            assertEquals(WakeKind.EXTERNAL, only(h.wakesOf(8)).kind());
         }
     }
 
@@ -220,10 +223,13 @@ class WakeClassificationTest {
     void wakeOfUnknownSpanIsAnEdgeWithUnknownWakee() {
         TraceScript t = new TraceScript("svc").task(8, "a").on(WORKER, "w").enter(8).wake(99, 8L).exit(8);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            JsonNode e = only(h.edgesTo(99));
-            assertEquals("TASK", e.path("kind").asText());
-            assertTrue(e.path("wakee").has("name") && e.path("wakee").path("name").isNull());
-            assertTrue(e.path("wakee").path("kind").isNull());
+            WakeEdge e = only(h.wakesOf(99));
+            assertEquals(WakeKind.TASK, e.kind());
+            assertNull(e.wakee().name());
+            assertNull(e.wakee().kind());
+            // On the topic the unknown wakee's name is there, as null (consumers read a fixed shape).
+            JsonNode wire = only(h.edgesTo(99));
+            assertTrue(wire.path("wakee").has("name") && wire.path("wakee").path("name").isNull());
         }
     }
 
@@ -234,8 +240,8 @@ class WakeClassificationTest {
                 .on("ThreadId(9)", "").wake(11, null);
         // As if each key's partition were read one after the other, latest keys first.
         try (TopologyHarness h = new TopologyHarness().run(Interleavings.keysReversed(t.records()))) {
-            List<JsonNode> edges = h.edgesTo(11);
-            assertEquals(List.of("TASK", "EXTERNAL"), edges.stream().map(e -> e.path("kind").asText()).toList());
+            List<WakeEdge> edges = h.wakesOf(11);
+            assertEquals(List.of("TASK", "EXTERNAL"), edges.stream().map(e -> e.kind().name()).toList());
             assertEquals(0, h.metrics.get("late-records"));
         }
     }
@@ -245,7 +251,7 @@ class WakeClassificationTest {
         TraceScript t = new TraceScript("svc").withoutSeq().task(10, "sender").task(11, "receiver")
                 .on(WORKER, "w").enter(10).wake(11, 10L).exit(10);
         try (TopologyHarness h = new TopologyHarness().run(Interleavings.keysReversed(t.records()))) {
-            assertEquals("TASK", only(h.edgesTo(11)).path("kind").asText());
+            assertEquals(WakeKind.TASK, only(h.wakesOf(11)).kind());
         }
     }
 }
