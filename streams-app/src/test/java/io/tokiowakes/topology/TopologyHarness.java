@@ -4,6 +4,7 @@ import io.tokiowakes.engine.JobMetrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tokiowakes.ingest.InvalidRecordException;
 import io.tokiowakes.ingest.TraceDecoder;
+import io.tokiowakes.emit.WakeDelay;
 import io.tokiowakes.emit.WakeEdge;
 import io.tokiowakes.json.Json;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -188,6 +189,11 @@ public final class TopologyHarness implements AutoCloseable {
     /** The edges woken into that span as the job's values (read back from their topic), in output order. */
     List<WakeEdge> wakesOf(long wakee) {
         return edgesTo(wakee).stream().map(e -> Json.MAPPER.convertValue(e, WakeEdge.class)).toList();
+    }
+
+    /** The wake delays of that span's wakes as the job's values (read back from their topic), in output order. */
+    List<WakeDelay> wakeDelaysOf(long wakee) {
+        return delaysOf(wakee).stream().map(d -> Json.MAPPER.convertValue(d, WakeDelay.class)).toList();
     }
 
     /** The wake delays of that span's wakes, in output order. */

@@ -1,6 +1,9 @@
 package io.tokiowakes.topology;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tokiowakes.emit.WakeDelay;
+import io.tokiowakes.emit.WakeEdge;
+import io.tokiowakes.model.WakeKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,16 +41,16 @@ class WakeDelayTest {
         long pollAt = s.now();
         s.exit(TASK);
         try (TopologyHarness h = new TopologyHarness().run(s)) {
-            JsonNode edge = only(h.edgesTo(TASK));
-            JsonNode delay = only(h.delaysOf(TASK));
-            assertEquals(pollAt - wakeAt, delay.path("delay_nanos").asLong());
-            assertEquals(wakeAt, delay.path("wake_ts_nanos").asLong());
-            assertEquals(pollAt, delay.path("ts_nanos").asLong());
-            assertEquals(edge.path("seq"), delay.path("seq"), "joins its edge by seq");
-            assertEquals(h.edgeKeys.get(h.edges.indexOf(edge)), h.delayKeys.get(0), "and by key");
-            assertEquals("TASK", delay.path("kind").asText());
-            assertEquals("sender", delay.path("waker").path("name").asText());
-            assertEquals("receiver", delay.path("wakee").path("name").asText());
+            WakeEdge edge = only(h.wakesOf(TASK));
+            WakeDelay delay = only(h.wakeDelaysOf(TASK));
+            assertEquals(pollAt - wakeAt, delay.delayNanos());
+            assertEquals(wakeAt, delay.wakeTsNanos());
+            assertEquals(pollAt, delay.tsNanos());
+            assertEquals(edge.seq(), delay.seq(), "joins its edge by seq");
+            assertEquals(h.edgeKeys.get(h.edges.indexOf(only(h.edgesTo(TASK)))), h.delayKeys.get(0), "and by key");
+            assertEquals(WakeKind.TASK, delay.kind());
+            assertEquals("sender", delay.waker().name());
+            assertEquals("receiver", delay.wakee().name());
         }
     }
 
@@ -63,12 +66,12 @@ class WakeDelayTest {
         long pollAt = s.now();
         s.exit(TASK);
         try (TopologyHarness h = new TopologyHarness().run(s)) {
-            List<JsonNode> delays = h.delaysOf(TASK);
+            List<WakeDelay> delays = h.wakeDelaysOf(TASK);
             assertEquals(List.of(pollAt - first, pollAt - second, pollAt - third),
-                    delays.stream().map(d -> d.path("delay_nanos").asLong()).toList());
-            assertEquals(List.of("RUNTIME", "TASK", "EXTERNAL"), delays.stream().map(d -> d.path("kind").asText()).toList());
-            assertEquals(h.edgesTo(TASK).stream().map(e -> e.path("seq").asLong()).toList(),
-                    delays.stream().map(d -> d.path("seq").asLong()).toList());
+                    delays.stream().map(WakeDelay::delayNanos).toList());
+            assertEquals(List.of("RUNTIME", "TASK", "EXTERNAL"), delays.stream().map(d -> d.kind().name()).toList());
+            assertEquals(h.wakesOf(TASK).stream().map(WakeEdge::seq).toList(),
+                    delays.stream().map(WakeDelay::seq).toList());
             assertTrue(h.delaysOf(OTHER).isEmpty(), "sender was never woken");
         }
     }
@@ -84,10 +87,10 @@ class WakeDelayTest {
         long nextPoll = s.now();
         s.exit(TASK);
         try (TopologyHarness h = new TopologyHarness().run(s)) {
-            JsonNode delay = only(h.delaysOf(TASK));
-            assertEquals("SELF", delay.path("kind").asText());
-            assertEquals(nextPoll - wakeAt, delay.path("delay_nanos").asLong());
-            assertTrue(delay.path("ts_nanos").asLong() > pollStart);
+            WakeDelay delay = only(h.wakeDelaysOf(TASK));
+            assertEquals(WakeKind.SELF, delay.kind());
+            assertEquals(nextPoll - wakeAt, delay.delayNanos());
+            assertTrue(delay.tsNanos() > pollStart);
         }
     }
 
@@ -191,7 +194,7 @@ class WakeDelayTest {
         }
         s.close(TASK);
         try (TopologyHarness h = new TopologyHarness().run(s)) {
-            assertEquals(expected, h.delaysOf(TASK).stream().map(d -> d.path("delay_nanos").asLong()).toList());
+            assertEquals(expected, h.wakeDelaysOf(TASK).stream().map(WakeDelay::delayNanos).toList());
             long counted = 0;
             for (JsonNode k : h.summary(TASK).path("scheduling_delays_by_kind")) {
                 counted += k.path("count").asLong();
@@ -201,7 +204,7 @@ class WakeDelayTest {
         }
     }
 
-    private static JsonNode only(List<JsonNode> nodes) {
+    private static <T> T only(List<T> nodes) {
         assertEquals(1, nodes.size(), nodes.toString());
         return nodes.get(0);
     }
