@@ -1,12 +1,10 @@
 package io.tokiowakes.model;
 
-import io.tokiowakes.emit.WakeEdge;
-
 /**
  * How often a task was woken while its waker sat in one resource.
  *
  * @param resource the resource, as it was when the task first waited on it
- * @param wakes    wakes of the task that named it ({@link WakeEdge#waitsOn()})
+ * @param wakes    wakes of the task that named it (a wake edge's {@code waits_on})
  */
 public record ResourceWakes(ResourceRef resource, long wakes) {
 }
