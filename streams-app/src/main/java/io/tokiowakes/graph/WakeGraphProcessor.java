@@ -166,11 +166,19 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
     }
 
     private GraphCell cell(String key) {
-        GraphCell c = dirtyCells.get(key);
-        if (c == null) {
-            c = recentCells.get(key);
+        return latest(key, dirtyCells, recentCells, windows);
+    }
+
+    /**
+     * A value as it is now: changed and not yet written, else recently used, else in its store
+     * (null if none). The changed ones come first: one batch can change more than the recent ones hold.
+     */
+    private static <V> V latest(String key, Map<String, V> changed, Map<String, V> recent, KeyValueStore<String, V> store) {
+        V v = changed.get(key);
+        if (v == null) {
+            v = recent.get(key);
         }
-        return c != null ? c : windows.get(key);
+        return v != null ? v : store.get(key);
     }
 
     private void put(String key, GraphCell cell) {
@@ -197,13 +205,7 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
 
     private void update(String source, TaskRef task, long at, java.util.function.Consumer<TaskView> change) {
         String key = SourceKeys.span(source, task.spanId());
-        TaskView v = dirtyViews.get(key);
-        if (v == null) {
-            v = recentViews.get(key);
-        }
-        if (v == null) {
-            v = views.get(key);
-        }
+        TaskView v = latest(key, dirtyViews, recentViews, views);
         if (v == null) {
             v = new TaskView(task.spanId());
         }

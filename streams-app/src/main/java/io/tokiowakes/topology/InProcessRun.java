@@ -13,7 +13,6 @@ import io.tokiowakes.emit.Output;
 import io.tokiowakes.ingest.RecordDecoder;
 import io.tokiowakes.model.TraceRecord;
 
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -46,10 +45,10 @@ public final class InProcessRun {
         this.decoder = WireFormats.inputDecoder(settings);
         this.metrics = metrics;
         this.sink = sink;
-        this.filter = new TaskSpanFilter(Table.none(), Table.none(), Duration.ofNanos(settings.reorderWindowNanos()).toMillis());
+        this.filter = new TaskSpanFilter(Table.none(), Table.none(), settings.reorderWindowMs());
         // The stages keep their state in memory in front of their tables: nothing to write through.
         CachedSourceStore store = CachedSourceStore.inMemory();
-        this.stage = new WakeStage(settings.lints(), Duration.ofNanos(settings.reorderWindowNanos()).toMillis(), 1, metrics, store,
+        this.stage = new WakeStage(settings.lints(), settings.reorderWindowMs(), 1, metrics, store,
                 new OrderingBuffer(Table.none(), store::releasedUpTo),
                 System::currentTimeMillis, (out, timestamp) -> sink.output(out));
     }

@@ -31,6 +31,11 @@ public record JobSettings(Topics topics, long reorderWindowNanos, int maxRecordB
                           LintSettings lints, WireFormat inputFormat, WireFormat outputFormat, boolean inMemoryStores,
                           int inputPartitions, GraphSettings graph) {
 
+    /** The ordering window in ms of Kafka timestamps, the unit the stages compare it in. */
+    public long reorderWindowMs() {
+        return Duration.ofNanos(reorderWindowNanos).toMillis();
+    }
+
     /** Settings with the given values and the defaults of the rest (JSON, RocksDB, one partition). */
     public JobSettings(Topics topics, long reorderWindowNanos, int maxRecordBytes, LintSettings lints) {
         this(topics, reorderWindowNanos, maxRecordBytes, lints, WireFormat.JSON, WireFormat.JSON, false, 1,

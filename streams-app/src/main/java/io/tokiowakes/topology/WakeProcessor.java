@@ -40,7 +40,7 @@ class WakeProcessor extends ContextualProcessor<byte[], byte[], String, Output> 
                 StoreTables.of(context.getStateStore(StoreNames.UNKNOWN_WAKES)));
         OrderingBuffer buffer = new OrderingBuffer(StoreTables.of(context.getStateStore(StoreNames.ORDERING_BUFFER)),
                 store::releasedUpTo);
-        stage = new WakeStage(settings.lints(), Duration.ofNanos(settings.reorderWindowNanos()).toMillis(),
+        stage = new WakeStage(settings.lints(), settings.reorderWindowMs(),
                 settings.inputPartitions(), metrics, store, buffer, context::currentSystemTimeMs,
                 (out, timestamp) -> context.forward(new Record<>(out.key(), out, timestamp)));
         context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME, now -> stage.expireUnknownWakes());

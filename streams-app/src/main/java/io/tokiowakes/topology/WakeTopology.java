@@ -63,7 +63,7 @@ public final class WakeTopology {
         Map<String, KStream<byte[], IngestProcessor.Outgoing>> ingested = builder
                 .stream(topics.input(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("trace-input"))
                 .process(() -> new IngestProcessor(WireFormats.inputDecoder(settings), progress, metrics,
-                                Duration.ofNanos(settings.reorderWindowNanos()).toMillis()), Named.as("ingest"),
+                                settings.reorderWindowMs()), Named.as("ingest"),
                         IngestProcessor.STORE, IngestProcessor.HELD_STORE, IngestProcessor.OUTBOX_STORE)
                 .split(Named.as("ingested-"))
                 .branch((k, o) -> o.deadLetter(), Branched.as("dead-letters"))

@@ -77,14 +77,22 @@ public final class Benchmark {
         this.out = out;
     }
 
-    /** One generated trace on a topic of its own, and what the job must find in it. */
     /**
      * A timed run: records per second (wall clock) and the CPU its threads used per record (ns):
      * the machine's speed drifts by a third within minutes, the CPU a record costs much less.
      */
     private record Run(double rate, double cpuNanosPerRecord) {
+
+        /** This run beside a limit measured just before it: rate and CPU per record, and their shares. */
+        String against(Run limit) {
+            return String.format("%,.0f records/s = %.0f %% of the limit measured just before (%,.0f records/s);"
+                            + " CPU %.2f µs per record = %.0f %% of the limit's %.2f µs", rate, 100 * rate / limit.rate,
+                    limit.rate, cpuNanosPerRecord / 1000, 100 * cpuNanosPerRecord / limit.cpuNanosPerRecord,
+                    limit.cpuNanosPerRecord / 1000);
+        }
     }
 
+    /** One generated trace on a topic of its own, and what the job must find in it. */
     private record Trace(String name, int sources, JobSettings settings, Path file, long records, long liveTasks,
                          long expectedEdges) {
     }
@@ -132,30 +140,22 @@ public final class Benchmark {
                 // Each run against a limit measured just before it, on the machine as it is then.
                 Run near = readAndParse(client, fleet);
                 Run run = job(kafka, client, fleet, threads, true);
-                out.printf("2. job, exactly_once_v2, %d stream thread(s), %d sources: %,.0f records/s = %.0f %% of the limit"
-                                + " measured just before (%,.0f records/s); CPU %.2f µs per record = %.0f %% of the limit's %.2f µs%n",
-                        threads, fleet.sources(), run.rate(), 100 * run.rate() / near.rate(), near.rate(),
-                        run.cpuNanosPerRecord() / 1000, 100 * run.cpuNanosPerRecord() / near.cpuNanosPerRecord(),
-                        near.cpuNanosPerRecord() / 1000);
+                out.printf("2. job, exactly_once_v2, %d stream thread(s), %d sources: %s%n",
+                        threads, fleet.sources(), run.against(near));
                 rates.put(threads, run.rate());
             }
             int defaultThreads = WakeJob.defaultThreads(options.partitions());
             // What Kafka Streams itself costs: the same topic, exactly-once, a processor that does nothing.
             Run nearFloor = readAndParse(client, fleet);
             Run floor = streamsFloor(client, fleet, defaultThreads);
-            out.printf("2. Kafka Streams alone (exactly_once_v2, %d stream thread(s), a processor that does nothing):"
-                            + " %,.0f records/s = %.0f %% of the limit measured just before (%,.0f records/s); CPU %.2f µs"
-                            + " per record = %.0f %% of the limit's %.2f µs%n", defaultThreads, floor.rate(),
-                    100 * floor.rate() / nearFloor.rate(), nearFloor.rate(), floor.cpuNanosPerRecord() / 1000,
-                    100 * floor.cpuNanosPerRecord() / nearFloor.cpuNanosPerRecord(), nearFloor.cpuNanosPerRecord() / 1000);
+            out.printf("2. Kafka Streams alone (exactly_once_v2, %d stream thread(s), a processor that does nothing): %s%n",
+                    defaultThreads, floor.against(nearFloor));
             double fleetDefault = rates.containsKey(defaultThreads) ? rates.get(defaultThreads)
                     : job(kafka, client, fleet, defaultThreads, false).rate();
             Run near = readAndParse(client, one);
             Run oneRun = job(kafka, client, one, defaultThreads, true);
-            out.printf("2. job, %d stream thread(s) (the default), 1 source: %,.0f records/s = %.0f %% of the limit measured"
-                            + " just before (%,.0f records/s), %.0f %% of the %d-source rate (%,.0f records/s); CPU %.2f µs per record%n",
-                    defaultThreads, oneRun.rate(), 100 * oneRun.rate() / near.rate(), near.rate(),
-                    100 * oneRun.rate() / fleetDefault, fleet.sources(), fleetDefault, oneRun.cpuNanosPerRecord() / 1000);
+            out.printf("2. job, %d stream thread(s) (the default), 1 source: %s; %.0f %% of the %d-source rate (%,.0f records/s)%n",
+                    defaultThreads, oneRun.against(near), 100 * oneRun.rate() / fleetDefault, fleet.sources(), fleetDefault);
             double best = rates.values().stream().mapToDouble(Double::doubleValue).max().orElse(fleetDefault);
             int bestThreads = rates.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(defaultThreads);
             out.printf("   best: %d stream thread(s), %,.0f records/s; the default on this machine is %d%n",
@@ -287,12 +287,7 @@ public final class Benchmark {
         JobSettings settings = trace.settings();
         long records = trace.records();
         String appId = "bench-job-" + trace.name() + "-" + threads + "-" + System.nanoTime();
-        Properties p = new Properties();
-        p.putAll(client);
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads));
-        p.put(StreamsConfig.STATE_DIR_CONFIG, options.dir().resolve("state-" + appId).toString());
-        p.putAll(options.streamsConfig());
+        Properties p = runConfig(client, appId, threads);
         try (CommittedCounter edges = new CommittedCounter(client, settings.topics().wakeEdges());
              WakeJob job = new WakeJob(p, settings).start(); Admin admin = Admin.create(client)) {
             // Timed from the moment the job runs: joining the group and creating its topics is not throughput.
@@ -318,6 +313,20 @@ public final class Benchmark {
     }
 
     /**
+     * A timed run's Kafka Streams settings: {@code base}, its own application id, state folder and
+     * stream threads, then the {@code -X} settings.
+     */
+    private Properties runConfig(Properties base, String appId, int threads) {
+        Properties p = new Properties();
+        p.putAll(base);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads));
+        p.put(StreamsConfig.STATE_DIR_CONFIG, options.dir().resolve("state-" + appId).toString());
+        p.putAll(options.streamsConfig());
+        return p;
+    }
+
+    /**
      * Kafka Streams with the job's settings over the trace's input topic, exactly-once, with one
      * processor that does nothing: what reading through Kafka Streams costs before the job does
      * anything. Timed as the job is, from RUNNING until every input record is committed.
@@ -325,11 +334,7 @@ public final class Benchmark {
     private Run streamsFloor(Properties client, Trace trace, int threads) throws Exception {
         long records = trace.records();
         String appId = "bench-floor-" + threads + "-" + System.nanoTime();
-        Properties p = WakeJob.streamsConfig(client, trace.settings());
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads));
-        p.put(StreamsConfig.STATE_DIR_CONFIG, options.dir().resolve("state-" + appId).toString());
-        p.putAll(options.streamsConfig());
+        Properties p = runConfig(WakeJob.streamsConfig(client, trace.settings()), appId, threads);
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(trace.settings().topics().input(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .process(NoOp::new);
