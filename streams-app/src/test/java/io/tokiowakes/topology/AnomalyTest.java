@@ -1,8 +1,9 @@
 package io.tokiowakes.topology;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.tokiowakes.detect.LintSettings;
+import io.tokiowakes.emit.Anomaly;
 import io.tokiowakes.json.Json;
+import io.tokiowakes.model.AnomalyType;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -29,12 +30,12 @@ class AnomalyTest {
         }
         t.on(WORKER, "w").poll(8).poll(8).close(8);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of("EXTERNAL_ONLY_WAKES"), h.anomalyTypes(8));
-            JsonNode a = h.anomalies.get(0);
-            assertEquals(3, a.path("wakes").asLong());
-            assertEquals("ext-only-consumer", a.path("task").path("name").asText());
-            assertEquals("src/main.rs:10:5", a.path("task").path("loc").asText());
-            assertEquals(1008, a.path("task").path("task_id").asLong());
+            assertEquals(List.of(AnomalyType.EXTERNAL_ONLY_WAKES), h.anomalyTypesOf(8));
+            Anomaly a = h.allAnomalies().get(0);
+            assertEquals(3L, a.wakes());
+            assertEquals("ext-only-consumer", a.task().name());
+            assertEquals("src/main.rs:10:5", a.task().loc());
+            assertEquals(1008L, a.task().taskId());
         }
     }
 
@@ -48,8 +49,8 @@ class AnomalyTest {
         }
         t.poll(8).close(8);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of("EXTERNAL_ONLY_WAKES"), h.anomalyTypes(8));
-            String detail = h.anomalies.get(0).path("detail").asText();
+            assertEquals(List.of(AnomalyType.EXTERNAL_ONLY_WAKES), h.anomalyTypesOf(8));
+            String detail = h.allAnomalies().get(0).detail();
             assertEquals("all 3 wakes came from outside any task; the trace names no threads, so a timer or I/O"
                     + " driver wake cannot be told from a wake by a thread outside the runtime", detail);
         }
@@ -62,8 +63,8 @@ class AnomalyTest {
         parked(t, 8).on(null, null).wake(8, null);
         t.on(WORKER, "w").poll(8).poll(8).close(8);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of("EXTERNAL_ONLY_WAKES"), h.anomalyTypes(8));
-            assertTrue(h.anomalies.get(0).path("detail").asText()
+            assertEquals(List.of(AnomalyType.EXTERNAL_ONLY_WAKES), h.anomalyTypesOf(8));
+            assertTrue(h.allAnomalies().get(0).detail()
                     .startsWith("all 2 wakes came from outside any task; 1 of them in records that name no thread"));
         }
     }
@@ -74,7 +75,7 @@ class AnomalyTest {
         parked(t, 8).on(FOREIGN, "feeder").wake(8, null);
         t.on(WORKER, "w").poll(8).poll(8).close(8);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals("all 1 wakes came from outside the runtime", h.anomalies.get(0).path("detail").asText());
+            assertEquals("all 1 wakes came from outside the runtime", h.allAnomalies().get(0).detail());
         }
     }
 
@@ -85,7 +86,7 @@ class AnomalyTest {
         parked(t, 8).on(WORKER, "w").enter(9).wake(8, 9L).exit(9);
         t.poll(8).poll(8).close(8);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of(), h.anomalyTypes(8));
+            assertEquals(List.of(), h.anomalyTypesOf(8));
         }
     }
 
@@ -101,8 +102,8 @@ class AnomalyTest {
             parked(t, 8).on(FOREIGN, "feeder").wake(8, null);
         }
         try (TopologyHarness h = new TopologyHarness(s).run(t)) {
-            assertEquals(List.of("EXTERNAL_ONLY_WAKES"), h.anomalyTypes(8));
-            assertEquals(5, h.anomalies.get(0).path("wakes").asLong());
+            assertEquals(List.of(AnomalyType.EXTERNAL_ONLY_WAKES), h.anomalyTypesOf(8));
+            assertEquals(5L, h.allAnomalies().get(0).wakes());
         }
     }
 
@@ -113,7 +114,7 @@ class AnomalyTest {
                 .on(FOREIGN, "x").wake(30, null)
                 .on("ThreadId(5)", "tokio-runtime-worker").advanceMillis(50).poll(30).close(30);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of(), h.anomalies);
+            assertEquals(List.of(), h.allAnomalies());
         }
     }
 
@@ -125,8 +126,8 @@ class AnomalyTest {
             t.advanceMillis(1).poll(21);
         }
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of("LOST_WAKER"), h.anomalyTypes(20));
-            assertEquals(List.of(), h.anomalyTypes(21), "a task polled all along is not lost");
+            assertEquals(List.of(AnomalyType.LOST_WAKER), h.anomalyTypesOf(20));
+            assertEquals(List.of(), h.anomalyTypesOf(21), "a task polled all along is not lost");
         }
     }
 
@@ -139,7 +140,7 @@ class AnomalyTest {
             t.advanceMillis(1).poll(21);
         }
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of(), h.anomalies);
+            assertEquals(List.of(), h.allAnomalies());
         }
     }
 
@@ -153,8 +154,8 @@ class AnomalyTest {
         }
         t.close(21).close(20);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of(), h.anomalyTypes(20));
-            assertEquals(1, h.summary(20).path("polls").asLong());
+            assertEquals(List.of(), h.anomalyTypesOf(20));
+            assertEquals(1, h.summaryOf(20).polls());
         }
     }
 
@@ -166,7 +167,7 @@ class AnomalyTest {
             t.advanceMillis(1).poll(21);
         }
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of(), h.anomalies);
+            assertEquals(List.of(), h.allAnomalies());
         }
     }
 
@@ -177,7 +178,7 @@ class AnomalyTest {
                 .on(WORKER, "w").enter(20).cloneWaker(20, 20L).dropWaker(20, 20L).exit(20)
                 .advanceMillis(2).poll(21);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of(), h.anomalies);
+            assertEquals(List.of(), h.allAnomalies());
         }
     }
 
@@ -187,7 +188,7 @@ class AnomalyTest {
                 .on(WORKER, "w").enter(20).cloneWaker(20, 20L).dropWaker(20, 20L).wakeByRef(20, 20L).exit(20)
                 .advanceMillis(10).poll(21);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of(), h.anomalyTypes(20), "scheduled: it will be polled again");
+            assertEquals(List.of(), h.anomalyTypesOf(20), "scheduled: it will be polled again");
         }
     }
 
@@ -203,8 +204,8 @@ class AnomalyTest {
         }
         t.poll(8).poll(8).close(8);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of("SELF_WAKE_DOMINANT"), h.anomalyTypes(8));
-            assertEquals(10, h.anomalies.get(0).path("wakes").asLong());
+            assertEquals(List.of(AnomalyType.SELF_WAKE_DOMINANT), h.anomalyTypesOf(8));
+            assertEquals(10L, h.allAnomalies().get(0).wakes());
         }
     }
 
@@ -221,7 +222,7 @@ class AnomalyTest {
         }
         t.poll(8).close(8).poll(7).close(7);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of(), h.anomalies);
+            assertEquals(List.of(), h.allAnomalies());
         }
     }
 
@@ -230,8 +231,8 @@ class AnomalyTest {
         TraceScript t = new TraceScript("svc").task(8, "a")
                 .on(WORKER, "w").enter(8).wake(404, 8L).wake(404, 8L).exit(8);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of("WAKE_OF_UNKNOWN_TASK"), h.anomalyTypes(404));
-            assertEquals(1, h.anomalies.size());
+            assertEquals(List.of(AnomalyType.WAKE_OF_UNKNOWN_TASK), h.anomalyTypesOf(404));
+            assertEquals(1, h.allAnomalies().size());
         }
     }
 
@@ -240,7 +241,7 @@ class AnomalyTest {
         TraceScript t = new TraceScript("svc").task(8, "a").on(WORKER, "w").enter(8).wake(404, 8L).exit(8)
                 .advanceMillis(60_000).enter(8).wake(404, 8L).exit(8);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(1, h.anomalyTypes(404).size(), "within the retention: once");
+            assertEquals(1, h.anomalyTypesOf(404).size(), "within the retention: once");
             int seen = t.records().size();
             t.advanceMillis(11 * 60_000).enter(8).exit(8);
             h.pipe(t.records().subList(seen, t.records().size())).flush();
@@ -248,7 +249,7 @@ class AnomalyTest {
             seen = t.records().size();
             t.enter(8).wake(404, 8L).exit(8);
             h.pipe(t.records().subList(seen, t.records().size())).flush();
-            assertEquals(2, h.anomalyTypes(404).size(), "eleven minutes of trace time later: again");
+            assertEquals(2, h.anomalyTypesOf(404).size(), "eleven minutes of trace time later: again");
         }
     }
 
@@ -257,7 +258,7 @@ class AnomalyTest {
         TraceScript t = new TraceScript("svc").task(8, "gone").task(9, "waker")
                 .on(WORKER, "w").poll(8).close(8).enter(9).wake(8, 9L).exit(9);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of("WAKE_OF_UNKNOWN_TASK"), h.anomalies.stream().map(a -> a.path("type").asText()).toList());
+            assertEquals(List.of(AnomalyType.WAKE_OF_UNKNOWN_TASK), h.allAnomalies().stream().map(Anomaly::type).toList());
         }
     }
 
@@ -266,7 +267,7 @@ class AnomalyTest {
         TraceScript t = new TraceScript("svc").task(8, "a").task(9, "b")
                 .on(WORKER, "w").enter(9).wake(8, 9L).exit(9);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of(), h.anomalies);
+            assertEquals(List.of(), h.allAnomalies());
         }
     }
 
@@ -276,8 +277,8 @@ class AnomalyTest {
                 .on(WORKER, "w").enter(8).advanceMillis(1200).cloneWaker(8, 8L).exit(8)
                 .enter(9).advanceMillis(300).exit(9);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of("LONG_POLL"), h.anomalyTypes(8));
-            assertEquals(List.of(), h.anomalyTypes(9));
+            assertEquals(List.of(AnomalyType.LONG_POLL), h.anomalyTypesOf(8));
+            assertEquals(List.of(), h.anomalyTypesOf(9));
         }
     }
 
@@ -288,10 +289,10 @@ class AnomalyTest {
                 .taskWith(9, "boxed", Json.MAPPER.createObjectNode().put("size.bytes", 8).put("original_size.bytes", 20000))
                 .taskWith(10, "small", Json.MAPPER.createObjectNode().put("size.bytes", 512));
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of("LARGE_FUTURE"), h.anomalyTypes(8));
+            assertEquals(List.of(AnomalyType.LARGE_FUTURE), h.anomalyTypesOf(8));
             // Boxed: 8 bytes sit in the task, the 20000 are on the heap.
-            assertEquals(List.of("AUTO_BOXED_FUTURE"), h.anomalyTypes(9));
-            assertEquals(List.of(), h.anomalyTypes(10));
+            assertEquals(List.of(AnomalyType.AUTO_BOXED_FUTURE), h.anomalyTypesOf(9));
+            assertEquals(List.of(), h.anomalyTypesOf(10));
         }
     }
 }

@@ -4,9 +4,12 @@ import io.tokiowakes.engine.JobMetrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tokiowakes.ingest.InvalidRecordException;
 import io.tokiowakes.ingest.TraceDecoder;
+import io.tokiowakes.emit.Anomaly;
+import io.tokiowakes.emit.TaskSummary;
 import io.tokiowakes.emit.WakeDelay;
 import io.tokiowakes.emit.WakeEdge;
 import io.tokiowakes.json.Json;
+import io.tokiowakes.model.AnomalyType;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -188,12 +191,46 @@ public final class TopologyHarness implements AutoCloseable {
 
     /** The edges woken into that span as the job's values (read back from their topic), in output order. */
     List<WakeEdge> wakesOf(long wakee) {
-        return edgesTo(wakee).stream().map(e -> Json.MAPPER.convertValue(e, WakeEdge.class)).toList();
+        return valuesOf(edgesTo(wakee), WakeEdge.class);
+    }
+
+    /** All edges as the job's values (read back from their topic), in output order. */
+    List<WakeEdge> allWakes() {
+        return valuesOf(edges, WakeEdge.class);
     }
 
     /** The wake delays of that span's wakes as the job's values (read back from their topic), in output order. */
     List<WakeDelay> wakeDelaysOf(long wakee) {
-        return delaysOf(wakee).stream().map(d -> Json.MAPPER.convertValue(d, WakeDelay.class)).toList();
+        return valuesOf(delaysOf(wakee), WakeDelay.class);
+    }
+
+    /** All anomalies as the job's values (read back from their topic), in output order. */
+    List<Anomaly> allAnomalies() {
+        return valuesOf(anomalies, Anomaly.class);
+    }
+
+    /** The anomalies reported of that span as the job's values (read back from their topic), in output order. */
+    List<Anomaly> anomaliesOf(long spanId) {
+        return allAnomalies().stream().filter(a -> a.task().spanId() == spanId).toList();
+    }
+
+    /** The types of the anomalies reported of that span, in output order. */
+    List<AnomalyType> anomalyTypesOf(long spanId) {
+        return anomaliesOf(spanId).stream().map(Anomaly::type).toList();
+    }
+
+    /** The summary of that span's task as the job's value (read back from its topic). */
+    TaskSummary summaryOf(long spanId) {
+        return valueOf(summary(spanId), TaskSummary.class);
+    }
+
+    /** Outputs read back from their JSON as the job's values of that type. */
+    private static <T> List<T> valuesOf(List<JsonNode> nodes, Class<T> type) {
+        return nodes.stream().map(n -> valueOf(n, type)).toList();
+    }
+
+    private static <T> T valueOf(JsonNode node, Class<T> type) {
+        return Json.MAPPER.convertValue(node, type);
     }
 
     /** The wake delays of that span's wakes, in output order. */
