@@ -1,7 +1,10 @@
 package io.tokiowakes.topology;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.tokiowakes.emit.TaskSummary;
+import io.tokiowakes.model.WakeKind;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,21 +21,21 @@ class TaskSummaryTest {
                 .on("ThreadId(2)", "w").advanceMillis(2).enter(8).advanceMillis(3).exit(8) // poll 3: 3 ms, Ready
                 .enter(8).exit(8).close(8);                        // the drop: not a poll
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            JsonNode s = h.summary(8);
-            assertEquals(3, s.path("polls").asLong());
-            assertEquals(2, s.path("wakes").asLong());
-            assertEquals(1, s.path("wakes_by_kind").path("SELF").asLong());
-            assertEquals(1, s.path("wakes_by_kind").path("TASK").asLong());
-            assertEquals(0, s.path("wakes_by_kind").path("EXTERNAL").asLong());
-            assertEquals(1, s.path("waker_clones").asLong());
-            assertEquals(1, s.path("wakes_by_value").asLong());
-            assertEquals(1, s.path("wakes_by_ref").asLong());
-            assertTrue(s.path("busy_nanos").asLong() >= 3_000_000, s.toString());
-            assertTrue(s.path("max_poll_nanos").asLong() >= 3_000_000);
-            assertTrue(s.path("scheduled_nanos").asLong() >= 2_000_000, "woken, then waited 2 ms to be polled");
-            assertEquals("receiver", s.path("task").path("name").asText());
-            assertEquals("src/main.rs:10:5", s.path("task").path("loc").asText());
-            assertEquals(0, s.path("anomalies").size());
+            TaskSummary s = h.summaryOf(8);
+            assertEquals(3, s.polls());
+            assertEquals(2, s.wakes());
+            assertEquals(1L, s.wakesByKind().get(WakeKind.SELF));
+            assertEquals(1L, s.wakesByKind().get(WakeKind.TASK));
+            assertEquals(0L, s.wakesByKind().get(WakeKind.EXTERNAL));
+            assertEquals(1, s.wakerClones());
+            assertEquals(1, s.wakesByValue());
+            assertEquals(1, s.wakesByRef());
+            assertTrue(s.busyNanos() >= 3_000_000, s.toString());
+            assertTrue(s.maxPollNanos() >= 3_000_000);
+            assertTrue(s.scheduledNanos() >= 2_000_000, "woken, then waited 2 ms to be polled");
+            assertEquals("receiver", s.task().name());
+            assertEquals("src/main.rs:10:5", s.task().loc());
+            assertEquals(List.of(), s.anomalies());
         }
     }
 
