@@ -1,10 +1,10 @@
 package io.tokiowakes.topology;
 
 import io.tokiowakes.engine.JobMetrics;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.tokiowakes.emit.Anomaly;
 import io.tokiowakes.emit.Output;
 import io.tokiowakes.emit.WakeEdge;
+import io.tokiowakes.model.WakeKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,14 +26,14 @@ class SourceRestartTest {
         TraceScript after = new TraceScript("svc").advanceMillis(60_000).task(8, "new-receiver")
                 .on("ThreadId(7)", "other").wake(8, null);
         try (TopologyHarness h = new TopologyHarness().run(before).run(after)) {
-            List<JsonNode> edges = h.edgesTo(8);
+            List<WakeEdge> edges = h.wakesOf(8);
             assertEquals(1, edges.size());
-            assertEquals("new-receiver", edges.get(0).path("wakee").path("name").asText());
+            assertEquals("new-receiver", edges.get(0).wakee().name());
             // ThreadId(7) of the new process never polled a task: EXTERNAL, whatever the old one did.
-            assertEquals("EXTERNAL", edges.get(0).path("kind").asText());
+            assertEquals(WakeKind.EXTERNAL, edges.get(0).kind());
             assertEquals(1, h.metrics.get("source-restarts"));
             assertEquals(0, h.metrics.get("late-records"));
-            assertEquals(List.of(), h.anomalyTypes(9), "the old process's tasks are forgotten, not reported");
+            assertEquals(List.of(), h.anomalyTypesOf(9), "the old process's tasks are forgotten, not reported");
         }
     }
 
@@ -61,12 +61,11 @@ class SourceRestartTest {
         List<String> records = restartNextToNeighbour(restarted, neighbour);
         try (TopologyHarness h = new TopologyHarness().run(records)) {
             assertEquals(1, h.metrics.get("source-restarts"));
-            List<JsonNode> toNeighbour = h.edges.stream()
-                    .filter(e -> e.path("source").asText().equals(neighbour)).toList();
+            List<WakeEdge> toNeighbour = h.allWakes().stream().filter(e -> e.source().equals(neighbour)).toList();
             assertEquals(1, toNeighbour.size(), "edges: " + h.edges);
-            assertEquals("neighbour-task", toNeighbour.get(0).path("wakee").path("name").asText());
-            assertEquals("RUNTIME", toNeighbour.get(0).path("kind").asText(), "its worker thread is remembered");
-            assertEquals(List.of(), h.anomalies.stream().map(a -> a.path("type").asText()).toList());
+            assertEquals("neighbour-task", toNeighbour.get(0).wakee().name());
+            assertEquals(WakeKind.RUNTIME, toNeighbour.get(0).kind(), "its worker thread is remembered");
+            assertEquals(List.of(), h.allAnomalies().stream().map(Anomaly::type).toList());
         }
     }
 
@@ -94,7 +93,7 @@ class SourceRestartTest {
                 .map(o -> (WakeEdge) o).toList();
         assertEquals(1, toNeighbour.size());
         assertEquals("neighbour-task", toNeighbour.get(0).wakee().name());
-        assertEquals("RUNTIME", toNeighbour.get(0).kind().name());
+        assertEquals(WakeKind.RUNTIME, toNeighbour.get(0).kind());
         assertEquals(List.of(), outputs.stream().filter(o -> o instanceof Anomaly).toList());
     }
 
