@@ -1,6 +1,7 @@
 package io.tokiowakes.topology;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.tokiowakes.emit.WakeEdge;
+import io.tokiowakes.model.WakeKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class WorkerSpanTest {
 
-    private static JsonNode only(List<JsonNode> edges) {
+    private static WakeEdge only(List<WakeEdge> edges) {
         assertEquals(1, edges.size(), "edges: " + edges);
         return edges.get(0);
     }
@@ -38,9 +39,9 @@ class WorkerSpanTest {
                 .on("ThreadId(4)", "whatever").enter(4).enter(9).cloneWaker(9, 9L).exit(9)
                 .advanceMillis(3).wake(9, null).poll(9);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            JsonNode e = only(h.edgesTo(9));
-            assertEquals("RUNTIME", e.path("kind").asText());
-            assertEquals(4, e.path("waker").path("span_id").asLong());
+            WakeEdge e = only(h.wakesOf(9));
+            assertEquals(WakeKind.RUNTIME, e.kind());
+            assertEquals(4, e.waker().spanId());
         }
     }
 
@@ -54,9 +55,9 @@ class WorkerSpanTest {
                 .on("ThreadId(2)", "tokio-runtime-worker").enter(12).cloneWaker(12, 12L).exit(12)
                 .on("ThreadId(7)", "tokio-runtime-worker").enter(30).wake(12, 30L).exit(30);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            JsonNode e = only(h.edgesTo(12));
-            assertEquals("BLOCKING", e.path("kind").asText());
-            assertEquals(30, e.path("waker").path("span_id").asLong());
+            WakeEdge e = only(h.wakesOf(12));
+            assertEquals(WakeKind.BLOCKING, e.kind());
+            assertEquals(30, e.waker().spanId());
         }
     }
 
@@ -72,9 +73,9 @@ class WorkerSpanTest {
                 .on("ThreadId(8)", "w3").enter(6).enter(10).cloneWaker(10, 10L).exit(10)
                 .on("ThreadId(6)", "w2").enter(10).exit(10);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            JsonNode e = only(h.edgesTo(9));
-            assertEquals("RUNTIME", e.path("kind").asText());
-            assertEquals(5, e.path("waker").path("span_id").asLong());
+            WakeEdge e = only(h.wakesOf(9));
+            assertEquals(WakeKind.RUNTIME, e.kind());
+            assertEquals(5, e.waker().spanId());
         }
     }
 
@@ -85,7 +86,7 @@ class WorkerSpanTest {
                 .on("ThreadId(2)", "w").enter(12).cloneWaker(12, 12L).exit(12)
                 .on("ThreadId(7)", "blocking-1").enter(30).enter(31).exit(31).wake(12, 30L).exit(30);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals("BLOCKING", only(h.edgesTo(12)).path("kind").asText());
+            assertEquals(WakeKind.BLOCKING, only(h.wakesOf(12)).kind());
         }
     }
 
@@ -96,7 +97,7 @@ class WorkerSpanTest {
                 .on("ThreadId(3)", "w1").enter(4).enter(9).cloneWaker(9, 9L).exit(9)
                 .on("ThreadId(6)", "w2").enter(5).wake(9, null);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals("RUNTIME", only(h.edgesTo(9)).path("kind").asText());
+            assertEquals(WakeKind.RUNTIME, only(h.wakesOf(9)).kind());
         }
     }
 
@@ -123,7 +124,7 @@ class WorkerSpanTest {
             t.on("ThreadId(" + (10 + i) + ")", "t").enter(10 + i);
         }
         Set<Integer> learned = new HashSet<>();
-        List<String> expected = new ArrayList<>();
+        List<WakeKind> expected = new ArrayList<>();
         List<Long> expectedWaker = new ArrayList<>();
         for (int step = 0; step < 40; step++) {
             int i = random.nextInt(threads);
@@ -133,14 +134,14 @@ class WorkerSpanTest {
                 learned.add(closureOf[i]);
             } else {
                 t.wake(99, (long) (10 + i));
-                expected.add(learned.contains(closureOf[i]) ? "RUNTIME" : "BLOCKING");
+                expected.add(learned.contains(closureOf[i]) ? WakeKind.RUNTIME : WakeKind.BLOCKING);
                 expectedWaker.add((long) (10 + i));
             }
         }
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            List<JsonNode> edges = h.edgesTo(99);
-            assertEquals(expected, edges.stream().map(e -> e.path("kind").asText()).toList());
-            assertEquals(expectedWaker, edges.stream().map(e -> e.path("waker").path("span_id").asLong()).toList());
+            List<WakeEdge> edges = h.wakesOf(99);
+            assertEquals(expected, edges.stream().map(WakeEdge::kind).toList());
+            assertEquals(expectedWaker, edges.stream().map(e -> e.waker().spanId()).toList());
         }
     }
 }
