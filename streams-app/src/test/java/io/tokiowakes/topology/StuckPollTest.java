@@ -2,7 +2,9 @@ package io.tokiowakes.topology;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tokiowakes.detect.LintSettings;
+import io.tokiowakes.emit.Anomaly;
 import io.tokiowakes.json.Json;
+import io.tokiowakes.model.AnomalyType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -53,13 +55,13 @@ class StuckPollTest {
         long start = t.now();
         keepBusy(t, 9, 30, 100); // 3 s of other work; task 8 never yields
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of("LONG_POLL"), h.anomalyTypes(8));
-            assertEquals(List.of(), h.anomalyTypes(9));
-            JsonNode a = h.anomalies.get(0);
-            long at = a.path("ts_nanos").asLong();
+            assertEquals(List.of(AnomalyType.LONG_POLL), h.anomalyTypesOf(8));
+            assertEquals(List.of(), h.anomalyTypesOf(9));
+            Anomaly a = h.allAnomalies().get(0);
+            long at = a.tsNanos();
             assertTrue(at - start >= 1_000_000_000L, "not before the threshold: " + (at - start));
             assertTrue(at - start < 1_101_000_000L, "at the first record past it: " + (at - start));
-            assertTrue(a.path("detail").asText().contains("has not returned yet"), a.toString());
+            assertTrue(a.detail().contains("has not returned yet"), a.toString());
         }
     }
 
@@ -71,7 +73,7 @@ class StuckPollTest {
         t.on("ThreadId(2)", "tokio-runtime-worker").exit(8).advanceMillis(5).enter(8).advanceMillis(2000).exit(8);
         keepBusy(t, 9, 5, 100);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of("LONG_POLL"), h.anomalyTypes(8));
+            assertEquals(List.of(AnomalyType.LONG_POLL), h.anomalyTypesOf(8));
         }
     }
 
@@ -81,7 +83,7 @@ class StuckPollTest {
                 .on("ThreadId(5)", "tokio-runtime-worker").enter(30);
         keepBusy(t, 9, 30, 100);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of(), h.anomalies);
+            assertEquals(List.of(), h.allAnomalies());
         }
     }
 
@@ -92,7 +94,7 @@ class StuckPollTest {
                 .on("ThreadId(2)", "tokio-runtime-worker").enter(8).close(8);
         keepBusy(t, 9, 30, 100);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of(), h.anomalies);
+            assertEquals(List.of(), h.allAnomalies());
         }
     }
 
@@ -134,9 +136,9 @@ class StuckPollTest {
         Map<Long, Long> expected = expectedReports(records, thresholdMs * 1_000_000L);
         try (TopologyHarness h = new TopologyHarness(withLongPollMs(thresholdMs)).run(t)) {
             Map<Long, Long> found = new HashMap<>();
-            for (JsonNode a : h.anomalies) {
-                assertEquals("LONG_POLL", a.path("type").asText(), a.toString());
-                Long before = found.put(a.path("task").path("span_id").asLong(), a.path("ts_nanos").asLong());
+            for (Anomaly a : h.allAnomalies()) {
+                assertEquals(AnomalyType.LONG_POLL, a.type(), a.toString());
+                Long before = found.put(a.task().spanId(), a.tsNanos());
                 assertEquals(null, before, "once per task");
             }
             assertEquals(expected, found, "threshold " + thresholdMs + " ms");
