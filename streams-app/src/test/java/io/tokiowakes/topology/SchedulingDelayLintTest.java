@@ -1,7 +1,8 @@
 package io.tokiowakes.topology;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.tokiowakes.detect.LintSettings;
+import io.tokiowakes.emit.Anomaly;
+import io.tokiowakes.model.AnomalyType;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -47,12 +48,12 @@ class SchedulingDelayLintTest {
         TraceScript t = otherWorkerBusy(woken(), THRESHOLD_MS + 20);
         long stillWaiting = t.now();
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of("LONG_SCHEDULING_DELAY"), h.anomalyTypes(STARVED));
-            JsonNode a = anomalyOf(h, STARVED);
-            assertTrue(a.path("ts_nanos").asLong() < stillWaiting, "reported before the trace ends");
-            String detail = a.path("detail").asText();
+            assertEquals(List.of(AnomalyType.LONG_SCHEDULING_DELAY), h.anomalyTypesOf(STARVED));
+            Anomaly a = anomalyOf(h, STARVED);
+            assertTrue(a.tsNanos() < stillWaiting, "reported before the trace ends");
+            String detail = a.detail();
             assertTrue(detail.startsWith("woken by sender (TASK, span 11) " + THRESHOLD_MS + " ms ago"), detail);
-            assertEquals(List.of(), h.delaysOf(STARVED), "never polled: no delay yet");
+            assertEquals(List.of(), h.wakeDelaysOf(STARVED), "never polled: no delay yet");
         }
     }
 
@@ -62,8 +63,8 @@ class SchedulingDelayLintTest {
                 .exit(STARVED);
         otherWorkerBusy(t, 2 * THRESHOLD_MS);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of(), h.anomalyTypes(STARVED));
-            long delay = h.delaysOf(STARVED).get(0).path("delay_nanos").asLong();
+            assertEquals(List.of(), h.anomalyTypesOf(STARVED));
+            long delay = h.wakeDelaysOf(STARVED).get(0).delayNanos();
             assertTrue(delay < Duration.ofMillis(THRESHOLD_MS).toNanos(), "waited " + delay);
         }
     }
@@ -73,8 +74,8 @@ class SchedulingDelayLintTest {
         // A quiet process: the poll is the first record after the wake.
         TraceScript t = woken().advanceMillis(THRESHOLD_MS + 50).enter(STARVED).exit(STARVED);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of("LONG_SCHEDULING_DELAY"), h.anomalyTypes(STARVED));
-            String detail = anomalyOf(h, STARVED).path("detail").asText();
+            assertEquals(List.of(AnomalyType.LONG_SCHEDULING_DELAY), h.anomalyTypesOf(STARVED));
+            String detail = anomalyOf(h, STARVED).detail();
             assertTrue(detail.startsWith("waited " + (THRESHOLD_MS + 50) + " ms for a worker after a wake by sender"),
                     detail);
         }
@@ -86,8 +87,8 @@ class SchedulingDelayLintTest {
                 .exit(STARVED).wake(STARVED, WORKER);
         otherWorkerBusy(t, THRESHOLD_MS + 5).enter(STARVED).exit(STARVED).close(STARVED);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of("LONG_SCHEDULING_DELAY"), h.anomalyTypes(STARVED));
-            assertEquals("[\"LONG_SCHEDULING_DELAY\"]", h.summary(STARVED).path("anomalies").toString());
+            assertEquals(List.of(AnomalyType.LONG_SCHEDULING_DELAY), h.anomalyTypesOf(STARVED));
+            assertEquals(List.of(AnomalyType.LONG_SCHEDULING_DELAY), h.summaryOf(STARVED).anomalies());
         }
     }
 
@@ -98,13 +99,12 @@ class SchedulingDelayLintTest {
                 .enter(SENDER).wake(STARVED, SENDER).exit(SENDER);
         otherWorkerBusy(t, 2 * THRESHOLD_MS);
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of(), h.anomalyTypes(STARVED));
+            assertEquals(List.of(), h.anomalyTypesOf(STARVED));
         }
     }
 
-    private static JsonNode anomalyOf(TopologyHarness h, long span) {
-        return h.anomalies.stream().filter(a -> a.path("task").path("span_id").asLong() == span).findFirst()
-                .orElseThrow();
+    private static Anomaly anomalyOf(TopologyHarness h, long span) {
+        return h.anomaliesOf(span).stream().findFirst().orElseThrow();
     }
 
     @Test
@@ -115,7 +115,7 @@ class SchedulingDelayLintTest {
         assertEquals(Duration.ofMillis(20).toNanos(), s.lints().schedulingDelayNanos());
         TraceScript t = otherWorkerBusy(woken(), 30);
         try (TopologyHarness h = new TopologyHarness(s).run(t)) {
-            assertEquals(List.of("LONG_SCHEDULING_DELAY"), h.anomalyTypes(STARVED));
+            assertEquals(List.of(AnomalyType.LONG_SCHEDULING_DELAY), h.anomalyTypesOf(STARVED));
         }
     }
 }
