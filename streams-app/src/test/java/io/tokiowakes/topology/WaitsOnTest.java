@@ -1,14 +1,14 @@
 package io.tokiowakes.topology;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tokiowakes.emit.WakeEdge;
+import io.tokiowakes.model.WakeKind;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Each wake names the resources the woken task had registered its waker with in its latest poll:
@@ -34,8 +34,8 @@ class WaitsOnTest {
                 .exit(TICKER)
                 .wake(TICKER, WORKER)
                 .poll(TICKER);
-        JsonNode edge = only(run(s).edgesTo(TICKER));
-        assertEquals("RUNTIME", edge.path("kind").asText());
+        WakeEdge edge = only(run(s).wakesOf(TICKER));
+        assertEquals(WakeKind.RUNTIME, edge.kind());
         assertEquals(List.of("20 timer Sleep src/main.rs:12:5"), waitsOn(edge));
     }
 
@@ -50,8 +50,8 @@ class WaitsOnTest {
                 .exit(TICKER)
                 .enter(OTHER).wake(TICKER, OTHER).exit(OTHER)
                 .poll(TICKER);
-        JsonNode edge = only(run(s).edgesTo(TICKER));
-        assertEquals("TASK", edge.path("kind").asText());
+        WakeEdge edge = only(run(s).wakesOf(TICKER));
+        assertEquals(WakeKind.TASK, edge.kind());
         assertEquals(List.of("30 Sync Semaphore src/main.rs:40:5"), waitsOn(edge));
     }
 
@@ -62,7 +62,7 @@ class WaitsOnTest {
                 .internalResource(31, null, "Semaphore")
                 .enter(TICKER).asyncOp(32, 31, 33, "Acquire::new").cloneWaker(TICKER, 33L).exit(TICKER)
                 .enter(OTHER).wake(TICKER, OTHER).exit(OTHER);
-        assertEquals(List.of("31 Sync Semaphore null"), waitsOn(only(run(s).edgesTo(TICKER))));
+        assertEquals(List.of("31 Sync Semaphore null"), waitsOn(only(run(s).wakesOf(TICKER))));
     }
 
     @Test
@@ -78,7 +78,7 @@ class WaitsOnTest {
                 .exit(TICKER)
                 .enter(OTHER).wake(TICKER, OTHER).exit(OTHER);
         assertEquals(List.of("20 timer Sleep src/main.rs:12:5", "40 Sync Sender|Receiver src/main.rs:14:5"),
-                waitsOn(only(run(s).edgesTo(TICKER))));
+                waitsOn(only(run(s).wakesOf(TICKER))));
     }
 
     @Test
@@ -87,9 +87,11 @@ class WaitsOnTest {
         TraceScript s = runtime().task(TICKER, "receiver").task(OTHER, "sender")
                 .enter(TICKER).cloneWaker(TICKER, TICKER).exit(TICKER)
                 .enter(OTHER).wake(TICKER, OTHER).exit(OTHER);
-        JsonNode edge = only(run(s).edgesTo(TICKER));
-        assertEquals(List.of(), waitsOn(edge));
-        assertFalse(edge.has("waits_on"), "left out when empty: " + edge);
+        TopologyHarness h = run(s);
+        assertEquals(List.of(), waitsOn(only(h.wakesOf(TICKER))));
+        // The wire shape: an empty list is left out of the JSON.
+        JsonNode wire = only(h.edgesTo(TICKER));
+        assertFalse(wire.has("waits_on"), "left out when empty: " + wire);
     }
 
     @Test
@@ -105,7 +107,7 @@ class WaitsOnTest {
                 .cloneWaker(TICKER, TICKER)
                 .exit(TICKER)
                 .enter(OTHER).wake(TICKER, OTHER).exit(OTHER);
-        List<JsonNode> edges = run(s).edgesTo(TICKER);
+        List<WakeEdge> edges = run(s).wakesOf(TICKER);
         assertEquals(2, edges.size());
         assertEquals(List.of("20 timer Sleep src/main.rs:12:5"), waitsOn(edges.get(0)));
         assertEquals(List.of(), waitsOn(edges.get(1)));
@@ -129,19 +131,14 @@ class WaitsOnTest {
         return h;
     }
 
-    private static JsonNode only(List<JsonNode> edges) {
+    private static <T> T only(List<T> edges) {
         assertEquals(1, edges.size(), edges.toString());
         return edges.get(0);
     }
 
     /** Each resource as "span kind type loc". */
-    static List<String> waitsOn(JsonNode edge) {
-        List<String> out = new ArrayList<>();
-        for (JsonNode r : edge.path("waits_on")) {
-            assertTrue(r.has("span_id"), r.toString());
-            out.add(r.path("span_id").asText() + " " + r.path("kind").asText() + " " + r.path("concrete_type").asText()
-                    + " " + (r.path("loc").isNull() || r.path("loc").isMissingNode() ? "null" : r.path("loc").asText()));
-        }
-        return out;
+    static List<String> waitsOn(WakeEdge edge) {
+        return edge.waitsOn().stream().map(r -> r.spanId() + " " + r.kind() + " " + r.concreteType() + " " + r.loc())
+                .toList();
     }
 }
