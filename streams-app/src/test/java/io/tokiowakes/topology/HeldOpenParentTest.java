@@ -1,6 +1,7 @@
 package io.tokiowakes.topology;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.tokiowakes.emit.Anomaly;
+import io.tokiowakes.model.AnomalyType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -129,9 +130,9 @@ class HeldOpenParentTest {
         for (boolean dropPairs : new boolean[]{false, true}) {
             Script s = generate(seed, dropPairs, false);
             try (TopologyHarness h = new TopologyHarness().run(s.t)) {
-                assertEquals(List.of(), h.anomalies, "seed " + seed + ", drop pairs " + dropPairs);
+                assertEquals(List.of(), h.allAnomalies(), "seed " + seed + ", drop pairs " + dropPairs);
                 for (long span : s.releasedAt.keySet()) {
-                    assertEquals(2, h.summary(span).path("polls").asLong(), "polls of span " + span);
+                    assertEquals(2, h.summaryOf(span).polls(), "polls of span " + span);
                 }
             }
         }
@@ -142,11 +143,12 @@ class HeldOpenParentTest {
     void aTaskThatLostItsWakerIsReportedOnceItsChildrenClosed(long seed) {
         Script s = generate(seed, false, true);
         try (TopologyHarness h = new TopologyHarness().run(s.t)) {
-            List<JsonNode> lost = h.anomalies.stream().filter(a -> a.path("type").asText().equals("LOST_WAKER")).toList();
-            assertEquals(1, lost.size(), "seed " + seed + ": " + h.anomalies);
-            assertEquals(s.lost, lost.get(0).path("task").path("span_id").asLong());
-            assertEquals(1, h.anomalies.size(), "nothing else: " + h.anomalies);
-            assertTrue(lost.get(0).path("ts_nanos").asLong() >= s.releasedAt.get(s.lost) + GRACE_NANOS,
+            List<Anomaly> anomalies = h.allAnomalies();
+            List<Anomaly> lost = anomalies.stream().filter(a -> a.type() == AnomalyType.LOST_WAKER).toList();
+            assertEquals(1, lost.size(), "seed " + seed + ": " + anomalies);
+            assertEquals(s.lost, lost.get(0).task().spanId());
+            assertEquals(1, anomalies.size(), "nothing else: " + anomalies);
+            assertTrue(lost.get(0).tsNanos() >= s.releasedAt.get(s.lost) + GRACE_NANOS,
                     "reported only a grace after its last child closed");
         }
     }
@@ -165,7 +167,7 @@ class HeldOpenParentTest {
             t.advanceMillis(1).enter(99).cloneWaker(99, 99L).exit(99).wake(99, null);
         }
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of(), h.anomalyTypes(20), "new-parent is held open by new-child");
+            assertEquals(List.of(), h.anomalyTypesOf(20), "new-parent is held open by new-child");
         }
     }
 
@@ -180,7 +182,7 @@ class HeldOpenParentTest {
             t.advanceMillis(1).enter(21).cloneWaker(21, 21L).exit(21).wake(21, null);
         }
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            assertEquals(List.of("LOST_WAKER"), h.anomalyTypes(20));
+            assertEquals(List.of(AnomalyType.LOST_WAKER), h.anomalyTypesOf(20));
         }
     }
 }
