@@ -1,8 +1,9 @@
 package io.tokiowakes.topology;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tokiowakes.emit.Anomaly;
 import io.tokiowakes.json.Json;
+import io.tokiowakes.model.AnomalyType;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -23,14 +24,14 @@ class FutureSizeLintTest {
 
     private record Spawned(long span, Long size, Long original, String kind) {
         /** The rule, said once more independently of the job's code. */
-        List<String> expected(long threshold) {
-            List<String> out = new ArrayList<>();
+        List<AnomalyType> expected(long threshold) {
+            List<AnomalyType> out = new ArrayList<>();
             boolean linted = kind.equals("task") || kind.equals("local");
             if (linted && original != null && !original.equals(size)) {
-                out.add("AUTO_BOXED_FUTURE");
+                out.add(AnomalyType.AUTO_BOXED_FUTURE);
             }
             if (linted && size != null && size >= threshold) {
-                out.add("LARGE_FUTURE");
+                out.add(AnomalyType.LARGE_FUTURE);
             }
             return out;
         }
@@ -69,11 +70,11 @@ class FutureSizeLintTest {
             long threshold = h.settings.lints().largeFutureBytes();
             int expectedTotal = 0;
             for (Spawned s : spawned) {
-                List<String> expected = s.expected(threshold);
+                List<AnomalyType> expected = s.expected(threshold);
                 expectedTotal += expected.size();
-                assertEquals(expected, h.anomalyTypes(s.span()), s.toString());
+                assertEquals(expected, h.anomalyTypesOf(s.span()), s.toString());
             }
-            assertEquals(expectedTotal, h.anomalies.size());
+            assertEquals(expectedTotal, h.allAnomalies().size());
         }
     }
 
@@ -83,11 +84,10 @@ class FutureSizeLintTest {
                 .taskWith(8, "boxed", Json.MAPPER.createObjectNode().put("size.bytes", 4096).put("original_size.bytes", 20480))
                 .taskWith(9, "edge", Json.MAPPER.createObjectNode().put("size.bytes", 1024));
         try (TopologyHarness h = new TopologyHarness().run(t)) {
-            JsonNode boxedLarge = h.anomalies.stream()
-                    .filter(a -> a.path("task").path("span_id").asLong() == 8 && a.path("type").asText().equals("LARGE_FUTURE"))
+            Anomaly boxedLarge = h.anomaliesOf(8).stream().filter(a -> a.type() == AnomalyType.LARGE_FUTURE)
                     .findFirst().orElseThrow();
-            assertEquals("future is 4096 bytes (>= 1024)", boxedLarge.path("detail").asText());
-            assertEquals(List.of("LARGE_FUTURE"), h.anomalyTypes(9));
+            assertEquals("future is 4096 bytes (>= 1024)", boxedLarge.detail());
+            assertEquals(List.of(AnomalyType.LARGE_FUTURE), h.anomalyTypesOf(9));
         }
     }
 }
