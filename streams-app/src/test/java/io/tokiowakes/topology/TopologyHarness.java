@@ -238,11 +238,6 @@ public final class TopologyHarness implements AutoCloseable {
         return delays.stream().filter(d -> d.path("wakee").path("span_id").asLong() == wakee).toList();
     }
 
-    List<String> anomalyTypes(long spanId) {
-        return anomalies.stream().filter(a -> a.path("task").path("span_id").asLong() == spanId)
-                .map(a -> a.path("type").asText()).toList();
-    }
-
     JsonNode summary(long spanId) {
         return summaries.stream().filter(s -> s.path("task").path("span_id").asLong() == spanId)
                 .findFirst().orElseThrow(() -> new AssertionError("no summary for span " + spanId));
