@@ -19,7 +19,8 @@ public record DelayStats(long count, long p50Nanos, long p99Nanos, long maxNanos
                          @JsonInclude(JsonInclude.Include.NON_EMPTY) List<DelayHistogram.Bucket> buckets) {
 
     public DelayStats {
-        buckets = List.copyOf(buckets);
+        // Absent when read back from JSON that left them out.
+        buckets = buckets == null ? List.of() : List.copyOf(buckets);
     }
 
     public static DelayStats of(DelayHistogram h) {
