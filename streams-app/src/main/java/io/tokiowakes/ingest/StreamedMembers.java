@@ -40,33 +40,37 @@ final class StreamedMembers implements Members {
     private String concreteType;
     private String isInternal;
 
-    private StreamedMembers() {
+    private final InternedText texts;
+
+    private StreamedMembers(InternedText texts) {
+        this.texts = texts;
     }
 
     /**
      * @return the members, or null when the value is not one object whose members have the
      *         contract's types (the caller then parses it whole to say why)
+     * @param texts where repeated texts (sources, threads, names) are kept as one string each
      * @throws IOException when the value is not JSON
      */
-    static StreamedMembers read(JsonParser p) throws IOException {
+    static StreamedMembers read(JsonParser p, InternedText texts) throws IOException {
         if (p.nextToken() != JsonToken.START_OBJECT) {
             return null;
         }
-        StreamedMembers m = new StreamedMembers();
+        StreamedMembers m = new StreamedMembers(texts);
         String member;
         while ((member = p.nextFieldName()) != null) {
             JsonToken t = p.nextToken();
             boolean ok = switch (member) {
-                case "type" -> (m.type = string(p, t)) != null || t == JsonToken.VALUE_NULL;
-                case "source" -> (m.source = string(p, t)) != null || t == JsonToken.VALUE_NULL;
+                case "type" -> (m.type = m.text(p, t)) != null || t == JsonToken.VALUE_NULL;
+                case "source" -> (m.source = m.text(p, t)) != null || t == JsonToken.VALUE_NULL;
                 case "seq" -> (m.seq = u64(p, t)) != null || t == JsonToken.VALUE_NULL;
                 case "ts_nanos" -> (m.tsNanos = u64(p, t)) != null || t == JsonToken.VALUE_NULL;
-                case "thread.id" -> (m.threadId = string(p, t)) != null || t == JsonToken.VALUE_NULL;
-                case "thread.name" -> (m.threadName = string(p, t)) != null || t == JsonToken.VALUE_NULL;
+                case "thread.id" -> (m.threadId = m.text(p, t)) != null || t == JsonToken.VALUE_NULL;
+                case "thread.name" -> (m.threadName = m.text(p, t)) != null || t == JsonToken.VALUE_NULL;
                 case "span_id" -> (m.spanId = u64(p, t)) != null || t == JsonToken.VALUE_NULL;
                 case "parent_id" -> (m.parentId = u64(p, t)) != null || t == JsonToken.VALUE_NULL;
-                case "name" -> (m.name = string(p, t)) != null || t == JsonToken.VALUE_NULL;
-                case "target" -> (m.target = string(p, t)) != null || t == JsonToken.VALUE_NULL;
+                case "name" -> (m.name = m.text(p, t)) != null || t == JsonToken.VALUE_NULL;
+                case "target" -> (m.target = m.text(p, t)) != null || t == JsonToken.VALUE_NULL;
                 case "fields" -> m.fields(p, t);
                 default -> {
                     p.skipChildren();
@@ -94,15 +98,15 @@ final class StreamedMembers implements Members {
         while ((member = p.nextFieldName()) != null) {
             JsonToken v = p.nextToken();
             boolean ok = switch (member) {
-                case "op" -> (op = string(p, v)) != null || v == JsonToken.VALUE_NULL;
+                case "op" -> (op = text(p, v)) != null || v == JsonToken.VALUE_NULL;
                 case "task.id" -> (taskId = u64(p, v)) != null || v == JsonToken.VALUE_NULL;
-                case "kind" -> (kind = string(p, v)) != null || v == JsonToken.VALUE_NULL;
-                case "task.name" -> (taskName = string(p, v)) != null || v == JsonToken.VALUE_NULL;
-                case "loc.file" -> (locFile = string(p, v)) != null || v == JsonToken.VALUE_NULL;
+                case "kind" -> (kind = text(p, v)) != null || v == JsonToken.VALUE_NULL;
+                case "task.name" -> (taskName = text(p, v)) != null || v == JsonToken.VALUE_NULL;
+                case "loc.file" -> (locFile = text(p, v)) != null || v == JsonToken.VALUE_NULL;
                 case "loc.line" -> (locLine = scalarText(p, v)) != null;
                 case "loc.col" -> (locCol = scalarText(p, v)) != null;
-                case "spawn.location" -> (spawnLocation = string(p, v)) != null || v == JsonToken.VALUE_NULL;
-                case "fn" -> (fn = string(p, v)) != null || v == JsonToken.VALUE_NULL;
+                case "spawn.location" -> (spawnLocation = text(p, v)) != null || v == JsonToken.VALUE_NULL;
+                case "fn" -> (fn = text(p, v)) != null || v == JsonToken.VALUE_NULL;
                 case "size.bytes" -> (sizeBytes = u64(p, v)) != null || v == JsonToken.VALUE_NULL;
                 case "original_size.bytes" -> (originalSizeBytes = u64(p, v)) != null || v == JsonToken.VALUE_NULL;
                 // Resource fields are not typed by the contract: a scalar is read as its text.
@@ -121,9 +125,9 @@ final class StreamedMembers implements Members {
     }
 
     /** The string, or null (for null, or another type: the caller tells them apart). */
-    private static String string(JsonParser p, JsonToken t) throws IOException {
+    private String text(JsonParser p, JsonToken t) throws IOException {
         if (t == JsonToken.VALUE_STRING) {
-            return p.getText();
+            return texts.of(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
         }
         p.skipChildren();
         return null;

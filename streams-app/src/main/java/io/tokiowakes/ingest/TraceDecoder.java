@@ -24,6 +24,7 @@ public final class TraceDecoder implements RecordDecoder {
 
     private final ObjectMapper mapper;
     private final int maxRecordBytes;
+    private final InternedText texts = new InternedText();
 
     public TraceDecoder(int maxRecordBytes) {
         JsonFactory factory = JsonFactory.builder()
@@ -43,7 +44,7 @@ public final class TraceDecoder implements RecordDecoder {
         }
         Members members;
         try (JsonParser p = mapper.getFactory().createParser(value)) {
-            members = StreamedMembers.read(p);
+            members = StreamedMembers.read(p, texts);
         } catch (JsonProcessingException e) {
             throw new InvalidRecordException("not JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
