@@ -95,6 +95,9 @@ public final class BatchCodec {
         private long lastProducedMs;
         private long lastTsNanos;
         private long firstProducedMs = Long.MAX_VALUE;
+        /** The source last written and its UTF-8 bytes. */
+        private String nameOf;
+        private byte[] name;
 
         public void append(Held h) {
             TraceRecord r = h.record();
@@ -177,25 +180,42 @@ public final class BatchCodec {
             return firstProducedMs;
         }
 
-        /** The whole batch as it goes on the topic. */
+        /**
+         * The whole batch as it goes on the topic, in one array of its exact size: an open batch is
+         * written out after every record it takes (see {@link Outbox}).
+         */
         public byte[] toBatch(String source, int partition, long readUpTo) {
-            byte[] name = source == null ? null : source.getBytes(StandardCharsets.UTF_8);
-            byte[] out = new byte[1 + 5 + 8 + 1 + (name == null ? 0 : 5 + name.length) + 5 + pos];
+            if (source != null && !source.equals(nameOf)) {
+                nameOf = source;
+                name = source.getBytes(StandardCharsets.UTF_8);
+            }
+            int size = 1 + varintSize(partition) + 8 + 1 + (source == null ? 0 : varintSize(name.length) + name.length)
+                    + varintSize(count) + pos;
+            byte[] out = new byte[size];
             int at = 0;
             out[at++] = VERSION;
             at = putVarint(out, at, partition);
             for (int i = 56; i >= 0; i -= 8) {
                 out[at++] = (byte) (readUpTo >>> i);
             }
-            out[at++] = (byte) (name == null ? 0 : 1);
-            if (name != null) {
+            out[at++] = (byte) (source == null ? 0 : 1);
+            if (source != null) {
                 at = putVarint(out, at, name.length);
                 System.arraycopy(name, 0, out, at, name.length);
                 at += name.length;
             }
             at = putVarint(out, at, count);
             System.arraycopy(buf, 0, out, at, pos);
-            return at + pos == out.length ? out : Arrays.copyOf(out, at + pos);
+            return out;
+        }
+
+        private static int varintSize(long v) {
+            int n = 1;
+            while ((v & ~0x7FL) != 0) {
+                n++;
+                v >>>= 7;
+            }
+            return n;
         }
 
         private static int putVarint(byte[] out, int at, long v) {
