@@ -255,18 +255,23 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
             }
         });
         List<String> old = new ArrayList<>();
-        try (KeyValueIterator<String, GraphCell> it = windows.all()) {
-            while (it.hasNext()) {
-                String key = it.next().key;
-                WindowKeys.Cell c = WindowKeys.parse(key);
-                if (expired(c.source(), c.windowStartMs() + settings.windowMs(), silent, nowMs)) {
-                    old.add(key);
-                }
+        // A source's windows in time order are one key range: the expired ones are its head.
+        Set<String> sources = new HashSet<>(latestTraceMs.keySet());
+        sources.addAll(silent);
+        for (String source : sources) {
+            long keptFrom = silent.contains(source) ? Long.MAX_VALUE : firstKeptWindow(latestTraceMs.get(source));
+            if (keptFrom <= 0) {
+                continue;
+            }
+            try (KeyValueIterator<String, GraphCell> it = windows.range(WindowKeys.source(source), WindowKeys.window(source, keptFrom))) {
+                it.forEachRemaining(kv -> old.add(kv.key));
             }
         }
         old.forEach(windows::delete);
         old.forEach(recentCells::remove);
         old.clear();
+        // A view expires by its last change, which moves with each wake of its task: an index by
+        // that time would cost every wake to spare this scan, made at most once a minute.
         try (KeyValueIterator<String, TaskView> it = views.all()) {
             while (it.hasNext()) {
                 KeyValue<String, TaskView> kv = it.next();
@@ -281,6 +286,15 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
             latestTraceMs.remove(source);
             lastHeardMs.remove(source);
         });
+    }
+
+    /**
+     * Start (ms) of the source's earliest window kept: one that ends no earlier than the retention
+     * before its latest trace time (window starts are multiples of the width).
+     */
+    private long firstKeptWindow(long latestMs) {
+        long earliestStart = latestMs - settings.retentionMs() - settings.windowMs();
+        return earliestStart + Math.floorMod(-earliestStart, settings.windowMs());
     }
 
     /** Whether something of the source last changed at trace time {@code atMs} is past the retention. */

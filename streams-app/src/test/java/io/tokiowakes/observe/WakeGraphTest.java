@@ -274,6 +274,53 @@ class WakeGraphTest {
         }
     }
 
+    /**
+     * A window is kept while it ends no earlier than the retention before the source's latest trace
+     * time: at 21.5 s with 5 s kept, the window ending at 16 s goes and the one ending at 17 s stays.
+     */
+    @Test
+    void theRetentionKeepsEveryWindowThatEndsWithinIt() throws IOException {
+        try (ObserveHarness h = new ObserveHarness(Map.of("graph.window.ms", "1000", "graph.retention.ms", "5000"))) {
+            String src = "svc";
+            h.pipe(src + "/8", at(src, 1, 1_000_000_000L, "{\"type\":\"span_new\",\"span_id\":8,\"name\":\"runtime.spawn\","
+                    + "\"target\":\"tokio::task\",\"fields\":{\"kind\":\"task\",\"task.name\":\"receiver\",\"task.id\":4}"));
+            long seq = 2;
+            for (long tsNanos : new long[] {15_500_000_000L, 16_200_000_000L, 21_500_000_000L}) {
+                h.pipe(src + "/thread/ThreadId(9)", at(src, seq++, tsNanos, WAKE_BY_REF_OF_8));
+            }
+            for (int i = 0; i < 3; i++) {
+                h.advance(Duration.ofSeconds(1));
+            }
+            assertEquals(List.of(16_000L, 21_000L), windowStarts(h, src));
+        }
+    }
+
+    /**
+     * Each source's windows follow its own trace time: a source whose clock is far behind another's
+     * (a host with a skewed clock, a replayed trace) keeps its windows beside it.
+     */
+    @Test
+    void aSourceBehindAnotherKeepsItsWindows() throws IOException {
+        try (ObserveHarness h = new ObserveHarness(Map.of("graph.window.ms", "1000", "graph.retention.ms", "5000"))) {
+            long[] times = {1_500_000_000L, 100_500_000_000L};
+            String[] sources = {"behind", "ahead"};
+            for (int i = 0; i < 2; i++) {
+                String src = sources[i];
+                h.pipe(src + "/8", at(src, 1, times[i] - 500_000_000L, "{\"type\":\"span_new\",\"span_id\":8,\"name\":\"runtime.spawn\","
+                        + "\"target\":\"tokio::task\",\"fields\":{\"kind\":\"task\",\"task.name\":\"receiver\",\"task.id\":4}"));
+                h.pipe(src + "/thread/ThreadId(9)", at(src, 2, times[i], WAKE_BY_REF_OF_8));
+            }
+            for (int i = 0; i < 3; i++) {
+                h.advance(Duration.ofSeconds(1));
+            }
+            assertEquals(List.of(1_000L), windowStarts(h, "behind"));
+            assertEquals(List.of(100_000L), windowStarts(h, "ahead"));
+        }
+    }
+
+    private static final String WAKE_BY_REF_OF_8 = "{\"type\":\"event\",\"name\":\"event\",\"target\":\"tokio::task::waker\","
+            + "\"fields\":{\"op\":\"waker.wake_by_ref\",\"task.id\":8}";
+
     private static List<Long> windowStarts(ObserveHarness h, String source) {
         return new SourceReader(h.stores()).windows(source).stream().map(kv -> kv.key.windowStartMs()).distinct().sorted().toList();
     }
