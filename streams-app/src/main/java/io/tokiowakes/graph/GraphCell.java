@@ -28,13 +28,6 @@ public final class GraphCell {
     public record ResourceCount(String resource, long wakes) {
     }
 
-    /** A cell stored before delays and resources were kept: its count only. */
-    public static GraphCell ofCount(long wakes) {
-        GraphCell c = new GraphCell();
-        c.wakes = wakes;
-        return c;
-    }
-
     /** A wake along the arrow, whose wakee waited on these resources. */
     public void woke(List<ResourceRef> waitsOnNow) {
         wakes++;

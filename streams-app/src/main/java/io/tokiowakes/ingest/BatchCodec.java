@@ -28,13 +28,11 @@ import java.util.Map;
  * resource = role:u8 kind:str concrete_type:str loc:str      (is_internal is a presence bit)
  * str    = varint 0 (null) | 1..n (the n-th string of this batch) | n+1 length:varint utf8 (a new one)
  * </pre>
- * Version 2 added the resource part (and its presence bits); batches of version 1, which have
- * none, are still read.
+ * The version is {@value #VERSION}; a batch of another version is refused.
  */
 public final class BatchCodec {
 
     static final byte VERSION = 2;
-    private static final byte VERSION_1 = 1;
     private static final RecordType[] TYPES = RecordType.values();
     private static final WakerOp[] OPS = WakerOp.values();
     private static final ResourceInfo.Role[] ROLES = ResourceInfo.Role.values();
@@ -66,7 +64,7 @@ public final class BatchCodec {
         try {
             Reader in = new Reader(bytes);
             byte version = in.bytes[in.pos++];
-            if (version != VERSION && version != VERSION_1) {
+            if (version != VERSION) {
                 throw new SerializationException("unknown batch format version " + version);
             }
             int partition = (int) in.varint();

@@ -6,10 +6,9 @@ import java.util.Arrays;
 
 /**
  * The job's binary state formats: big-endian numbers, strings as a 4-byte length (-1: null) and
- * UTF-8, optional numbers behind a presence byte (the layout {@code DataOutputStream} writes, so
- * values stored by earlier versions read the same). Written and read straight in a byte array:
- * state values are written on every batch, and a stream with a lock per call costs more than
- * the values.
+ * UTF-8, optional numbers behind a presence byte (the layout {@code DataOutputStream} writes).
+ * Written and read straight in a byte array: state values are written on every batch, and a
+ * stream with a lock per call costs more than the values.
  */
 public final class BinaryFields {
 

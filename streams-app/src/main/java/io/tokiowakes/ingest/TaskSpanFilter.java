@@ -4,6 +4,7 @@ import io.tokiowakes.model.SourceKeys;
 import io.tokiowakes.model.Table;
 import io.tokiowakes.model.RecordType;
 import io.tokiowakes.model.TraceRecord;
+import org.apache.kafka.common.errors.SerializationException;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -104,6 +105,7 @@ public final class TaskSpanFilter {
 
     /**
      * @param windowMs how long (Kafka time) to wait for records of a span that arrive out of order
+     * @throws SerializationException when the index holds a key that is not a span key
      */
     public TaskSpanFilter(Table<String> index, Table<Held> heldTable, long windowMs) {
         this.index = index;
@@ -112,7 +114,8 @@ public final class TaskSpanFilter {
         index.forEach((key, value) -> {
             SpanKey span = parse(key);
             if (span == null) {
-                return; // not a span key (written by an older version): the span is held once more
+                throw new SerializationException("task span index key " + key
+                        + ": not a span key of this job; reset the application's state to start afresh");
             }
             if (value.startsWith(CLOSED)) {
                 long at = Long.parseLong(value.substring(CLOSED.length()));

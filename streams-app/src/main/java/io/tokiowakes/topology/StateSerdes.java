@@ -13,7 +13,6 @@ import io.tokiowakes.model.TaskRef;
 import io.tokiowakes.model.SourceState;
 import io.tokiowakes.model.ResourceInfo;
 import io.tokiowakes.model.TaskInfo;
-import io.tokiowakes.json.JsonSerde;
 import io.tokiowakes.graph.GraphCell;
 import io.tokiowakes.graph.TaskView;
 import io.tokiowakes.model.ResourceSpan;
@@ -32,42 +31,32 @@ import java.util.Map;
 /**
  * Binary serdes of the wake stage's state values. Live tasks and threads change on nearly every
  * record and each change is serialized when it is written to its store, so this is on the hot
- * path: fields are written in a fixed order behind a format byte. Values stored as JSON by
- * earlier versions of the job (they start with '{') are still read.
+ * path: fields are written in a fixed order behind a format byte, {@value #FORMAT}. A value of
+ * any other format byte (JSON among them) is refused with a {@link SerializationException} that
+ * says what was found: the application's state is then reset to start afresh.
  */
 final class StateSerdes {
 
-    /**
-     * Format 2 appends fields to format 1 (tasks: parent span, live children, whether a blocking
-     * span runs tasks, external wakes without thread; sources: the polls in progress watched for
-     * the long-poll lint, the closure types of worker spans, the arrival number of the last record
-     * released, the highest seq arrived); values of format 1 are still read, the appended fields
-     * taking their defaults. Format 3 appends to tasks the resources they registered their waker
-     * with, their wakes waiting for a poll, their wake-to-poll delays and their wakes per
-     * resource, to sources the tasks watched for a long scheduling delay, and to task views the
-     * resources and delay of each recent wake and the summary's delays and wakes per resource;
-     * values of format 2 are read as well.
-     */
+    /** The format byte of every value written and the only one read. */
     private static final byte FORMAT = 3;
-    private static final byte FORMAT_1 = 1;
 
     private StateSerdes() {
     }
 
     static Serde<TaskState> tasks() {
-        return serde(TaskState.class, StateSerdes::writeTask, StateSerdes::readTask);
+        return serde("task state", StateSerdes::writeTask, StateSerdes::readTask);
     }
 
     static Serde<ResourceSpan> resources() {
-        return serde(ResourceSpan.class, StateSerdes::writeResource, StateSerdes::readResource);
+        return serde("resource span state", StateSerdes::writeResource, StateSerdes::readResource);
     }
 
     static Serde<ThreadState> threads() {
-        return serde(ThreadState.class, StateSerdes::writeThread, StateSerdes::readThread);
+        return serde("thread state", StateSerdes::writeThread, StateSerdes::readThread);
     }
 
     static Serde<SourceState> sources() {
-        return serde(SourceState.class, StateSerdes::writeSource, StateSerdes::readSource);
+        return serde("source state", StateSerdes::writeSource, StateSerdes::readSource);
     }
 
     /**
@@ -75,19 +64,12 @@ final class StateSerdes {
      * write a view with its recent wakes) would cost more per record than decoding it.
      */
     static Serde<TaskView> taskViews() {
-        return serde(TaskView.class, StateSerdes::writeView, StateSerdes::readView);
+        return serde("task view", StateSerdes::writeView, StateSerdes::readView);
     }
 
-    /**
-     * Cells of the wake graph's windows: rewritten on every wake and every delay, so in the binary
-     * format too. A value of exactly 8 bytes is a count stored by an earlier version (a long).
-     */
+    /** Cells of the wake graph's windows: rewritten on every wake and every delay, so in the binary format too. */
     static Serde<GraphCell> graphCells() {
-        Serde<GraphCell> cells = serde(GraphCell.class, StateSerdes::writeCell, StateSerdes::readCell);
-        Serde<Long> counts = Serdes.Long();
-        return Serdes.serdeFrom(cells.serializer(), (topic, bytes) -> bytes != null && bytes.length == Long.BYTES
-                ? GraphCell.ofCount(counts.deserializer().deserialize(topic, bytes))
-                : cells.deserializer().deserialize(topic, bytes));
+        return serde("graph cell", StateSerdes::writeCell, StateSerdes::readCell);
     }
 
     private static void writeCell(GraphCell c, BinaryFields.Out out) {
@@ -100,7 +82,7 @@ final class StateSerdes {
         });
     }
 
-    private static GraphCell readCell(BinaryFields.In in, int format) throws IOException {
+    private static GraphCell readCell(BinaryFields.In in) throws IOException {
         GraphCell c = new GraphCell();
         c.wakes = in.readLong();
         c.delays = readHistogram(in);
@@ -116,11 +98,11 @@ final class StateSerdes {
     }
 
     private interface Reader<T> {
-        T read(BinaryFields.In in, int format) throws IOException;
+        T read(BinaryFields.In in) throws IOException;
     }
 
-    private static <T> Serde<T> serde(Class<T> type, Writer<T> writer, Reader<T> reader) {
-        JsonSerde<T> json = JsonSerde.of(type);
+    /** @param what what a value is, as the refusal of a value of another format names it */
+    private static <T> Serde<T> serde(String what, Writer<T> writer, Reader<T> reader) {
         return Serdes.serdeFrom((topic, value) -> {
             if (value == null) {
                 return null;
@@ -133,18 +115,16 @@ final class StateSerdes {
             if (bytes == null) {
                 return null;
             }
-            if (bytes.length > 0 && bytes[0] == '{') {
-                return json.deserializer().deserialize(topic, bytes);
+            if (bytes.length > 0 && bytes[0] != FORMAT) {
+                throw new SerializationException(what + (bytes[0] == '{' ? " stored as JSON" : " of format " + bytes[0])
+                        + ": this job reads format " + FORMAT + "; reset the application's state to start afresh");
             }
             try {
                 BinaryFields.In in = new BinaryFields.In(bytes);
-                byte format = in.readByte();
-                if (format < FORMAT_1 || format > FORMAT) {
-                    throw new SerializationException("unknown format " + format + " of a stored " + type.getSimpleName());
-                }
-                return reader.read(in, format);
+                in.readByte();
+                return reader.read(in);
             } catch (IOException | IllegalArgumentException e) {
-                throw new SerializationException("cannot read " + type.getSimpleName(), e);
+                throw new SerializationException("cannot read " + what, e);
             }
         });
     }
@@ -190,12 +170,10 @@ final class StateSerdes {
         for (AnomalyType a : t.reported) {
             out.writeString(a.name());
         }
-        // format 2
         out.writeLong(t.parentSpanId);
         out.writeInt(t.liveChildren);
         out.writeBoolean(t.runsTasks);
         out.writeLong(t.externalWakesWithoutThread);
-        // format 3
         writeLongs(t.waitsOn, out);
         out.writeInt(t.pendingWakes.size());
         for (PendingWake w : t.pendingWakes) {
@@ -306,7 +284,7 @@ final class StateSerdes {
         }
     }
 
-    private static ResourceSpan readResource(BinaryFields.In in, int format) throws IOException {
+    private static ResourceSpan readResource(BinaryFields.In in) throws IOException {
         ResourceSpan r = new ResourceSpan();
         r.spanId = in.readLong();
         r.parentId = in.readLong();
@@ -317,7 +295,7 @@ final class StateSerdes {
         return r;
     }
 
-    private static TaskState readTask(BinaryFields.In in, int format) throws IOException {
+    private static TaskState readTask(BinaryFields.In in) throws IOException {
         TaskState t = new TaskState();
         t.spanId = in.readLong();
         if (in.readBoolean()) {
@@ -352,28 +330,23 @@ final class StateSerdes {
         for (int i = 0; i < reported; i++) {
             t.reported.add(AnomalyType.valueOf(in.readString()));
         }
-        if (format >= 2) {
-            t.parentSpanId = in.readLong();
-            t.liveChildren = in.readInt();
-            t.runsTasks = in.readBoolean();
-            t.externalWakesWithoutThread = in.readLong();
+        t.parentSpanId = in.readLong();
+        t.liveChildren = in.readInt();
+        t.runsTasks = in.readBoolean();
+        t.externalWakesWithoutThread = in.readLong();
+        t.waitsOn = readLongs(in);
+        int pending = in.readInt();
+        for (int i = 0; i < pending; i++) {
+            t.pendingWakes.add(new PendingWake(in.readOptionalLong(), in.readLong(), WakeKind.valueOf(in.readString()),
+                    readTaskRef(in)));
         }
-        if (format >= 3) {
-            t.waitsOn = readLongs(in);
-            int pending = in.readInt();
-            for (int i = 0; i < pending; i++) {
-                t.pendingWakes.add(new PendingWake(in.readOptionalLong(), in.readLong(), WakeKind.valueOf(in.readString()),
-                        readTaskRef(in)));
-            }
-            for (String kind = in.readString(); kind != null; kind = in.readString()) {
-                t.delaysByKind[WakeKind.valueOf(kind).ordinal()] = readHistogram(in);
-            }
-            int resources = in.readInt();
-            for (int i = 0; i < resources; i++) {
-                t.wakesByResource.add(new ResourceWakes(readResourceRef(in), in.readLong()));
-            }
+        for (String kind = in.readString(); kind != null; kind = in.readString()) {
+            t.delaysByKind[WakeKind.valueOf(kind).ordinal()] = readHistogram(in);
         }
-        // (A worker span stored in format 1 is known again at the next task it polls.)
+        int resources = in.readInt();
+        for (int i = 0; i < resources; i++) {
+            t.wakesByResource.add(new ResourceWakes(readResourceRef(in), in.readLong()));
+        }
         return t;
     }
 
@@ -386,7 +359,7 @@ final class StateSerdes {
         }
     }
 
-    private static ThreadState readThread(BinaryFields.In in, int format) throws IOException {
+    private static ThreadState readThread(BinaryFields.In in) throws IOException {
         ThreadState t = new ThreadState();
         t.name = in.readString();
         t.runtime = in.readBoolean();
@@ -409,7 +382,6 @@ final class StateSerdes {
         out.writeLong(s.lastReleasedKey);
         out.writeLong(s.late);
         out.writeLong(s.lastArrivalWallMs);
-        // format 2
         out.writeInt(s.pollWatch.size());
         for (long id : s.pollWatch) {
             out.writeLong(id);
@@ -420,14 +392,13 @@ final class StateSerdes {
         }
         out.writeLong(s.lastReleasedArrival);
         out.writeLong(s.arrivedSeq);
-        // format 3
         out.writeInt(s.scheduleWatch.size());
         for (long id : s.scheduleWatch) {
             out.writeLong(id);
         }
     }
 
-    private static SourceState readSource(BinaryFields.In in, int format) throws IOException {
+    private static SourceState readSource(BinaryFields.In in) throws IOException {
         SourceState s = new SourceState();
         s.clockNanos = in.readLong();
         int n = in.readInt();
@@ -440,27 +411,19 @@ final class StateSerdes {
         s.lastReleasedKey = in.readLong();
         s.late = in.readLong();
         s.lastArrivalWallMs = in.readLong();
-        if (format >= 2) {
-            int watched = in.readInt();
-            for (int i = 0; i < watched; i++) {
-                s.pollWatch.add(in.readLong());
-            }
-            int closures = in.readInt();
-            for (int i = 0; i < closures; i++) {
-                s.workerClosures.add(in.readString());
-            }
-            s.lastReleasedArrival = in.readLong();
-            s.arrivedSeq = in.readLong();
-            if (format >= 3) {
-                int waiting = in.readInt();
-                for (int i = 0; i < waiting; i++) {
-                    s.scheduleWatch.add(in.readLong());
-                }
-            }
-        } else {
-            // Before records were held by batch, all records of the last sort key were released.
-            s.lastReleasedArrival = Long.MAX_VALUE;
-            s.arrivedSeq = s.lastReleasedKey;
+        int watched = in.readInt();
+        for (int i = 0; i < watched; i++) {
+            s.pollWatch.add(in.readLong());
+        }
+        int closures = in.readInt();
+        for (int i = 0; i < closures; i++) {
+            s.workerClosures.add(in.readString());
+        }
+        s.lastReleasedArrival = in.readLong();
+        s.arrivedSeq = in.readLong();
+        int waiting = in.readInt();
+        for (int i = 0; i < waiting; i++) {
+            s.scheduleWatch.add(in.readLong());
         }
         return s;
     }
@@ -491,7 +454,6 @@ final class StateSerdes {
         }
         out.writeBoolean(v.worker);
         out.writeLong(v.updatedMs);
-        // format 3
         writeWakeDetails(v.wakesIn, out);
         writeWakeDetails(v.wakesOut, out);
         out.writeInt(v.delaysByKind == null ? -1 : v.delaysByKind.size());
@@ -514,7 +476,7 @@ final class StateSerdes {
         }
     }
 
-    /** What format 3 keeps of each recent wake beyond format 2: the resources waited on and the delay. */
+    /** Of each recent wake, after all of them: the resources waited on and the delay. */
     private static void writeWakeDetails(List<TaskView.RecentWake> wakes, BinaryFields.Out out) {
         for (TaskView.RecentWake w : wakes) {
             out.writeInt(w.waitsOn().size());
@@ -550,7 +512,7 @@ final class StateSerdes {
         }
     }
 
-    private static TaskView readView(BinaryFields.In in, int format) throws IOException {
+    private static TaskView readView(BinaryFields.In in) throws IOException {
         TaskView v = new TaskView(in.readLong());
         v.taskId = in.readOptionalLong();
         v.name = in.readString();
@@ -574,23 +536,21 @@ final class StateSerdes {
         }
         v.worker = in.readBoolean();
         v.updatedMs = in.readLong();
-        if (format >= 3) {
-            readWakeDetails(v.wakesIn, in);
-            readWakeDetails(v.wakesOut, in);
-            int delayKinds = in.readInt();
-            if (delayKinds >= 0) {
-                v.delaysByKind = new EnumMap<>(WakeKind.class);
-                for (int i = 0; i < delayKinds; i++) {
-                    v.delaysByKind.put(WakeKind.valueOf(in.readString()),
-                            new DelayStats(in.readLong(), in.readLong(), in.readLong(), in.readLong(), List.of()));
-                }
+        readWakeDetails(v.wakesIn, in);
+        readWakeDetails(v.wakesOut, in);
+        int delayKinds = in.readInt();
+        if (delayKinds >= 0) {
+            v.delaysByKind = new EnumMap<>(WakeKind.class);
+            for (int i = 0; i < delayKinds; i++) {
+                v.delaysByKind.put(WakeKind.valueOf(in.readString()),
+                        new DelayStats(in.readLong(), in.readLong(), in.readLong(), in.readLong(), List.of()));
             }
-            int resources = in.readInt();
-            if (resources >= 0) {
-                v.wakesByResource = new ArrayList<>();
-                for (int i = 0; i < resources; i++) {
-                    v.wakesByResource.add(new ResourceWakes(readResourceRef(in), in.readLong()));
-                }
+        }
+        int resources = in.readInt();
+        if (resources >= 0) {
+            v.wakesByResource = new ArrayList<>();
+            for (int i = 0; i < resources; i++) {
+                v.wakesByResource.add(new ResourceWakes(readResourceRef(in), in.readLong()));
             }
         }
         return v;

@@ -63,17 +63,20 @@ class BatchCodecTest {
         assertEquals(batch, BatchCodec.decode(BatchCodec.encode(batch)));
     }
 
-    /** Batches stored or sent before resource spans were carried (format 1) are read as they were. */
+    /** A batch of version 1 (before resource spans were carried), or of any version but 2, is refused. */
     @Test
-    void aBatchOfTheFirstFormatIsStillRead() {
+    void aBatchOfAnotherVersionIsRefused() {
         Batch batch = new Batch("svc", 1, 5, List.of(new Held(new TraceRecord(RecordType.SPAN_ENTER, "svc", 1L, 2L,
                 "ThreadId(2)", "w", 8L, null, null, null, null, null, null), 5)));
         byte[] bytes = BatchCodec.encode(batch);
         assertEquals(2, bytes[0]);
-        bytes[0] = 1; // a batch without resources is written alike in both formats
         assertEquals(batch, BatchCodec.decode(bytes));
+        bytes[0] = 1;
+        SerializationException e = assertThrows(SerializationException.class, () -> BatchCodec.decode(bytes));
+        assertEquals("unknown batch format version 1", e.getMessage());
         bytes[0] = 3;
-        assertThrows(SerializationException.class, () -> BatchCodec.decode(bytes));
+        e = assertThrows(SerializationException.class, () -> BatchCodec.decode(bytes));
+        assertEquals("unknown batch format version 3", e.getMessage());
     }
 
     @Test

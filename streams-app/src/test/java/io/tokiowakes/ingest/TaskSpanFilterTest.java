@@ -6,12 +6,14 @@ import io.tokiowakes.model.ResourceInfo;
 import io.tokiowakes.model.TaskInfo;
 import io.tokiowakes.model.TraceRecord;
 import io.tokiowakes.model.WakerOp;
+import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -144,6 +146,15 @@ class TaskSpanFilterTest {
         filter = new TaskSpanFilter(index, heldTable, WINDOW);
         assertEquals(1, filter.heldRecords());
         assertEquals(1004, filter.oldestHeldMs());
+    }
+
+    @Test
+    void anIndexKeyThatIsNotASpanKeyIsRefused() {
+        index.put("svc#5", "task");
+        SerializationException e = assertThrows(SerializationException.class,
+                () -> new TaskSpanFilter(index, heldTable, WINDOW));
+        assertEquals("task span index key svc#5: not a span key of this job; reset the application's state to start afresh",
+                e.getMessage());
     }
 
     /**

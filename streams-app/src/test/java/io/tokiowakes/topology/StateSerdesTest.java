@@ -14,6 +14,7 @@ import io.tokiowakes.json.JsonSerde;
 import io.tokiowakes.graph.TaskView;
 import io.tokiowakes.model.ResourceSpan;
 import io.tokiowakes.model.ThreadState;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
 
@@ -29,9 +30,10 @@ import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every field of the stored state survives the binary serdes; state stored as JSON still loads. */
+/** Every field of the stored state survives the binary serdes; state of another format (JSON among them) is refused. */
 class StateSerdesTest {
 
     @Test
@@ -45,13 +47,14 @@ class StateSerdesTest {
     }
 
     @Test
-    void stateWrittenAsJsonByEarlierVersionsIsRead() throws Exception {
-        TaskState t = filled(TaskState::new);
-        byte[] json = JsonSerde.of(TaskState.class).serializer().serialize("t", t);
-        assertFieldsEqual(t, StateSerdes.tasks().deserializer().deserialize("t", json));
-        SourceState s = filled(SourceState::new);
-        byte[] sourceJson = JsonSerde.of(SourceState.class).serializer().serialize("t", s);
-        assertFieldsEqual(s, StateSerdes.sources().deserializer().deserialize("t", sourceJson));
+    void stateStoredAsJsonIsRefused() throws Exception {
+        byte[] json = JsonSerde.of(TaskState.class).serializer().serialize("t", filled(TaskState::new));
+        SerializationException e = assertThrows(SerializationException.class,
+                () -> StateSerdes.tasks().deserializer().deserialize("t", json));
+        assertEquals("task state stored as JSON" + REFUSED, e.getMessage());
+        byte[] sourceJson = JsonSerde.of(SourceState.class).serializer().serialize("t", filled(SourceState::new));
+        e = assertThrows(SerializationException.class, () -> StateSerdes.sources().deserializer().deserialize("t", sourceJson));
+        assertEquals("source state stored as JSON" + REFUSED, e.getMessage());
     }
 
     private static <T> void roundTrip(Serde<T> serde, Supplier<T> fresh) throws Exception {
@@ -168,87 +171,34 @@ class StateSerdesTest {
     }
 
     /**
-     * Values written by the previous version (format 1, before parent spans, live children,
-     * worker spans and the poll watch), captured from its serdes: they load, the new fields
-     * taking their defaults.
+     * Values of formats 1 and 2, captured from the serdes that wrote them: each is refused with
+     * what it is and its format.
      */
     @Test
-    void stateWrittenInFormatOneIsRead() {
-        TaskState t = StateSerdes.tasks().deserializer().deserialize("t", HexFormat.of().parseHex(FORMAT_1_TASK));
-        assertEquals(2251799813685257L, t.spanId);
-        assertEquals("sender-task", t.info.name());
-        assertEquals(1600L, t.info.sizeBytes());
-        assertEquals(1, t.running);
-        assertEquals(3, t.polls);
-        assertEquals(52498, t.busyNanos);
-        assertEquals(2, t.wakes(WakeKind.TASK));
-        assertEquals(1, t.wakes(WakeKind.SELF));
-        assertEquals(WakeKind.TASK, t.lastWakeKind);
-        assertEquals(EnumSet.of(AnomalyType.LARGE_FUTURE), t.reported);
-        assertEquals(0, t.parentSpanId);
-        assertEquals(0, t.liveChildren);
-        assertEquals(false, t.runsTasks);
-        assertEquals(0, t.externalWakesWithoutThread);
-
-        ThreadState th = StateSerdes.threads().deserializer().deserialize("t", HexFormat.of().parseHex(FORMAT_1_THREAD));
-        assertEquals("tokio-runtime-worker", th.name);
-        assertEquals(List.of(4L, 2251799813685257L), th.entered);
-        assertTrue(th.runtime);
-
-        SourceState s = StateSerdes.sources().deserializer().deserialize("t", HexFormat.of().parseHex(FORMAT_1_SOURCE));
-        assertEquals(1795682303697711066L, s.clockNanos);
-        assertEquals(java.util.Set.of(20L), s.lostWakerWatch);
-        assertEquals(93, s.arrivals);
-        assertEquals(88, s.lastReleasedKey);
-        assertEquals(1700000000123L, s.lastArrivalWallMs);
-        assertEquals(java.util.Set.of(), s.pollWatch);
-        assertEquals(java.util.Set.of(), s.workerClosures);
+    void stateOfAnotherFormatIsRefused() {
+        assertRefused("task state of format 1", StateSerdes.tasks(), FORMAT_1_TASK);
+        assertRefused("thread state of format 1", StateSerdes.threads(), FORMAT_1_THREAD);
+        assertRefused("source state of format 1", StateSerdes.sources(), FORMAT_1_SOURCE);
+        assertRefused("task state of format 2", StateSerdes.tasks(), FORMAT_2_TASK);
+        assertRefused("source state of format 2", StateSerdes.sources(), FORMAT_2_SOURCE);
+        assertRefused("task view of format 2", StateSerdes.taskViews(), FORMAT_2_VIEW);
     }
 
-    /**
-     * Values written by the previous version (format 2, before tasks kept the resources they
-     * registered with), captured from its serdes: they load, the new fields taking their defaults.
-     */
+    /** A wake-graph cell stored as a count (a long): its first byte is taken for the format. */
     @Test
-    void stateWrittenInFormatTwoIsRead() {
-        TaskState t = StateSerdes.tasks().deserializer().deserialize("t", HexFormat.of().parseHex(FORMAT_2_TASK));
-        assertEquals(8, t.spanId);
-        assertEquals("receiver", t.info.name());
-        assertEquals(1, t.polls);
-        assertEquals(4000, t.busyNanos);
-        assertEquals(2, t.wakes(WakeKind.TASK));
-        assertEquals(3, t.wakerClones);
-        assertEquals(EnumSet.of(AnomalyType.LARGE_FUTURE), t.reported);
-        assertEquals(6, t.parentSpanId);
-        assertEquals(1, t.liveChildren);
-        assertEquals(1, t.externalWakesWithoutThread);
-        assertEquals(0, t.waitsOn.length);
-
-        SourceState s = StateSerdes.sources().deserializer().deserialize("t", HexFormat.of().parseHex(FORMAT_2_SOURCE));
-        assertEquals(1795682303697711066L, s.clockNanos);
-        assertEquals(java.util.Set.of(20L), s.lostWakerWatch);
-        assertEquals(java.util.Set.of(9L), s.pollWatch);
-        assertEquals(java.util.Set.of("worker::Launch::launch"), s.workerClosures);
-        assertEquals(90, s.lastReleasedArrival);
-        assertEquals(92, s.arrivedSeq);
-
-        TaskView v = StateSerdes.taskViews().deserializer().deserialize("t", HexFormat.of().parseHex(FORMAT_2_VIEW));
-        assertEquals("receiver", v.name);
-        assertEquals(List.of(new TaskView.RecentWake(1795682303687369451L, "waker.wake", WakeKind.TASK, "sender-task", 5L)),
-                v.wakesIn);
-        assertEquals(5L, v.polls);
-        assertEquals(2L, v.wakesByKind.get(WakeKind.TASK));
-        assertEquals(1795682303697L, v.updatedMs);
-    }
-
-    /** Wake-graph cells were counts (a long) before they kept delays and resources. */
-    @Test
-    void aGraphCellStoredAsACountIsRead() {
+    void aGraphCellStoredAsACountIsRefused() {
         byte[] count = org.apache.kafka.common.serialization.Serdes.Long().serializer().serialize("t", 42L);
-        io.tokiowakes.graph.GraphCell c = StateSerdes.graphCells().deserializer().deserialize("t", count);
-        assertEquals(42, c.wakes);
-        assertEquals(0, c.delays.count());
-        assertEquals(java.util.Map.of(), c.waitsOn);
+        SerializationException e = assertThrows(SerializationException.class,
+                () -> StateSerdes.graphCells().deserializer().deserialize("t", count));
+        assertEquals("graph cell of format 0" + REFUSED, e.getMessage());
+    }
+
+    private static final String REFUSED = ": this job reads format 3; reset the application's state to start afresh";
+
+    private static void assertRefused(String found, Serde<?> serde, String hex) {
+        SerializationException e = assertThrows(SerializationException.class,
+                () -> serde.deserializer().deserialize("t", HexFormat.of().parseHex(hex)));
+        assertEquals(found + REFUSED, e.getMessage());
     }
 
     private static final String FORMAT_2_TASK = "02000000000000000801010000000000000004000000087265636569766572000000047461736b000000127372632f6d6169"
