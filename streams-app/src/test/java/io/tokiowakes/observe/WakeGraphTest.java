@@ -258,14 +258,11 @@ class WakeGraphTest {
     void windowsAreKeptByTheSourcesTraceTime() throws IOException {
         try (ObserveHarness h = new ObserveHarness(Map.of("graph.window.ms", "1000", "graph.retention.ms", "5000"))) {
             String src = "svc";
-            h.pipe(src + "/8", at(src, 1, 1_000_000_000L, "{\"type\":\"span_new\",\"span_id\":8,\"name\":\"runtime.spawn\","
-                    + "\"target\":\"tokio::task\",\"fields\":{\"kind\":\"task\",\"task.name\":\"receiver\",\"task.id\":4}"));
-            h.pipe(src + "/thread/ThreadId(9)", at(src, 2, 1_500_000_000L, "{\"type\":\"event\",\"name\":\"event\",\"target\":\"tokio::task::waker\","
-                    + "\"fields\":{\"op\":\"waker.wake_by_ref\",\"task.id\":8}"));
+            spawnReceiver(h, src, 1, 1_000_000_000L);
+            wakeReceiver(h, src, 2, 1_500_000_000L);
             h.advance(Duration.ofSeconds(2));
             assertEquals(List.of(1000L), windowStarts(h, src));
-            h.pipe(src + "/thread/ThreadId(9)", at(src, 3, 21_500_000_000L, "{\"type\":\"event\",\"name\":\"event\",\"target\":\"tokio::task::waker\","
-                    + "\"fields\":{\"op\":\"waker.wake_by_ref\",\"task.id\":8}"));
+            wakeReceiver(h, src, 3, 21_500_000_000L);
             // The wake leaves the ordering buffer on one tick, the purge runs on a later one.
             for (int i = 0; i < 3; i++) {
                 h.advance(Duration.ofSeconds(1));
@@ -282,11 +279,10 @@ class WakeGraphTest {
     void theRetentionKeepsEveryWindowThatEndsWithinIt() throws IOException {
         try (ObserveHarness h = new ObserveHarness(Map.of("graph.window.ms", "1000", "graph.retention.ms", "5000"))) {
             String src = "svc";
-            h.pipe(src + "/8", at(src, 1, 1_000_000_000L, "{\"type\":\"span_new\",\"span_id\":8,\"name\":\"runtime.spawn\","
-                    + "\"target\":\"tokio::task\",\"fields\":{\"kind\":\"task\",\"task.name\":\"receiver\",\"task.id\":4}"));
+            spawnReceiver(h, src, 1, 1_000_000_000L);
             long seq = 2;
             for (long tsNanos : new long[] {15_500_000_000L, 16_200_000_000L, 21_500_000_000L}) {
-                h.pipe(src + "/thread/ThreadId(9)", at(src, seq++, tsNanos, WAKE_BY_REF_OF_8));
+                wakeReceiver(h, src, seq++, tsNanos);
             }
             for (int i = 0; i < 3; i++) {
                 h.advance(Duration.ofSeconds(1));
@@ -306,9 +302,8 @@ class WakeGraphTest {
             String[] sources = {"behind", "ahead"};
             for (int i = 0; i < 2; i++) {
                 String src = sources[i];
-                h.pipe(src + "/8", at(src, 1, times[i] - 500_000_000L, "{\"type\":\"span_new\",\"span_id\":8,\"name\":\"runtime.spawn\","
-                        + "\"target\":\"tokio::task\",\"fields\":{\"kind\":\"task\",\"task.name\":\"receiver\",\"task.id\":4}"));
-                h.pipe(src + "/thread/ThreadId(9)", at(src, 2, times[i], WAKE_BY_REF_OF_8));
+                spawnReceiver(h, src, 1, times[i] - 500_000_000L);
+                wakeReceiver(h, src, 2, times[i]);
             }
             for (int i = 0; i < 3; i++) {
                 h.advance(Duration.ofSeconds(1));
@@ -318,8 +313,17 @@ class WakeGraphTest {
         }
     }
 
-    private static final String WAKE_BY_REF_OF_8 = "{\"type\":\"event\",\"name\":\"event\",\"target\":\"tokio::task::waker\","
-            + "\"fields\":{\"op\":\"waker.wake_by_ref\",\"task.id\":8}";
+    /** Spawns the task "receiver" (span 8) at a trace time. */
+    private static void spawnReceiver(ObserveHarness h, String src, long seq, long tsNanos) {
+        h.pipe(src + "/8", at(src, seq, tsNanos, "{\"type\":\"span_new\",\"span_id\":8,\"name\":\"runtime.spawn\","
+                + "\"target\":\"tokio::task\",\"fields\":{\"kind\":\"task\",\"task.name\":\"receiver\",\"task.id\":4}"));
+    }
+
+    /** Wakes "receiver" by reference from a thread that never polled a task, at a trace time. */
+    private static void wakeReceiver(ObserveHarness h, String src, long seq, long tsNanos) {
+        h.pipe(src + "/thread/ThreadId(9)", at(src, seq, tsNanos, "{\"type\":\"event\",\"name\":\"event\",\"target\":\"tokio::task::waker\","
+                + "\"fields\":{\"op\":\"waker.wake_by_ref\",\"task.id\":8}"));
+    }
 
     private static List<Long> windowStarts(ObserveHarness h, String source) {
         return new SourceReader(h.stores()).windows(source).stream().map(kv -> kv.key.windowStartMs()).distinct().sorted().toList();
