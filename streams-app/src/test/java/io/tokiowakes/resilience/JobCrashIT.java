@@ -1,6 +1,5 @@
 package io.tokiowakes.resilience;
 
-import io.tokiowakes.analyze.AnalysisResult;
 import io.tokiowakes.analyze.TraceFileAnalyzer;
 import io.tokiowakes.kafka.KafkaTestSupport;
 import io.tokiowakes.kafka.KafkaTestSupport.CommittedCounter;
@@ -51,9 +50,7 @@ class JobCrashIT {
 
     @BeforeAll
     static void analyzeTheFleet(@TempDir Path dir) throws Exception {
-        analyzed = dir.resolve("analyze");
-        AnalysisResult result = ResilienceSupport.analyze(FLEET, JobSettings.defaults(), analyzed);
-        assertEquals(0, result.rejected(), "the fleet is all valid records");
+        analyzed = ResilienceSupport.analyzeValid(FLEET, dir);
     }
 
     @Test

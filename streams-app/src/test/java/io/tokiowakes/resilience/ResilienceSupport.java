@@ -130,6 +130,21 @@ public final class ResilienceSupport {
         }, dir);
     }
 
+    /**
+     * What {@code analyze} writes with the default settings for records that are all valid, into
+     * {@code dir/analyze}: the reference the job's outputs are compared with.
+     *
+     * @return that folder
+     */
+    public static Path analyzeValid(List<byte[]> records, Path dir) throws IOException {
+        Path analyzed = dir.resolve("analyze");
+        AnalysisResult result = analyze(records, JobSettings.defaults(), analyzed);
+        if (result.rejected() != 0) {
+            fail(result.rejected() + " of the records were rejected; they must all be valid");
+        }
+        return analyzed;
+    }
+
     /** How many non-blank lines each of the {@link #OUTPUT_FILES} in {@code dir} has, by file name. */
     public static Map<String, Long> lineCounts(Path dir) throws IOException {
         Map<String, Long> counts = new HashMap<>();

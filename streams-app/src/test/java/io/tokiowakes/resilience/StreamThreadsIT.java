@@ -1,6 +1,5 @@
 package io.tokiowakes.resilience;
 
-import io.tokiowakes.analyze.AnalysisResult;
 import io.tokiowakes.kafka.KafkaTestSupport;
 import io.tokiowakes.kafka.LocalKafkaExtension;
 import io.tokiowakes.kafka.TopicSetup;
@@ -41,9 +40,7 @@ class StreamThreadsIT {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void tasksMovingBetweenStreamThreadsChangeNoResult(@TempDir Path dir) throws Exception {
-        Path analyzed = dir.resolve("analyze");
-        AnalysisResult expected = ResilienceSupport.analyze(FLEET, JobSettings.defaults(), analyzed);
-        assertEquals(0, expected.rejected());
+        Path analyzed = ResilienceSupport.analyzeValid(FLEET, dir);
 
         JobSettings settings = KafkaTestSupport.pipeline("threads");
         Properties client = KafkaTestSupport.client(KAFKA.bootstrapServers());

@@ -1,6 +1,5 @@
 package io.tokiowakes.resilience;
 
-import io.tokiowakes.analyze.AnalysisResult;
 import io.tokiowakes.kafka.KafkaTestSupport;
 import io.tokiowakes.kafka.KafkaTestSupport.CommittedCounter;
 import io.tokiowakes.kafka.LocalKafkaExtension;
@@ -40,9 +39,7 @@ class TwoInstancesIT {
     @Test
     @Timeout(value = 110, unit = TimeUnit.SECONDS)
     void survivorTakesOverTheKilledInstancesTasks(@TempDir Path dir) throws Exception {
-        Path analyzed = dir.resolve("analyze");
-        AnalysisResult expected = ResilienceSupport.analyze(FLEET, JobSettings.defaults(), analyzed);
-        assertEquals(0, expected.rejected());
+        Path analyzed = ResilienceSupport.analyzeValid(FLEET, dir);
         Path logs = ResilienceSupport.logDir("TwoInstancesIT");
 
         JobSettings settings = KafkaTestSupport.pipeline("two");
