@@ -158,11 +158,11 @@ public final class Benchmark {
             Run oneRun = job(kafka, client, one, defaultThreads, true);
             out.printf("2. job, %d stream thread(s) (the default), 1 source: %s; %.0f %% of the %d-source rate (%,.0f records/s)%n",
                     defaultThreads, oneRun.against(near), 100 * oneRun.rate() / fleetDefault, fleet.sources(), fleetDefault);
-            double best = rates.values().stream().mapToDouble(Double::doubleValue).max().orElse(fleetDefault);
-            int fastest = rates.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(defaultThreads);
+            int fastest = threadsOfMost(rates, defaultThreads);
+            double best = rates.getOrDefault(fastest, fleetDefault);
             // The machine's speed drifts between runs: the share of the limit measured just before
             // a run compares thread counts; the highest rate sets the latency phase's rate.
-            int bestThreads = shares.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(defaultThreads);
+            int bestThreads = threadsOfMost(shares, defaultThreads);
             out.printf("   best: %d stream thread(s), %.0f %% of the limit measured just before it; highest rate %,.0f records/s"
                             + " (%d stream thread(s)); the default on this machine is %d%n",
                     bestThreads, 100 * shares.getOrDefault(bestThreads, 0.0), best, fastest, defaultThreads);
@@ -248,6 +248,11 @@ public final class Benchmark {
     }
 
     /** Reads and parses every record of the trace's input topic on this thread. */
+    /** The thread count with the highest figure, {@code otherwise} when none was measured. */
+    private static int threadsOfMost(Map<Integer, Double> byThreads, int otherwise) {
+        return byThreads.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(otherwise);
+    }
+
     private Run readAndParse(Properties client, Trace trace) {
         String topic = trace.settings().topics().input();
         long records = trace.records();
