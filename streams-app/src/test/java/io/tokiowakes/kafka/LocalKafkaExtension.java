@@ -56,15 +56,14 @@ public final class LocalKafkaExtension implements BeforeAllCallback, AfterAllCal
     }
 
     /**
-     * A currently free TCP port on 127.0.0.1, for a listener or port named in the broker config
-     * before the broker starts (nothing reserves it).
+     * {@code count} distinct free TCP ports on 127.0.0.1, for listeners named together in one
+     * broker config (see {@link LocalKafka#freePorts(int)}).
      *
-     * @return the port
      * @throws UncheckedIOException if no socket could be opened, so it can be used in static initialisers
      */
-    public static int freePort() {
+    public static int[] freePorts(int count) {
         try {
-            return LocalKafka.freePort();
+            return LocalKafka.freePorts(count);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

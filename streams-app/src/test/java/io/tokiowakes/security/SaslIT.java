@@ -43,9 +43,10 @@ class SaslIT {
     private static final String SECRET = "s3cret";
     private static final String PREFIX = "sasl.";
 
-    private static final int PLAIN_PORT = LocalKafkaExtension.freePort();
-    private static final int SASL_PORT = LocalKafkaExtension.freePort();
-    private static final int CONTROLLER_PORT = LocalKafkaExtension.freePort();
+    private static final int[] PORTS = LocalKafkaExtension.freePorts(3);
+    private static final int PLAIN_PORT = PORTS[0];
+    private static final int SASL_PORT = PORTS[1];
+    private static final int CONTROLLER_PORT = PORTS[2];
 
     /** Its PLAINTEXT listener on {@link #PLAIN_PORT}, as named in {@link #saslBroker()}. */
     @RegisterExtension

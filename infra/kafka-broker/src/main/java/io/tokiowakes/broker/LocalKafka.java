@@ -83,8 +83,11 @@ public final class LocalKafka implements AutoCloseable {
         boolean formatted = Files.exists(logDir.resolve("meta.properties"));
 
         // The controller endpoint is recorded in the formatted metadata log, so a restart must keep it.
-        int controllerPort = formatted ? previousControllerPort(serverProps) : freePort();
-        int brokerPort = port != 0 ? port : freePort();
+        // Both asked for at once: two sockets asked for one after the other may get the same port.
+        int[] fresh = freePorts(2);
+        int brokerPort = port != 0 ? port : fresh[0];
+        int controllerPort = formatted ? previousControllerPort(serverProps)
+                : fresh[1] != brokerPort ? fresh[1] : fresh[0];
 
         Map<String, String> props = serverProperties(brokerPort, controllerPort, logDir);
         if (extraServerProps != null) {
@@ -161,8 +164,31 @@ public final class LocalKafka implements AutoCloseable {
 
     /** A currently free TCP port on 127.0.0.1 (free when asked; nothing reserves it). */
     public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+        return freePorts(1)[0];
+    }
+
+    /**
+     * {@code count} distinct TCP ports on 127.0.0.1, free when asked (nothing reserves them). All
+     * sockets are held open together until every port is known: the kernel may hand a port just
+     * closed to the next request, so ports asked for one at a time can repeat.
+     *
+     * @throws IOException if a socket cannot be opened
+     */
+    public static int[] freePorts(int count) throws IOException {
+        ServerSocket[] sockets = new ServerSocket[count];
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                if (socket != null) {
+                    socket.close();
+                }
+            }
         }
     }
 
