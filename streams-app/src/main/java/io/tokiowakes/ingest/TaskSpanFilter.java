@@ -56,13 +56,25 @@ public final class TaskSpanFilter {
     /** The index's value for a live resource span (a task span's value is its kind, never this). */
     private static final String RESOURCE = "resource@";
 
-    private record SpanKey(String source, long spanId) {
-        public static SpanKey of(TraceRecord r) {
+    /** A span of one source: the key of the filter's in-memory sets and maps. */
+    record SpanKey(String source, long spanId) {
+        static SpanKey of(TraceRecord r) {
             return new SpanKey(r.source(), r.spanId());
         }
 
-        public String tableKey() {
+        String tableKey() {
             return SourceKeys.span(source, spanId);
+        }
+
+        /**
+         * Mixed, not a record's {@code 31 * source + id}: span IDs run 1, 2, 3... in every process and
+         * a fleet's source names differ in a character or two, so that sum gives the same value to a
+         * span of each source, and a table of many sources turns its buckets into trees.
+         */
+        @Override
+        public int hashCode() {
+            long h = (spanId ^ ((long) source.hashCode() << 32)) * 0x9E3779B97F4A7C15L;
+            return (int) (h ^ (h >>> 32));
         }
     }
 

@@ -231,4 +231,18 @@ class TaskSpanFilterTest {
         return new TraceRecord(type, "svc", seq, seq, "ThreadId(2)", "tokio-runtime-worker", span, null, null, null,
                 null, null, null);
     }
+
+    @Test
+    void spansOfAlikeNamedSourcesHashApart() {
+        // Twenty processes named alike, each numbering its spans from 1: a fleet's shape.
+        java.util.Set<Integer> hashes = new java.util.HashSet<>();
+        int keys = 0;
+        for (int source = 0; source < 20; source++) {
+            for (long span = 1; span <= 5_000; span++) {
+                hashes.add(new TaskSpanFilter.SpanKey("svc-" + source, span).hashCode());
+                keys++;
+            }
+        }
+        assertTrue(hashes.size() > keys * 0.99, hashes.size() + " distinct hash codes for " + keys + " spans");
+    }
 }
