@@ -2,6 +2,7 @@ package io.tokiowakes.cli;
 
 import io.tokiowakes.bench.Benchmark;
 import io.tokiowakes.bench.HotPath;
+import org.apache.kafka.common.utils.Utils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,7 +27,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "4", description = "input partitions (default ${DEFAULT-VALUE})")
     int partitions;
 
-    @Option(names = "--threads", defaultValue = "1,2", split = ",", description = "stream threads to measure (default ${DEFAULT-VALUE})")
+    @Option(names = "--threads", defaultValue = "1,2,4", split = ",", description = "stream threads to measure (default ${DEFAULT-VALUE})")
     List<Integer> threads;
 
     @Option(names = "--latency-seconds", defaultValue = "20", description = "length of the steady-rate phase (default ${DEFAULT-VALUE})")
@@ -36,7 +37,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
             description = "input rate of the latency phase (default: half the best job rate measured)")
     double latencyRate;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "working folder (default: a temporary one)")
+    @Option(names = "--dir", paramLabel = "DIR", description = "working folder, kept (default: a temporary one, removed at the end)")
     Path dir;
 
     @Option(names = {"-X", "--kafka"}, paramLabel = "KEY=VALUE", description = "a setting for the job (Kafka Streams or the job's own), e.g. -X commit.interval.ms=50 -X reorder.window.ms=100")
@@ -57,10 +58,17 @@ public final class BenchmarkCommand implements Callable<Integer> {
         if (hotPathOnly) {
             return 0;
         }
-        Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("tokio-wakes-bench");
-        new Benchmark(new Benchmark.Options(records, sources, liveTasks, partitions, threads, latencySeconds, latencyRate, latencyOnly, work,
-                streamsConfig),
-                System.out).run();
+        boolean temporary = dir == null;
+        Path work = temporary ? Files.createTempDirectory("tokio-wakes-bench") : Files.createDirectories(dir);
+        try {
+            new Benchmark(new Benchmark.Options(records, sources, liveTasks, partitions, threads, latencySeconds, latencyRate,
+                    latencyOnly, work, streamsConfig), System.out).run();
+        } finally {
+            // The broker's log and the traces take about a gigabyte a run; a folder given with --dir is kept.
+            if (temporary) {
+                Utils.delete(work.toFile());
+            }
+        }
         return 0;
     }
 }
