@@ -305,6 +305,7 @@ public final class Benchmark {
             job.awaitRunning(Duration.ofSeconds(120));
             long t0 = System.nanoTime();
             double cpu0 = jobThreadsCpuNanos(appId);
+            Map<String, Double> kafka0 = threadTotals(job.streams());
             List<TopicPartition> input = partitions(admin, settings.topics().input());
             while (committed(admin, appId, input) < records) {
                 Thread.sleep(100);
@@ -317,6 +318,12 @@ public final class Benchmark {
             double cpuPerRecord = (jobThreadsCpuNanos(appId) - cpu0) / records;
             if (report) {
                 out.printf("   input committed after %.1f s, last wake edge committed after %.1f s%n", inputSeconds, allSeconds);
+                Map<String, Double> kafka1 = threadTotals(job.streams());
+                double commits = kafka1.get(COMMITS) - kafka0.get(COMMITS);
+                out.printf("   stream threads blocked on Kafka (producer flushes, transactions, polls) %.0f %% of the run;"
+                                + " %,.0f commits, %.0f ms each on average%n",
+                        100 * (kafka1.get(BLOCKED_NS) - kafka0.get(BLOCKED_NS)) / (threads * allSeconds * 1e9), commits,
+                        commits == 0 ? 0 : (kafka1.get(COMMIT_MS) - kafka0.get(COMMIT_MS)) / commits);
                 stateReport(job, trace.liveTasks());
             }
             return new Run(records / Math.max(inputSeconds, allSeconds), cpuPerRecord);
@@ -572,6 +579,39 @@ public final class Benchmark {
      * CPU time (ns) used so far by the threads of the job with that application id (stream threads
      * and their clients' network threads): what the job costs, whatever else shares the machine.
      */
+    private static final String BLOCKED_NS = "blocked-time-ns-total";
+    private static final String COMMITS = "commit-total";
+    private static final String COMMIT_MS = "commit-latency-sum";
+
+    /**
+     * Kafka Streams' own totals over the job's stream threads (group {@code stream-thread-metrics}):
+     * ns blocked on Kafka (KIP-761), commits, and ms spent committing (commits times their mean,
+     * the metric being kept per window).
+     */
+    private static Map<String, Double> threadTotals(KafkaStreams streams) {
+        Map<String, Double> totals = new java.util.HashMap<>(Map.of(BLOCKED_NS, 0.0, COMMITS, 0.0, COMMIT_MS, 0.0));
+        Map<String, Double> commitAvg = new java.util.HashMap<>();
+        Map<String, Double> commitTotal = new java.util.HashMap<>();
+        streams.metrics().forEach((name, metric) -> {
+            if (!name.group().equals("stream-thread-metrics") || !(metric.metricValue() instanceof Number n)) {
+                return;
+            }
+            String thread = name.tags().get("thread-id");
+            switch (name.name()) {
+                case BLOCKED_NS -> totals.merge(BLOCKED_NS, n.doubleValue(), Double::sum);
+                case COMMITS -> commitTotal.put(thread, n.doubleValue());
+                case "commit-latency-avg" -> commitAvg.put(thread, Double.isNaN(n.doubleValue()) ? 0 : n.doubleValue());
+                default -> {
+                }
+            }
+        });
+        commitTotal.forEach((thread, n) -> {
+            totals.merge(COMMITS, n, Double::sum);
+            totals.merge(COMMIT_MS, n * commitAvg.getOrDefault(thread, 0.0), Double::sum);
+        });
+        return totals;
+    }
+
     private static double jobThreadsCpuNanos(String applicationId) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().contains(applicationId))
