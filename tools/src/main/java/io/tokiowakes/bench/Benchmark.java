@@ -46,6 +46,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -469,7 +470,7 @@ public final class Benchmark {
             long warmUp = (long) (rate * LATENCY_WARM_UP_S);
             long target = warmUp + (long) (rate * options.latencySeconds());
             Packed records = new Packed();
-            Map<Integer, String> wakes = new java.util.HashMap<>();
+            Map<Integer, String> wakes = new HashMap<>();
             long startNanos = (System.currentTimeMillis() + 1000) * 1_000_000L;
             LoadGenerator live = new LoadGenerator(sources, options.liveTasksPerSource() * options.sources() / sources, 2,
                     () -> startNanos + (long) (records.size() * 1e9 / rate));
@@ -575,10 +576,6 @@ public final class Benchmark {
         }
     }
 
-    /**
-     * CPU time (ns) used so far by the threads of the job with that application id (stream threads
-     * and their clients' network threads): what the job costs, whatever else shares the machine.
-     */
     private static final String BLOCKED_NS = "blocked-time-ns-total";
     private static final String COMMITS = "commit-total";
     private static final String COMMIT_MS = "commit-latency-sum";
@@ -589,9 +586,9 @@ public final class Benchmark {
      * the metric being kept per window).
      */
     private static Map<String, Double> threadTotals(KafkaStreams streams) {
-        Map<String, Double> totals = new java.util.HashMap<>(Map.of(BLOCKED_NS, 0.0, COMMITS, 0.0, COMMIT_MS, 0.0));
-        Map<String, Double> commitAvg = new java.util.HashMap<>();
-        Map<String, Double> commitTotal = new java.util.HashMap<>();
+        Map<String, Double> totals = new HashMap<>(Map.of(BLOCKED_NS, 0.0, COMMITS, 0.0, COMMIT_MS, 0.0));
+        Map<String, Double> commitAvg = new HashMap<>();
+        Map<String, Double> commitTotal = new HashMap<>();
         streams.metrics().forEach((name, metric) -> {
             if (!name.group().equals("stream-thread-metrics") || !(metric.metricValue() instanceof Number n)) {
                 return;
@@ -612,6 +609,10 @@ public final class Benchmark {
         return totals;
     }
 
+    /**
+     * CPU time (ns) used so far by the threads of the job with that application id (stream threads
+     * and their clients' network threads): what the job costs, whatever else shares the machine.
+     */
     private static double jobThreadsCpuNanos(String applicationId) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().contains(applicationId))
