@@ -248,12 +248,12 @@ public final class Benchmark {
         return n[0];
     }
 
-    /** Reads and parses every record of the trace's input topic on this thread. */
     /** The thread count with the highest figure, {@code otherwise} when none was measured. */
     private static int threadsOfMost(Map<Integer, Double> byThreads, int otherwise) {
         return byThreads.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(otherwise);
     }
 
+    /** Reads and parses every record of the trace's input topic on this thread. */
     private Run readAndParse(Properties client, Trace trace) {
         String topic = trace.settings().topics().input();
         long records = trace.records();
@@ -306,7 +306,7 @@ public final class Benchmark {
             job.awaitRunning(Duration.ofSeconds(120));
             long t0 = System.nanoTime();
             double cpu0 = jobThreadsCpuNanos(appId);
-            Map<String, Double> kafka0 = threadTotals(job.streams());
+            ThreadTotals kafka0 = ThreadTotals.of(job.streams());
             List<TopicPartition> input = partitions(admin, settings.topics().input());
             while (committed(admin, appId, input) < records) {
                 Thread.sleep(100);
@@ -319,12 +319,11 @@ public final class Benchmark {
             double cpuPerRecord = (jobThreadsCpuNanos(appId) - cpu0) / records;
             if (report) {
                 out.printf("   input committed after %.1f s, last wake edge committed after %.1f s%n", inputSeconds, allSeconds);
-                Map<String, Double> kafka1 = threadTotals(job.streams());
-                double commits = kafka1.get(COMMITS) - kafka0.get(COMMITS);
+                ThreadTotals during = ThreadTotals.of(job.streams()).since(kafka0);
                 out.printf("   stream threads blocked on Kafka (producer flushes, transactions, polls) %.0f %% of the run;"
                                 + " %,.0f commits, %.0f ms each on average%n",
-                        100 * (kafka1.get(BLOCKED_NS) - kafka0.get(BLOCKED_NS)) / (threads * allSeconds * 1e9), commits,
-                        commits == 0 ? 0 : (kafka1.get(COMMIT_MS) - kafka0.get(COMMIT_MS)) / commits);
+                        100 * during.blockedNs() / (threads * allSeconds * 1e9), during.commits(),
+                        during.commits() == 0 ? 0 : during.commitMs() / during.commits());
                 stateReport(job, trace.liveTasks());
             }
             return new Run(records / Math.max(inputSeconds, allSeconds), cpuPerRecord);
@@ -576,37 +575,43 @@ public final class Benchmark {
         }
     }
 
-    private static final String BLOCKED_NS = "blocked-time-ns-total";
-    private static final String COMMITS = "commit-total";
-    private static final String COMMIT_MS = "commit-latency-sum";
-
     /**
-     * Kafka Streams' own totals over the job's stream threads (group {@code stream-thread-metrics}):
-     * ns blocked on Kafka (KIP-761), commits, and ms spent committing (commits times their mean,
-     * the metric being kept per window).
+     * Kafka Streams' own totals over the job's stream threads (group {@code stream-thread-metrics}),
+     * so far: ns blocked on Kafka ({@code blocked-time-ns-total}, KIP-761), commits
+     * ({@code commit-total}), and ms spent committing (each thread's commits times its
+     * {@code commit-latency-avg}: Kafka keeps no sum, and the mean is over a window, so this is an
+     * estimate).
      */
-    private static Map<String, Double> threadTotals(KafkaStreams streams) {
-        Map<String, Double> totals = new HashMap<>(Map.of(BLOCKED_NS, 0.0, COMMITS, 0.0, COMMIT_MS, 0.0));
-        Map<String, Double> commitAvg = new HashMap<>();
-        Map<String, Double> commitTotal = new HashMap<>();
-        streams.metrics().forEach((name, metric) -> {
-            if (!name.group().equals("stream-thread-metrics") || !(metric.metricValue() instanceof Number n)) {
-                return;
-            }
-            String thread = name.tags().get("thread-id");
-            switch (name.name()) {
-                case BLOCKED_NS -> totals.merge(BLOCKED_NS, n.doubleValue(), Double::sum);
-                case COMMITS -> commitTotal.put(thread, n.doubleValue());
-                case "commit-latency-avg" -> commitAvg.put(thread, Double.isNaN(n.doubleValue()) ? 0 : n.doubleValue());
-                default -> {
+    private record ThreadTotals(double blockedNs, double commits, double commitMs) {
+
+        static ThreadTotals of(KafkaStreams streams) {
+            double[] blocked = {0};
+            Map<String, Double> commits = new HashMap<>();
+            Map<String, Double> meanMs = new HashMap<>();
+            streams.metrics().forEach((name, metric) -> {
+                if (!name.group().equals("stream-thread-metrics") || !(metric.metricValue() instanceof Number n)) {
+                    return;
                 }
+                String thread = name.tags().get("thread-id");
+                switch (name.name()) {
+                    case "blocked-time-ns-total" -> blocked[0] += n.doubleValue();
+                    case "commit-total" -> commits.put(thread, n.doubleValue());
+                    case "commit-latency-avg" -> meanMs.put(thread, Double.isNaN(n.doubleValue()) ? 0 : n.doubleValue());
+                    default -> {
+                    }
+                }
+            });
+            double commitMs = 0;
+            for (Map.Entry<String, Double> e : commits.entrySet()) {
+                commitMs += e.getValue() * meanMs.getOrDefault(e.getKey(), 0.0);
             }
-        });
-        commitTotal.forEach((thread, n) -> {
-            totals.merge(COMMITS, n, Double::sum);
-            totals.merge(COMMIT_MS, n * commitAvg.getOrDefault(thread, 0.0), Double::sum);
-        });
-        return totals;
+            return new ThreadTotals(blocked[0], commits.values().stream().mapToDouble(Double::doubleValue).sum(), commitMs);
+        }
+
+        /** What was added since {@code earlier}. */
+        ThreadTotals since(ThreadTotals earlier) {
+            return new ThreadTotals(blockedNs - earlier.blockedNs, commits - earlier.commits, commitMs - earlier.commitMs);
+        }
     }
 
     /**
