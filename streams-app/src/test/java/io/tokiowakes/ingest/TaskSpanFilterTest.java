@@ -10,7 +10,9 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -235,7 +237,7 @@ class TaskSpanFilterTest {
     @Test
     void spansOfAlikeNamedSourcesHashApart() {
         // Twenty processes named alike, each numbering its spans from 1: a fleet's shape.
-        java.util.Set<Integer> hashes = new java.util.HashSet<>();
+        Set<Integer> hashes = new HashSet<>();
         int keys = 0;
         for (int source = 0; source < 20; source++) {
             for (long span = 1; span <= 5_000; span++) {
