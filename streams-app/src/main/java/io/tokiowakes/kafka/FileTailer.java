@@ -9,7 +9,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -60,16 +59,21 @@ public final class FileTailer {
                     count += split(buf.array(), n, partial, lines);
                     continue;
                 }
-                // At the end of what is there: has the file been rotated or truncated?
-                Object current = keyOrNull(path);
-                if (current != null && !Objects.equals(current, fileKey)) {
-                    channel.close();
-                    channel = null;
+                // At the end of what is there. Truncated in place: read it again from the start.
+                // The open file's own size is asked, not the path's: the path may already name
+                // a new file that is not yet written.
+                if (channel.size() < channel.position()) {
+                    channel.position(0);
                     partial.reset();
                     continue;
                 }
-                if (current != null && Files.size(path) < channel.position()) {
-                    channel.position(0);
+                // Rotated: a new file took the path. What the writer appended to the old file
+                // between the read above and its move is read before the old file is left.
+                Object current = keyOrNull(path);
+                if (current != null && !current.equals(fileKey)) {
+                    count += drain(channel, buf, partial, lines);
+                    channel.close();
+                    channel = null;
                     partial.reset();
                     continue;
                 }
@@ -83,6 +87,16 @@ public final class FileTailer {
                 channel.close();
             }
         }
+    }
+
+    private static long drain(FileChannel channel, ByteBuffer buf, ByteArrayOutputStream partial,
+            Consumer<byte[]> lines) throws IOException {
+        long count = 0;
+        buf.clear();
+        for (int n = channel.read(buf); n > 0; buf.clear(), n = channel.read(buf)) {
+            count += split(buf.array(), n, partial, lines);
+        }
+        return count;
     }
 
     private static long split(byte[] bytes, int n, ByteArrayOutputStream partial, Consumer<byte[]> lines) {

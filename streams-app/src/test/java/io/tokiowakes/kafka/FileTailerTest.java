@@ -1,5 +1,6 @@
 package io.tokiowakes.kafka;
 
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +20,8 @@ class FileTailerTest {
         Files.writeString(p, s, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
-    @Test
+    /** Repeated: the rotation races the follower's look at the path, and each ordering must hold. */
+    @RepeatedTest(25)
     void followsAGrowingFileAcrossRotationAndWaitsForWholeLines(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("wakes.jsonl");
         append(log, "a\nb\npart");
