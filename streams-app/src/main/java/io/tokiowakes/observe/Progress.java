@@ -1,6 +1,7 @@
 package io.tokiowakes.observe;
 
 import java.io.PrintStream;
+import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
@@ -57,9 +58,9 @@ public final class Progress implements AutoCloseable {
     String line(long now) {
         double seconds = Math.max(1e-9, (now - startNanos) / 1e9);
         StringBuilder s = new StringBuilder(label).append(": ")
-                .append(String.format("%,d records, %,.0f/s", records, records / seconds));
+                .append(String.format(Locale.ROOT, "%,d records, %,.0f/s", records, records / seconds));
         if (totalBytes > 0 && bytes <= totalBytes) {
-            s.append(String.format(", %d%%", Math.min(100, bytes * 100 / totalBytes)));
+            s.append(String.format(Locale.ROOT, ", %d%%", Math.min(100, bytes * 100 / totalBytes)));
         }
         return s.toString();
     }

@@ -112,7 +112,7 @@ class CollectorEndToEndIT {
             do {
                 OutputDumper.dump(client, settings.topics(), out, Duration.ofSeconds(2));
                 anomalies = anomalies(out);
-            } while (anomalies.size() < 2 && System.nanoTime() < deadline);
+            } while (!anomalies.containsAll(EXPECTED_ANOMALIES) && System.nanoTime() < deadline);
             OutputDumper.dump(client, settings.topics(), out, Duration.ofSeconds(3));
 
             Set<String> kinds = read(out.resolve(TraceFileAnalyzer.WAKE_EDGES_FILE)).stream()
@@ -129,10 +129,17 @@ class CollectorEndToEndIT {
             }
             assertEquals(read(out.resolve(TraceFileAnalyzer.WAKE_EDGES_FILE)).size(),
                     read(out.resolve(TraceFileAnalyzer.WAKE_DELAYS_FILE)).size(), "every wake was followed by a poll");
-            assertEquals(new TreeSet<>(List.of("EXTERNAL_ONLY_WAKES ext-only-consumer", "LOST_WAKER lost-waker")),
-                    anomalies(out));
+            // A worker of the example starved by a loaded host is a long delay or poll the example
+            // did not make; those lints are held by their own tests.
+            Set<String> found = anomalies(out);
+            found.removeIf(a -> a.startsWith("LONG_SCHEDULING_DELAY ") || a.startsWith("LONG_POLL "));
+            assertEquals(EXPECTED_ANOMALIES, found);
         }
     }
+
+    /** What the example does wrong on purpose: a task only woken from outside, a dropped waker. */
+    private static final Set<String> EXPECTED_ANOMALIES =
+            new TreeSet<>(List.of("EXTERNAL_ONLY_WAKES ext-only-consumer", "LOST_WAKER lost-waker"));
 
     private static Set<String> anomalies(Path out) throws IOException {
         return read(out.resolve(TraceFileAnalyzer.ANOMALIES_FILE)).stream()

@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 
 class FileTailerTest {
 
@@ -35,6 +36,7 @@ class FileTailerTest {
                 throw new RuntimeException(e);
             }
         });
+        follower.setDaemon(true);
         follower.start();
         waitFor(() -> seen.size() == 2);
         assertEquals(List.of("a", "b"), seen, "an unfinished line is not read");
@@ -60,6 +62,7 @@ class FileTailerTest {
                 throw new RuntimeException(e);
             }
         });
+        follower.setDaemon(true);
         follower.start();
         waitFor(() -> seen.size() == 2);
         Files.writeString(log, "x\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
@@ -69,7 +72,10 @@ class FileTailerTest {
 
     private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("the tailer did not read the lines within 10 s");
+            }
             Thread.sleep(10);
         }
     }

@@ -19,7 +19,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -225,7 +224,8 @@ class BadInputIT {
             List<ConsumerRecord<String, byte[]>> dlq = KafkaTestSupport.readCommitted(client,
                     settings.topics().deadLetter(), Duration.ofSeconds(2));
 
-            assertEquals(KafkaStreams.State.RUNNING, job.streams().state(), "the job goes on");
+            // Running, or rebalancing for a moment (a thread replaced, a late rebalance): not failed or closing.
+            assertTrue(job.streams().state().isRunningOrRebalancing(), "the job goes on: " + job.streams().state());
             assertDeadLetters(settings.topics().input(), sentInvalid, invalid, dlq);
             assertEquals(invalid.size(), job.metrics().get("dead-letters"));
 

@@ -7,7 +7,6 @@ import io.tokiowakes.kafka.TopicSetup;
 import io.tokiowakes.kafka.WakeJob;
 import io.tokiowakes.resilience.ResilienceSupport.BackgroundReplay;
 import io.tokiowakes.topology.JobSettings;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -69,7 +68,8 @@ class BrokerRestartIT {
             Path out = ResilienceSupport.awaitOutputs(client, settings.topics(), analyzed, dir.resolve("out"),
                     Duration.ofSeconds(60));
             note("outputs dumped");
-            assertEquals(KafkaStreams.State.RUNNING, job.streams().state(), "the job recovered by itself");
+            // Running, or rebalancing for a moment (a thread replaced, a late rebalance): not failed or closing.
+            assertTrue(job.streams().state().isRunningOrRebalancing(), "the job recovered by itself: " + job.streams().state());
             ResilienceSupport.assertSameAsAnalyze(analyzed, out,
                     "late records: " + job.metrics().get("late-records") + ", job counters " + job.metrics().snapshot());
             assertEquals(List.of(), KafkaTestSupport.readCommitted(client, settings.topics().deadLetter(),

@@ -42,6 +42,8 @@ public final class TopologyHarness implements AutoCloseable {
     final JobSettings settings;
     final JobMetrics metrics = new JobMetrics();
     private final TopologyTestDriver driver;
+    /** The driver's state folder, removed at {@link #close}. */
+    private final java.io.File stateDir;
     private final TestInputTopic<String, byte[]> input;
     final List<JsonNode> edges = new ArrayList<>();
     final List<JsonNode> delays = new ArrayList<>();
@@ -77,7 +79,9 @@ public final class TopologyHarness implements AutoCloseable {
     private TopologyHarness(JobSettings settings, boolean collect) {
         this.settings = settings;
         this.collect = collect;
-        driver = new TopologyTestDriver(WakeTopology.build(settings, metrics), driverConfig("harness"), Instant.EPOCH);
+        Properties config = driverConfig("harness");
+        stateDir = new java.io.File(config.getProperty(StreamsConfig.STATE_DIR_CONFIG));
+        driver = new TopologyTestDriver(WakeTopology.build(settings, metrics), config, Instant.EPOCH);
         Topics t = settings.topics();
         input = driver.createInputTopic(t.input(), new StringSerializer(), new ByteArraySerializer());
         edgesOut = out(t.wakeEdges());
@@ -287,5 +291,11 @@ public final class TopologyHarness implements AutoCloseable {
     @Override
     public void close() {
         driver.close();
+        try {
+            // Each harness has a state folder of its own; thousands of tests would leave as many.
+            org.apache.kafka.common.utils.Utils.delete(stateDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
