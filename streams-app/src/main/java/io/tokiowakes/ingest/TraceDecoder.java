@@ -29,6 +29,9 @@ public final class TraceDecoder implements RecordDecoder {
     public TraceDecoder(int maxRecordBytes) {
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+                // The contract's values are UTF-8: no guessing of the encoding for every record
+                // (50-110 ns of a record's 600-700 ns of parsing).
+                .disable(JsonFactory.Feature.CHARSET_DETECTION)
                 .build();
         this.mapper = new ObjectMapper(factory);
         this.maxRecordBytes = maxRecordBytes;
@@ -43,7 +46,8 @@ public final class TraceDecoder implements RecordDecoder {
             throw new InvalidRecordException("record of " + value.length + " bytes exceeds the limit of " + maxRecordBytes);
         }
         Members members;
-        try (JsonParser p = mapper.getFactory().createParser(value)) {
+        int from = byteOrderMark(value);
+        try (JsonParser p = mapper.getFactory().createParser(value, from, value.length - from)) {
             members = StreamedMembers.read(p, texts);
         } catch (JsonProcessingException e) {
             throw new InvalidRecordException("not JSON: " + e.getOriginalMessage());
@@ -63,7 +67,8 @@ public final class TraceDecoder implements RecordDecoder {
     public static ObjectNode parseObject(ObjectMapper mapper, byte[] value) throws InvalidRecordException {
         JsonNode root;
         try {
-            root = mapper.readTree(value);
+            int from = byteOrderMark(value);
+            root = mapper.readTree(value, from, value.length - from);
         } catch (JsonProcessingException e) {
             // Jackson validates UTF-8 while parsing, so invalid bytes land here too.
             throw new InvalidRecordException("not JSON: " + e.getOriginalMessage());
@@ -74,6 +79,15 @@ public final class TraceDecoder implements RecordDecoder {
             throw new InvalidRecordException("not a JSON object");
         }
         return obj;
+    }
+
+    /**
+     * Bytes of a UTF-8 byte order mark at the start of a value: not JSON (RFC 8259, section 8.1),
+     * but read past, as a parser may. Values are UTF-8 (trace record v1): another encoding is
+     * refused as not JSON, not guessed at for every record.
+     */
+    private static int byteOrderMark(byte[] value) {
+        return value.length >= 3 && value[0] == (byte) 0xEF && value[1] == (byte) 0xBB && value[2] == (byte) 0xBF ? 3 : 0;
     }
 
     public TraceRecord decode(ObjectNode obj) throws InvalidRecordException {

@@ -67,6 +67,22 @@ class TraceDecoderTest {
         assertTrue(viaDecoder(invalidUtf8).startsWith("refused: not JSON"), viaDecoder(invalidUtf8));
     }
 
+    /** Values are UTF-8 (trace record v1): a byte order mark is read past, another encoding refused. */
+    @Test
+    void valuesAreUtf8WithOrWithoutAByteOrderMark() {
+        byte[] enter = ENTER.getBytes(StandardCharsets.UTF_8);
+        byte[] withMark = new byte[enter.length + 3];
+        withMark[0] = (byte) 0xEF;
+        withMark[1] = (byte) 0xBB;
+        withMark[2] = (byte) 0xBF;
+        System.arraycopy(enter, 0, withMark, 3, enter.length);
+        assertEquals(viaDecoder(enter), viaDecoder(withMark));
+        assertEquals(viaFullParse(enter), viaFullParse(withMark));
+        byte[] utf16 = ENTER.getBytes(StandardCharsets.UTF_16);
+        assertTrue(viaDecoder(utf16).startsWith("refused: not JSON"), viaDecoder(utf16));
+        assertEquals(viaFullParse(utf16), viaDecoder(utf16));
+    }
+
     /**
      * Resource span fields are not part of the contract: whatever their types, the record is read
      * (as a full parse reads it), and the resource keeps what it could read.
