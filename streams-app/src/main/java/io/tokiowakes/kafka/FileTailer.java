@@ -53,12 +53,7 @@ public final class FileTailer {
                         continue;
                     }
                 }
-                buf.clear();
-                int n = channel.read(buf);
-                if (n > 0) {
-                    count += split(buf.array(), n, partial, lines);
-                    continue;
-                }
+                count += drain(channel, buf, partial, lines);
                 // At the end of what is there. Truncated in place: read it again from the start.
                 // The open file's own size is asked, not the path's: the path may already name
                 // a new file that is not yet written.
@@ -89,6 +84,7 @@ public final class FileTailer {
         }
     }
 
+    /** Reads the file from its position to its end; returns the lines read. */
     private static long drain(FileChannel channel, ByteBuffer buf, ByteArrayOutputStream partial,
             Consumer<byte[]> lines) throws IOException {
         long count = 0;

@@ -27,17 +27,7 @@ class FileTailerTest {
         Path log = dir.resolve("wakes.jsonl");
         append(log, "a\nb\npart");
         List<String> seen = new CopyOnWriteArrayList<>();
-        int expected = 6;
-        Thread follower = new Thread(() -> {
-            try {
-                new FileTailer(log, 10).follow(l -> seen.add(new String(l, StandardCharsets.UTF_8)),
-                        () -> seen.size() >= expected);
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        });
-        follower.setDaemon(true);
-        follower.start();
+        Thread follower = follow(log, seen, 6);
         waitFor(() -> seen.size() == 2);
         assertEquals(List.of("a", "b"), seen, "an unfinished line is not read");
         append(log, "ial\nc\n");
@@ -55,19 +45,26 @@ class FileTailerTest {
         Path log = dir.resolve("t.jsonl");
         append(log, "one\ntwo\n");
         List<String> seen = new CopyOnWriteArrayList<>();
+        Thread follower = follow(log, seen, 3);
+        waitFor(() -> seen.size() == 2);
+        Files.writeString(log, "x\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+        follower.join(TimeUnit.SECONDS.toMillis(10));
+        assertEquals(List.of("one", "two", "x"), seen);
+    }
+
+    /** Follows {@code log} on a thread of its own, adding each line to {@code seen}, until it holds {@code lines}. */
+    private static Thread follow(Path log, List<String> seen, int lines) {
         Thread follower = new Thread(() -> {
             try {
-                new FileTailer(log, 10).follow(l -> seen.add(new String(l, StandardCharsets.UTF_8)), () -> seen.size() >= 3);
+                new FileTailer(log, 10).follow(l -> seen.add(new String(l, StandardCharsets.UTF_8)),
+                        () -> seen.size() >= lines);
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
         });
         follower.setDaemon(true);
         follower.start();
-        waitFor(() -> seen.size() == 2);
-        Files.writeString(log, "x\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
-        follower.join(TimeUnit.SECONDS.toMillis(10));
-        assertEquals(List.of("one", "two", "x"), seen);
+        return follower;
     }
 
     private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {

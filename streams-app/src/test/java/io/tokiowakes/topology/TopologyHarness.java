@@ -14,12 +14,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +45,7 @@ public final class TopologyHarness implements AutoCloseable {
     final JobMetrics metrics = new JobMetrics();
     private final TopologyTestDriver driver;
     /** The driver's state folder, removed at {@link #close}. */
-    private final java.io.File stateDir;
+    private final File stateDir;
     private final TestInputTopic<String, byte[]> input;
     final List<JsonNode> edges = new ArrayList<>();
     final List<JsonNode> delays = new ArrayList<>();
@@ -80,7 +82,7 @@ public final class TopologyHarness implements AutoCloseable {
         this.settings = settings;
         this.collect = collect;
         Properties config = driverConfig("harness");
-        stateDir = new java.io.File(config.getProperty(StreamsConfig.STATE_DIR_CONFIG));
+        stateDir = new File(config.getProperty(StreamsConfig.STATE_DIR_CONFIG));
         driver = new TopologyTestDriver(WakeTopology.build(settings, metrics), config, Instant.EPOCH);
         Topics t = settings.topics();
         input = driver.createInputTopic(t.input(), new StringSerializer(), new ByteArraySerializer());
@@ -293,7 +295,7 @@ public final class TopologyHarness implements AutoCloseable {
         driver.close();
         try {
             // Each harness has a state folder of its own; thousands of tests would leave as many.
-            org.apache.kafka.common.utils.Utils.delete(stateDir);
+            Utils.delete(stateDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
