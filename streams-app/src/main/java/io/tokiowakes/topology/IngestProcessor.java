@@ -55,17 +55,21 @@ class IngestProcessor extends ContextualProcessor<byte[], byte[], byte[], Ingest
     private final InputProgress progress;
     private final JobMetrics metrics;
     private final long windowMs;
+    private final BeforeCommitStore.Registry commitHooks;
     private TaskSpanFilter filter;
     private Outbox outbox;
     private int partition;
     /** Highest Kafka timestamp read from this partition: the partition is read up to there. */
     private long readUpTo = Long.MIN_VALUE;
 
-    IngestProcessor(RecordDecoder decoder, InputProgress progress, JobMetrics metrics, long windowMs) {
+    /** @param commitHooks where the outbox store of this processor's task is found */
+    IngestProcessor(RecordDecoder decoder, InputProgress progress, JobMetrics metrics, long windowMs,
+                    BeforeCommitStore.Registry commitHooks) {
         this.decoder = decoder;
         this.progress = progress;
         this.metrics = metrics;
         this.windowMs = windowMs;
+        this.commitHooks = commitHooks;
     }
 
     @Override
@@ -76,6 +80,8 @@ class IngestProcessor extends ContextualProcessor<byte[], byte[], byte[], Ingest
         filter = new TaskSpanFilter(StoreTables.of(context.getStateStore(STORE)), StoreTables.of(context.getStateStore(HELD_STORE)),
                 windowMs);
         outbox = new Outbox(StoreTables.of(context.getStateStore(OUTBOX_STORE)), partition);
+        // Open batches reach the store (and its changelog) at each commit, not at each record.
+        commitHooks.beforeCommit(context.taskId(), OUTBOX_STORE, outbox::persist);
         context.schedule(Duration.ofMillis(FLUSH_MS), PunctuationType.WALL_CLOCK_TIME, this::flush);
     }
 

@@ -18,6 +18,8 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 import java.time.Duration;
@@ -55,7 +57,8 @@ public final class WakeTopology {
     public static Topology build(JobSettings settings, JobMetrics metrics, InputProgress progress) {
         Topics topics = settings.topics();
         StreamsBuilder builder = new StreamsBuilder();
-        addStores(builder, settings.inMemoryStores());
+        BeforeCommitStore.Registry commitHooks = new BeforeCommitStore.Registry();
+        addStores(builder, settings.inMemoryStores(), commitHooks);
         Serde<Output> outputs = WireFormats.outputSerde(settings);
 
         // The input key (the span ID) is never read: it stays bytes, and a dead letter keeps it as it came.
@@ -63,7 +66,7 @@ public final class WakeTopology {
         Map<String, KStream<byte[], IngestProcessor.Outgoing>> ingested = builder
                 .stream(topics.input(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("trace-input"))
                 .process(() -> new IngestProcessor(WireFormats.inputDecoder(settings), progress, metrics,
-                                settings.reorderWindowMs()), Named.as("ingest"),
+                                settings.reorderWindowMs(), commitHooks), Named.as("ingest"),
                         IngestProcessor.STORE, IngestProcessor.HELD_STORE, IngestProcessor.OUTBOX_STORE)
                 .split(Named.as("ingested-"))
                 .branch((k, o) -> o.deadLetter(), Branched.as("dead-letters"))
@@ -98,12 +101,13 @@ public final class WakeTopology {
         return Produced.with(Serdes.String(), outputs).withName(name);
     }
 
-    private static void addStores(StreamsBuilder builder, boolean inMemory) {
+    private static void addStores(StreamsBuilder builder, boolean inMemory, BeforeCommitStore.Registry commitHooks) {
         // Stores that grow with the fleet (tasks, resources, stray span IDs) follow state.stores.
         addStore(builder, inMemory, IngestProcessor.STORE, Serdes.String());
         // Records of spans not seen yet and the batches not sent yet: what a few milliseconds bring.
         addStore(builder, true, IngestProcessor.HELD_STORE, new HeldSerde());
-        addStore(builder, true, IngestProcessor.OUTBOX_STORE, Serdes.ByteArray());
+        builder.addStateStore(BeforeCommitStore.builder(storeBuilder(true, IngestProcessor.OUTBOX_STORE, Serdes.ByteArray()),
+                commitHooks).withCachingEnabled().withLoggingEnabled(Map.of()));
         addStore(builder, inMemory, StoreNames.LIVE_TASKS, StateSerdes.tasks());
         addStore(builder, inMemory, StoreNames.LIVE_RESOURCES, StateSerdes.resources());
         addStore(builder, inMemory, StoreNames.UNKNOWN_WAKES, Serdes.String());
@@ -128,8 +132,11 @@ public final class WakeTopology {
     private static <V> void addStore(StreamsBuilder builder, boolean inMemory, String name, Serde<V> values,
                                      Map<String, String> changelogConfig) {
         // Cached: repeated writes of a key between two commits reach the changelog once.
-        builder.addStateStore(Stores.keyValueStoreBuilder(inMemory ? Stores.inMemoryKeyValueStore(name)
-                : Stores.persistentKeyValueStore(name), Serdes.String(), values)
-                .withCachingEnabled().withLoggingEnabled(changelogConfig));
+        builder.addStateStore(storeBuilder(inMemory, name, values).withCachingEnabled().withLoggingEnabled(changelogConfig));
+    }
+
+    private static <V> StoreBuilder<KeyValueStore<String, V>> storeBuilder(boolean inMemory, String name, Serde<V> values) {
+        return Stores.keyValueStoreBuilder(inMemory ? Stores.inMemoryKeyValueStore(name)
+                : Stores.persistentKeyValueStore(name), Serdes.String(), values);
     }
 }

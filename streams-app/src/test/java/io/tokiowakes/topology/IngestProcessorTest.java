@@ -36,8 +36,14 @@ class IngestProcessorTest {
         MockProcessorContext<byte[], IngestProcessor.Outgoing> ctx = new MockProcessorContext<>();
         store(ctx, IngestProcessor.STORE, Serdes.String());
         store(ctx, IngestProcessor.HELD_STORE, new HeldSerde());
-        store(ctx, IngestProcessor.OUTBOX_STORE, Serdes.ByteArray());
-        IngestProcessor ingest = new IngestProcessor(new TraceDecoder(1 << 20), p -> Long.MIN_VALUE, new JobMetrics(), 200);
+        BeforeCommitStore.Registry commitHooks = new BeforeCommitStore.Registry();
+        KeyValueStore<String, byte[]> outbox = BeforeCommitStore.builder(Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(IngestProcessor.OUTBOX_STORE), Serdes.String(), Serdes.ByteArray()), commitHooks)
+                .withLoggingDisabled().build();
+        outbox.init(ctx.getStateStoreContext(), outbox);
+        ctx.addStateStore(outbox);
+        IngestProcessor ingest = new IngestProcessor(new TraceDecoder(1 << 20), p -> Long.MIN_VALUE, new JobMetrics(), 200,
+                commitHooks);
         ingest.init(ctx);
 
         Random random = new Random(seed);

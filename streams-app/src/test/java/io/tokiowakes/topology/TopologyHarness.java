@@ -279,6 +279,12 @@ public final class TopologyHarness implements AutoCloseable {
     }
 
     /** Entries in one of the topology's key-value stores. */
+    /** What the job has written to a store's changelog since the last call, oldest first (a null value: a delete). */
+    List<TestRecord<String, byte[]>> changelog(String store) {
+        return driver.createOutputTopic("harness-" + store + "-changelog", new StringDeserializer(), new ByteArrayDeserializer())
+                .readRecordsToList();
+    }
+
     long storeEntries(String store) {
         long n = 0;
         try (var it = driver.getKeyValueStore(store).all()) {
