@@ -3,7 +3,7 @@ package io.tokiowakes.emit;
 import io.tokiowakes.model.SourceKeys;
 
 /** A value the job emits, with the Kafka key it goes out under. */
-public sealed interface Output permits WakeEdge, WakeDelay, Anomaly, TaskSummary, BatchEnd {
+public sealed interface Output permits WakeEdge, WakeDelay, Anomaly, TaskSummary {
 
     String source();
 

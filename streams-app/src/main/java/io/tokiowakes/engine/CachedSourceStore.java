@@ -14,12 +14,11 @@ import java.util.Map;
 
 /**
  * One source's slice of the wake stage's state tables; keys come from {@link SourceKeys}.
- * Objects are kept in memory once read; a change is written to its table at the next
- * {@link #flush()}, which the wake stage calls at the end of every batch it processes. Kafka
- * Streams commits only between two records (here: batches), so the stores, and their
- * changelogs, hold the state at every commit, while a task changed by many records of a batch is
- * serialized once. A new instance is made whenever the processor is (re)initialised, after any
- * restore.
+ * Objects are kept in memory once read; a change is written to its table by the table's
+ * {@code write...} method, which the job runs at every commit, just before that table's store is
+ * committed. So the stores, and their changelogs, hold the state at every commit, while a task
+ * changed by many records between two commits is serialized once. A new instance is made
+ * whenever the processor is (re)initialised, after any restore.
  */
 public final class CachedSourceStore implements SourceStore {
 
@@ -56,16 +55,10 @@ public final class CachedSourceStore implements SourceStore {
             this.source = source;
             this.state = state;
         }
-
-        boolean dirty() {
-            return stateDirty || !dirtyTasks.isEmpty() || !dirtyResources.isEmpty() || !dirtyThreads.isEmpty();
-        }
     }
 
     /** Every source of this task: small, and walked by the heartbeat's release. */
     private final Map<String, SourceCache> caches = new HashMap<>();
-    /** Sources changed since the last flush. */
-    private final List<SourceCache> changed = new ArrayList<>();
     private SourceCache bound;
 
     public CachedSourceStore(Table<TaskState> tasks, Table<ResourceSpan> resources, Table<ThreadState> threads,
@@ -102,19 +95,44 @@ public final class CachedSourceStore implements SourceStore {
         return this;
     }
 
-    /** Writes what changed since the last flush to the tables. */
-    void flush() {
-        for (SourceCache c : changed) {
+    /** Writes the tasks changed since the last call to their table (a commit of the job calls it). */
+    public void writeTasks() {
+        for (SourceCache c : caches.values()) {
+            write(c.source, c.dirtyTasks, tasks);
+        }
+    }
+
+    /** Writes the resource spans changed since the last call to their table. */
+    public void writeResources() {
+        for (SourceCache c : caches.values()) {
+            write(c.source, c.dirtyResources, resources);
+        }
+    }
+
+    /** Writes the threads changed since the last call to their table. */
+    public void writeThreads() {
+        for (SourceCache c : caches.values()) {
+            c.dirtyThreads.forEach((threadId, thread) -> threads.put(SourceKeys.thread(c.source, threadId), thread));
+            c.dirtyThreads.clear();
+        }
+    }
+
+    /** Writes the source states changed since the last call to their table. */
+    public void writeSources() {
+        for (SourceCache c : caches.values()) {
             if (c.stateDirty) {
                 sources.put(c.source, c.state);
                 c.stateDirty = false;
             }
-            write(c.source, c.dirtyTasks, tasks);
-            write(c.source, c.dirtyResources, resources);
-            c.dirtyThreads.forEach((threadId, thread) -> threads.put(SourceKeys.thread(c.source, threadId), thread));
-            c.dirtyThreads.clear();
         }
-        changed.clear();
+    }
+
+    /** Writes every change since the last write to the tables. */
+    public void writeAll() {
+        writeTasks();
+        writeResources();
+        writeThreads();
+        writeSources();
     }
 
     /** Writes a source's changed spans to their table (a null value: deleted) and forgets the changes. */
@@ -130,18 +148,10 @@ public final class CachedSourceStore implements SourceStore {
         dirty.clear();
     }
 
-    /** Notes a change of one of the bound source's spans, to write at the next flush (null: a delete). */
+    /** Notes a change of one of the bound source's spans, to write at the next write (null: a delete). */
     private <V> void changed(Map<Long, V> dirty, long spanId, V value) {
         if (writeBehind) {
-            changed();
             dirty.put(spanId, value);
-        }
-    }
-
-    /** Marks the bound source as having changes to write (once per flush). */
-    private void changed() {
-        if (writeBehind && !bound.dirty()) {
-            changed.add(bound);
         }
     }
 
@@ -219,7 +229,6 @@ public final class CachedSourceStore implements SourceStore {
     public void putThread(String threadId, ThreadState thread) {
         bound.threads.put(threadId, thread);
         if (writeBehind) {
-            changed();
             bound.dirtyThreads.put(threadId, thread);
         }
     }
@@ -233,7 +242,6 @@ public final class CachedSourceStore implements SourceStore {
     public void putSource(SourceState s) {
         bound.state = s;
         if (writeBehind) {
-            changed();
             bound.stateDirty = true;
         }
     }

@@ -133,7 +133,6 @@ public final class WakeStage {
         buffer.store(key, firstArrival, skip, bytes);
         store.putSource(s);
         release(source, horizon(), timestamp);
-        store.flush();
     }
 
     private void late(TraceRecord r, SourceState s) {
@@ -177,7 +176,6 @@ public final class WakeStage {
                 release(source, horizon, timestamp);
             }
         }
-        store.flush();
     }
 
     /** Hands the source's held records produced up to the horizon to the engine, in order. */

@@ -1,7 +1,6 @@
 package io.tokiowakes.graph;
 
 import io.tokiowakes.emit.Anomaly;
-import io.tokiowakes.emit.BatchEnd;
 import io.tokiowakes.emit.Output;
 import io.tokiowakes.model.TaskRef;
 import io.tokiowakes.emit.TaskSummary;
@@ -11,6 +10,7 @@ import io.tokiowakes.model.SourceKeys;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -38,14 +38,21 @@ import java.util.Set;
  * kept for {@code graph.retention.ms} of the source's trace time, and all of a source's are
  * dropped once it has sent nothing for that long (wall clock), so sources that went away go.
  * <p>
- * Changed views and cells are written to their stores when the wake stage's {@link BatchEnd}
- * comes, once per batch however often they changed in it.
+ * Changed views and cells are written to their stores at each commit, once however often they
+ * changed since the last one.
  */
 public final class WakeGraphProcessor extends ContextualProcessor<String, Output, String, GraphWindow> {
+
+    /** Runs an action at every commit of a task, before the named store of the task is committed. */
+    @FunctionalInterface
+    public interface BeforeCommit {
+        void register(TaskId task, String store, Runnable action);
+    }
 
     private final String windowsStore;
     private final String viewsStore;
     private final GraphSettings settings;
+    private final BeforeCommit beforeCommit;
     private KeyValueStore<String, GraphCell> windows;
     private KeyValueStore<String, TaskView> views;
     /**
@@ -57,8 +64,8 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
     private final Map<String, GraphCell> recentCells = lru();
     private static final int RECENT = 10_000;
     /**
-     * Changed since the last {@link BatchEnd}: written then, once each however often they changed
-     * (a worker's view changes with every wake it makes, a cell with every wake of its arrow).
+     * Changed since the last commit: written then, once each however often they changed (a
+     * worker's view changes with every wake it makes, a cell with every wake of its arrow).
      */
     private final Map<String, TaskView> dirtyViews = new HashMap<>();
     private final Map<String, GraphCell> dirtyCells = new HashMap<>();
@@ -73,11 +80,13 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
      * @param windowsStore name of the store of wake counts per window
      * @param viewsStore   name of the store of task views
      * @param settings     windows, retention and emit interval ({@code graph.*})
+     * @param beforeCommit where the processor asks to write its changes at each commit
      */
-    public WakeGraphProcessor(String windowsStore, String viewsStore, GraphSettings settings) {
+    public WakeGraphProcessor(String windowsStore, String viewsStore, GraphSettings settings, BeforeCommit beforeCommit) {
         this.windowsStore = windowsStore;
         this.viewsStore = viewsStore;
         this.settings = settings;
+        this.beforeCommit = beforeCommit;
     }
 
     @Override
@@ -103,15 +112,15 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
             }
         }
         context.schedule(Duration.ofMillis(settings.emitMs()), PunctuationType.WALL_CLOCK_TIME, this::tick);
+        // Each store gets its own changes only: a store committed before the other in the same
+        // commit would miss what the other's action wrote into it.
+        beforeCommit.register(context.taskId(), windowsStore, this::writeCells);
+        beforeCommit.register(context.taskId(), viewsStore, this::writeViews);
     }
 
     @Override
     public void process(Record<String, Output> in) {
         Output out = in.value();
-        if (out instanceof BatchEnd) {
-            write();
-            return;
-        }
         String source = out.source();
         long at = Math.floorDiv(out.tsNanos(), 1_000_000L);
         latestTraceMs.merge(source, at, Math::max);
@@ -186,10 +195,14 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
         recentCells.put(key, cell);
     }
 
-    /** Writes the views and cells changed since the last write to their stores. */
-    private void write() {
+    /** Writes the cells changed since the last write to their store. */
+    private void writeCells() {
         dirtyCells.forEach(windows::put);
         dirtyCells.clear();
+    }
+
+    /** Writes the views changed since the last write to their store. */
+    private void writeViews() {
         dirtyViews.forEach(views::put);
         dirtyViews.clear();
     }
@@ -216,7 +229,9 @@ public final class WakeGraphProcessor extends ContextualProcessor<String, Output
     }
 
     private void tick(long nowMs) {
-        write();
+        // The windows are read, and expired ones deleted, from the stores: everything goes there first.
+        writeCells();
+        writeViews();
         for (KeyValue<String, Long> w : dirty) {
             GraphWindow g = read(w.key, w.value);
             if (!g.wakes().isEmpty()) {

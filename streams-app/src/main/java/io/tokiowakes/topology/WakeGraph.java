@@ -30,12 +30,14 @@ public final class WakeGraph {
     private WakeGraph() {
     }
 
-    static void add(StreamsBuilder builder, KStream<String, Output> outputs, JobSettings settings) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(supplier(WINDOWS, settings), Serdes.String(),
-                StateSerdes.graphCells()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(supplier(TASK_VIEWS, settings),
-                Serdes.String(), StateSerdes.taskViews()).withCachingEnabled());
-        outputs.process(() -> new WakeGraphProcessor(WINDOWS, TASK_VIEWS, settings.graph()), Named.as("wake-graph"), WINDOWS, TASK_VIEWS)
+    static void add(StreamsBuilder builder, KStream<String, Output> outputs, JobSettings settings,
+                    BeforeCommitStore.Registry commitHooks) {
+        builder.addStateStore(BeforeCommitStore.builder(Stores.keyValueStoreBuilder(supplier(WINDOWS, settings), Serdes.String(),
+                StateSerdes.graphCells()), commitHooks).withCachingEnabled());
+        builder.addStateStore(BeforeCommitStore.builder(Stores.keyValueStoreBuilder(supplier(TASK_VIEWS, settings),
+                Serdes.String(), StateSerdes.taskViews()), commitHooks).withCachingEnabled());
+        outputs.process(() -> new WakeGraphProcessor(WINDOWS, TASK_VIEWS, settings.graph(), commitHooks::beforeCommit),
+                        Named.as("wake-graph"), WINDOWS, TASK_VIEWS)
                 .to(settings.topics().wakeGraph(), Produced.with(Serdes.String(), JsonSerde.of(GraphWindow.class))
                         .withName("wake-graph-out"));
     }

@@ -5,7 +5,6 @@ import io.tokiowakes.engine.CachedSourceStore;
 import io.tokiowakes.engine.JobMetrics;
 import io.tokiowakes.ingest.BatchCodec;
 import io.tokiowakes.order.OrderingBuffer;
-import io.tokiowakes.emit.BatchEnd;
 import io.tokiowakes.emit.Output;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -16,17 +15,20 @@ import java.time.Duration;
 
 /**
  * The {@link WakeStage} on Kafka Streams: its tables are the task's state stores. Each record in
- * (a batch or heartbeat) gives its outputs, then a {@link BatchEnd}.
+ * (a batch or heartbeat) gives its outputs.
  */
 class WakeProcessor extends ContextualProcessor<byte[], byte[], String, Output> {
 
     private final JobSettings settings;
     private final JobMetrics metrics;
+    private final BeforeCommitStore.Registry commitHooks;
     private WakeStage stage;
 
-    WakeProcessor(JobSettings settings, JobMetrics metrics) {
+    /** @param commitHooks where the stores of this processor's task are found */
+    WakeProcessor(JobSettings settings, JobMetrics metrics, BeforeCommitStore.Registry commitHooks) {
         this.settings = settings;
         this.metrics = metrics;
+        this.commitHooks = commitHooks;
     }
 
     @Override
@@ -38,6 +40,11 @@ class WakeProcessor extends ContextualProcessor<byte[], byte[], String, Output> 
                 StoreTables.of(context.getStateStore(StoreNames.THREADS)),
                 StoreTables.of(context.getStateStore(StoreNames.SOURCES)),
                 StoreTables.of(context.getStateStore(StoreNames.UNKNOWN_WAKES)));
+        // Changed state reaches each store (and its changelog) at each commit, once.
+        commitHooks.beforeCommit(context.taskId(), StoreNames.LIVE_TASKS, store::writeTasks);
+        commitHooks.beforeCommit(context.taskId(), StoreNames.LIVE_RESOURCES, store::writeResources);
+        commitHooks.beforeCommit(context.taskId(), StoreNames.THREADS, store::writeThreads);
+        commitHooks.beforeCommit(context.taskId(), StoreNames.SOURCES, store::writeSources);
         OrderingBuffer buffer = new OrderingBuffer(StoreTables.of(context.getStateStore(StoreNames.ORDERING_BUFFER)),
                 store::releasedUpTo);
         stage = new WakeStage(settings.lints(), settings.reorderWindowMs(),
@@ -49,7 +56,5 @@ class WakeProcessor extends ContextualProcessor<byte[], byte[], String, Output> 
     @Override
     public void process(Record<byte[], byte[]> in) {
         stage.accept(BatchCodec.decode(in.value()), in.value(), in.timestamp());
-        // The wake graph writes what this record changed now, before Kafka Streams may commit.
-        context().forward(new Record<>(BatchEnd.INSTANCE.key(), BatchEnd.INSTANCE, in.timestamp()));
     }
 }

@@ -18,8 +18,6 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 import java.time.Duration;
@@ -80,10 +78,10 @@ public final class WakeTopology {
                 .mapValues(IngestProcessor.Outgoing::value, Named.as("batch-bytes"))
                 .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withStreamPartitioner(new SourcePartitioner()).withName("by-source"))
-                .process(() -> new WakeProcessor(settings, metrics), Named.as("resolve-wakes"),
+                .process(() -> new WakeProcessor(settings, metrics, commitHooks), Named.as("resolve-wakes"),
                         StoreNames.LIVE_TASKS, StoreNames.LIVE_RESOURCES, StoreNames.THREADS, StoreNames.SOURCES,
                         StoreNames.UNKNOWN_WAKES, StoreNames.ORDERING_BUFFER);
-        WakeGraph.add(builder, results, settings);
+        WakeGraph.add(builder, results, settings, commitHooks);
         results.split(Named.as("emit-"))
                 .branch((k, o) -> o instanceof WakeEdge, Branched.withConsumer(
                         s -> s.to(topics.wakeEdges(), produced("wake-edges", outputs)), "wake-edges"))
@@ -102,41 +100,44 @@ public final class WakeTopology {
     }
 
     private static void addStores(StreamsBuilder builder, boolean inMemory, BeforeCommitStore.Registry commitHooks) {
+        JobStores stores = new JobStores(builder, commitHooks);
         // Stores that grow with the fleet (tasks, resources, stray span IDs) follow state.stores.
-        addStore(builder, inMemory, IngestProcessor.STORE, Serdes.String());
+        stores.add(inMemory, IngestProcessor.STORE, Serdes.String());
         // Records of spans not seen yet and the batches not sent yet: what a few milliseconds bring.
-        addStore(builder, true, IngestProcessor.HELD_STORE, new HeldSerde());
-        builder.addStateStore(BeforeCommitStore.builder(storeBuilder(true, IngestProcessor.OUTBOX_STORE, Serdes.ByteArray()),
-                commitHooks).withCachingEnabled().withLoggingEnabled(Map.of()));
-        addStore(builder, inMemory, StoreNames.LIVE_TASKS, StateSerdes.tasks());
-        addStore(builder, inMemory, StoreNames.LIVE_RESOURCES, StateSerdes.resources());
-        addStore(builder, inMemory, StoreNames.UNKNOWN_WAKES, Serdes.String());
+        stores.add(true, IngestProcessor.HELD_STORE, new HeldSerde());
+        stores.add(true, IngestProcessor.OUTBOX_STORE, Serdes.ByteArray());
+        stores.add(inMemory, StoreNames.LIVE_TASKS, StateSerdes.tasks());
+        stores.add(inMemory, StoreNames.LIVE_RESOURCES, StateSerdes.resources());
+        stores.add(inMemory, StoreNames.UNKNOWN_WAKES, Serdes.String());
         // Small ones stay in memory (still changelogged): a few entries per thread and source, and
         // the records of one ordering window, each written and deleted within a second.
-        addStore(builder, true, StoreNames.THREADS, StateSerdes.threads());
-        addStore(builder, true, StoreNames.SOURCES, StateSerdes.sources());
+        stores.add(true, StoreNames.THREADS, StateSerdes.threads());
+        stores.add(true, StoreNames.SOURCES, StateSerdes.sources());
         // Every batch of held records is written once and deleted once, each under a key of its own:
         // the changelog is nearly all tombstones. Short segments and a short tombstone retention keep
         // it to minutes of traffic, which is what a restore (every restart, the store being in
         // memory) reads, instead of Kafka's default day.
-        addStore(builder, true, StoreNames.ORDERING_BUFFER, Serdes.ByteArray(), Map.of(
+        stores.add(true, StoreNames.ORDERING_BUFFER, Serdes.ByteArray(), Map.of(
                 TopicConfig.SEGMENT_MS_CONFIG, String.valueOf(Duration.ofMinutes(1).toMillis()),
                 TopicConfig.DELETE_RETENTION_MS_CONFIG, String.valueOf(Duration.ofMinutes(10).toMillis()),
                 TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1"));
     }
 
-    private static <V> void addStore(StreamsBuilder builder, boolean inMemory, String name, Serde<V> values) {
-        addStore(builder, inMemory, name, values, Map.of());
-    }
+    /**
+     * The job's key-value stores: keyed by string, cached (repeated writes of a key between two
+     * commits reach the changelog once), changelogged, and each a {@link BeforeCommitStore}, so
+     * that its processor can write what it keeps in memory at each commit.
+     */
+    private record JobStores(StreamsBuilder builder, BeforeCommitStore.Registry commitHooks) {
 
-    private static <V> void addStore(StreamsBuilder builder, boolean inMemory, String name, Serde<V> values,
-                                     Map<String, String> changelogConfig) {
-        // Cached: repeated writes of a key between two commits reach the changelog once.
-        builder.addStateStore(storeBuilder(inMemory, name, values).withCachingEnabled().withLoggingEnabled(changelogConfig));
-    }
+        <V> void add(boolean inMemory, String name, Serde<V> values) {
+            add(inMemory, name, values, Map.of());
+        }
 
-    private static <V> StoreBuilder<KeyValueStore<String, V>> storeBuilder(boolean inMemory, String name, Serde<V> values) {
-        return Stores.keyValueStoreBuilder(inMemory ? Stores.inMemoryKeyValueStore(name)
-                : Stores.persistentKeyValueStore(name), Serdes.String(), values);
+        <V> void add(boolean inMemory, String name, Serde<V> values, Map<String, String> changelogConfig) {
+            builder.addStateStore(BeforeCommitStore.builder(Stores.keyValueStoreBuilder(inMemory
+                    ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name), Serdes.String(), values), commitHooks)
+                    .withCachingEnabled().withLoggingEnabled(changelogConfig));
+        }
     }
 }

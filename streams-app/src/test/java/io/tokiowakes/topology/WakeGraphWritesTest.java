@@ -1,6 +1,5 @@
 package io.tokiowakes.topology;
 
-import io.tokiowakes.emit.BatchEnd;
 import io.tokiowakes.emit.Output;
 import io.tokiowakes.emit.ThreadRef;
 import io.tokiowakes.emit.WakeDelay;
@@ -28,9 +27,9 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The wake graph's stores are what survives a crash: once the wake stage's {@link BatchEnd} has
- * passed (Kafka Streams commits only then), they hold every change the batch's outputs made, however
- * many of them touched one view or one arrow.
+ * The wake graph's stores are what survives a crash: at each commit they hold every change made
+ * since the last one, however many of the outputs touched one view or one arrow. (A commit here
+ * is what Kafka Streams does at one: each store's {@link BeforeCommitStore#flushCache}.)
  */
 class WakeGraphWritesTest {
 
@@ -42,12 +41,14 @@ class WakeGraphWritesTest {
     private static final long MS = 1_000_000;
 
     @Test
-    void afterTheBatchEndTheStoresHoldEveryChangeOfTheBatch() {
+    void atACommitTheStoresHoldEveryChangeSinceTheLast() {
         MockProcessorContext<String, GraphWindow> ctx = new MockProcessorContext<>();
         ctx.setCurrentSystemTimeMs(0);
-        KeyValueStore<String, GraphCell> cells = store(ctx, WakeGraph.WINDOWS, StateSerdes.graphCells());
-        KeyValueStore<String, TaskView> views = store(ctx, WakeGraph.TASK_VIEWS, StateSerdes.taskViews());
-        WakeGraphProcessor graph = new WakeGraphProcessor(WakeGraph.WINDOWS, WakeGraph.TASK_VIEWS, GraphSettings.DEFAULTS);
+        BeforeCommitStore.Registry commitHooks = new BeforeCommitStore.Registry();
+        BeforeCommitStore<String, GraphCell> cells = store(ctx, WakeGraph.WINDOWS, StateSerdes.graphCells(), commitHooks);
+        BeforeCommitStore<String, TaskView> views = store(ctx, WakeGraph.TASK_VIEWS, StateSerdes.taskViews(), commitHooks);
+        WakeGraphProcessor graph = new WakeGraphProcessor(WakeGraph.WINDOWS, WakeGraph.TASK_VIEWS, GraphSettings.DEFAULTS,
+                commitHooks::beforeCommit);
         graph.init(ctx);
 
         // One batch: the worker wakes A three times and B once, A wakes itself, A's next poll ends a wait.
@@ -55,9 +56,10 @@ class WakeGraphWritesTest {
                 edge(1, WakeKind.RUNTIME, WORKER, A), edge(2, WakeKind.RUNTIME, WORKER, B),
                 edge(3, WakeKind.RUNTIME, WORKER, A), edge(4, WakeKind.SELF, A, A),
                 edge(5, WakeKind.RUNTIME, WORKER, A),
-                new WakeDelay(SOURCE, 5L, 5 * MS, 6 * MS, MS, WakeKind.RUNTIME, WORKER, A),
-                BatchEnd.INSTANCE);
+                new WakeDelay(SOURCE, 5L, 5 * MS, 6 * MS, MS, WakeKind.RUNTIME, WORKER, A));
         batch.forEach(out -> graph.process(new Record<>(out.key(), out, 0L)));
+        views.flushCache();
+        cells.flushCache();
 
         assertEquals(4, view(views, WORKER).wakesOut.size(), "the worker woke four times");
         TaskView a = view(views, A);
@@ -87,11 +89,12 @@ class WakeGraphWritesTest {
         return views.get(SourceKeys.span(SOURCE, task.spanId()));
     }
 
-    private static <V> KeyValueStore<String, V> store(MockProcessorContext<String, GraphWindow> ctx, String name, Serde<V> values) {
-        KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), values)
-                .withLoggingDisabled().build();
+    private static <V> BeforeCommitStore<String, V> store(MockProcessorContext<String, GraphWindow> ctx, String name,
+                                                         Serde<V> values, BeforeCommitStore.Registry commitHooks) {
+        KeyValueStore<String, V> store = BeforeCommitStore.builder(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+                Serdes.String(), values), commitHooks).withLoggingDisabled().build();
         store.init(ctx.getStateStoreContext(), store);
         ctx.addStateStore(store);
-        return store;
+        return (BeforeCommitStore<String, V>) store;
     }
 }

@@ -26,9 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The wake stage stopped between any two batches (where Kafka Streams commits) and started again
- * on what its tables hold gives exactly the outputs of a run that never stopped: records held in
- * the ordering buffer, task, resource, thread and source state all come back.
+ * The wake stage stopped between any two batches after a commit (Kafka Streams commits only
+ * between two records) and started again on what its tables hold gives exactly the outputs of a
+ * run that never stopped: records held in the ordering buffer, task, resource, thread and source
+ * state all come back.
  */
 class WakeStageRestartTest {
 
@@ -84,6 +85,7 @@ class WakeStageRestartTest {
         final Table<byte[]> held;
         final List<String> outputs = new ArrayList<>();
         final WakeStage stage;
+        final CachedSourceStore store;
 
         Run() {
             this(Table.inMemory(), Table.inMemory(), Table.inMemory(), Table.inMemory(), Table.inMemory(),
@@ -99,13 +101,14 @@ class WakeStageRestartTest {
             this.sources = serialized(sources, StateSerdes.sources());
             this.unknown = unknown;
             this.held = held;
-            CachedSourceStore store = new CachedSourceStore(this.tasks, this.resources, this.threads, this.sources,
-                    unknown);
+            store = new CachedSourceStore(this.tasks, this.resources, this.threads, this.sources, unknown);
             stage = new WakeStage(LintSettings.DEFAULTS, WINDOW_MS, 1, new JobMetrics(), store, new OrderingBuffer(held, store::releasedUpTo),
                     () -> 0L, (out, ts) -> outputs.add(json(out)));
         }
 
+        /** A commit (the stage's changes written to its tables), then a new stage on the tables. */
         Run restarted() {
+            store.writeAll();
             return new Run(tasks, resources, threads, sources, unknown, held);
         }
 
