@@ -10,6 +10,7 @@ import io.tokiowakes.ingest.TaskSpanFilter;
 import io.tokiowakes.order.InputProgress;
 import io.tokiowakes.ingest.RecordDecoder;
 import io.tokiowakes.model.TraceRecord;
+import io.tokiowakes.model.WriteBehindTable;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -77,10 +78,14 @@ class IngestProcessor extends ContextualProcessor<byte[], byte[], byte[], Ingest
         super.init(context);
         partition = context.taskId().partition();
         readUpTo = Long.MIN_VALUE;
-        filter = new TaskSpanFilter(StoreTables.of(context.getStateStore(STORE)), StoreTables.of(context.getStateStore(HELD_STORE)),
-                windowMs);
+        // The filter's and the outbox's state reaches the stores (and their changelogs) at each
+        // commit, not at each record: most held records are let go within milliseconds, never written.
+        WriteBehindTable<String> index = new WriteBehindTable<>(StoreTables.of(context.getStateStore(STORE)), false);
+        WriteBehindTable<Held> held = new WriteBehindTable<>(StoreTables.of(context.getStateStore(HELD_STORE)), true);
+        filter = new TaskSpanFilter(index, held, windowMs);
         outbox = new Outbox(StoreTables.of(context.getStateStore(OUTBOX_STORE)), partition);
-        // Open batches reach the store (and its changelog) at each commit, not at each record.
+        commitHooks.beforeCommit(context.taskId(), STORE, index::write);
+        commitHooks.beforeCommit(context.taskId(), HELD_STORE, held::write);
         commitHooks.beforeCommit(context.taskId(), OUTBOX_STORE, outbox::persist);
         context.schedule(Duration.ofMillis(FLUSH_MS), PunctuationType.WALL_CLOCK_TIME, this::flush);
     }

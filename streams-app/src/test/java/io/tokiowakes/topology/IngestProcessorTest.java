@@ -34,14 +34,10 @@ class IngestProcessorTest {
     @ValueSource(longs = {1, 2, 3, 4, 5})
     void noMessageClaimsPastARecordALaterOneCarries(long seed) throws Exception {
         MockProcessorContext<byte[], IngestProcessor.Outgoing> ctx = new MockProcessorContext<>();
-        store(ctx, IngestProcessor.STORE, Serdes.String());
-        store(ctx, IngestProcessor.HELD_STORE, new HeldSerde());
         BeforeCommitStore.Registry commitHooks = new BeforeCommitStore.Registry();
-        KeyValueStore<String, byte[]> outbox = BeforeCommitStore.builder(Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(IngestProcessor.OUTBOX_STORE), Serdes.String(), Serdes.ByteArray()), commitHooks)
-                .withLoggingDisabled().build();
-        outbox.init(ctx.getStateStoreContext(), outbox);
-        ctx.addStateStore(outbox);
+        store(ctx, IngestProcessor.STORE, Serdes.String(), commitHooks);
+        store(ctx, IngestProcessor.HELD_STORE, new HeldSerde(), commitHooks);
+        store(ctx, IngestProcessor.OUTBOX_STORE, Serdes.ByteArray(), commitHooks);
         IngestProcessor ingest = new IngestProcessor(new TraceDecoder(1 << 20), p -> Long.MIN_VALUE, new JobMetrics(), 200,
                 commitHooks);
         ingest.init(ctx);
@@ -87,9 +83,9 @@ class IngestProcessorTest {
     }
 
     private static <V> void store(MockProcessorContext<byte[], IngestProcessor.Outgoing> ctx, String name,
-                                  org.apache.kafka.common.serialization.Serde<V> values) {
-        KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), values)
-                .withLoggingDisabled().build();
+                                  org.apache.kafka.common.serialization.Serde<V> values, BeforeCommitStore.Registry commitHooks) {
+        KeyValueStore<String, V> store = BeforeCommitStore.builder(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+                Serdes.String(), values), commitHooks).withLoggingDisabled().build();
         store.init(ctx.getStateStoreContext(), store);
         ctx.addStateStore(store);
     }
