@@ -85,9 +85,14 @@ public final class Benchmark {
      */
     private record Run(double rate, double cpuNanosPerRecord) {
 
-        /** This run beside a limit measured just before it: rate and CPU per record, and their shares. */
+        /** The mean of a limit measured before a run and one measured after it. */
+        static Run between(Run before, Run after) {
+            return new Run((before.rate + after.rate) / 2, (before.cpuNanosPerRecord + after.cpuNanosPerRecord) / 2);
+        }
+
+        /** This run beside the limit measured around it: rate and CPU per record, and their shares. */
         String against(Run limit) {
-            return String.format("%,.0f records/s = %.0f %% of the limit measured just before (%,.0f records/s);"
+            return String.format("%,.0f records/s = %.0f %% of the limit measured around it (%,.0f records/s);"
                             + " CPU %.2f µs per record = %.0f %% of the limit's %.2f µs", rate, 100 * rate / limit.rate,
                     limit.rate, cpuNanosPerRecord / 1000, 100 * cpuNanosPerRecord / limit.cpuNanosPerRecord,
                     limit.cpuNanosPerRecord / 1000);
@@ -137,49 +142,64 @@ public final class Benchmark {
             }
 
             warmUp(kafka, client, fleet);
+            // Every thread count RUNS times, in turns (1, 2, 4, 1, 2, 4, ...), each run between two
+            // measurements of the limit and set against their mean: the machine's speed drifts by
+            // up to 3 x within minutes, and a run's share of a limit measured at another moment
+            // drifts with it. The median of each count's shares compares the counts.
+            int defaultThreads = WakeJob.defaultThreads(options.partitions());
+            Map<Integer, List<Double>> runRates = new java.util.TreeMap<>();
+            Map<Integer, List<Double>> runShares = new java.util.TreeMap<>();
+            List<Double> oneRates = new ArrayList<>();
+            List<Double> oneShares = new ArrayList<>();
+            Run before = readAndParse(client, fleet);
+            for (int round = 1; round <= RUNS; round++) {
+                for (int threads : options.threads()) {
+                    Run run = job(kafka, client, fleet, threads, true);
+                    Run after = readAndParse(client, fleet);
+                    Run limitThen = Run.between(before, after);
+                    out.printf("2. job, exactly_once_v2, %d stream thread(s), %d sources, round %d of %d: %s%n", threads,
+                            fleet.sources(), round, RUNS, run.against(limitThen));
+                    runRates.computeIfAbsent(threads, t -> new ArrayList<>()).add(run.rate());
+                    runShares.computeIfAbsent(threads, t -> new ArrayList<>()).add(run.rate() / limitThen.rate());
+                    before = after;
+                }
+                // One busy process: the same volume from 1 source, the default thread count.
+                Run run = job(kafka, client, one, defaultThreads, true);
+                Run after = readAndParse(client, fleet);
+                Run limitThen = Run.between(before, after);
+                out.printf("2. job, exactly_once_v2, %d stream thread(s) (the default), 1 source, round %d of %d: %s%n",
+                        defaultThreads, round, RUNS, run.against(limitThen));
+                oneRates.add(run.rate());
+                oneShares.add(run.rate() / limitThen.rate());
+                before = after;
+            }
             Map<Integer, Double> rates = new java.util.TreeMap<>();
             Map<Integer, Double> shares = new java.util.TreeMap<>();
-            int defaultThreads = WakeJob.defaultThreads(options.partitions());
-            for (int threads : options.threads()) {
-                // Each run against a limit measured just before it, on the machine as it is then.
-                // The default is measured DEFAULT_RUNS times, taking turns with the limit: one
-                // share drifts with the machine by up to 2 x, the median of three much less.
-                int runs = threads == defaultThreads ? DEFAULT_RUNS : 1;
-                List<Double> runRates = new ArrayList<>();
-                List<Double> runShares = new ArrayList<>();
-                for (int i = 1; i <= runs; i++) {
-                    Run near = readAndParse(client, fleet);
-                    Run run = job(kafka, client, fleet, threads, true);
-                    out.printf("2. job, exactly_once_v2, %d stream thread(s), %d sources%s: %s%n", threads,
-                            fleet.sources(), runs == 1 ? "" : ", run " + i + " of " + runs, run.against(near));
-                    runRates.add(run.rate());
-                    runShares.add(run.rate() / near.rate());
-                }
-                if (runs > 1) {
-                    out.printf("   median of the %d runs: %,.0f records/s, %.0f %% of the limit (shares %s)%n", runs,
-                            median(runRates), 100 * median(runShares), runShares.stream()
-                                    .map(x -> String.format("%.0f %%", 100 * x)).collect(Collectors.joining(", ")));
-                }
-                rates.put(threads, median(runRates));
-                shares.put(threads, median(runShares));
-            }
+            runRates.forEach((threads, r) -> {
+                rates.put(threads, median(r));
+                shares.put(threads, median(runShares.get(threads)));
+                out.printf("   %d stream thread(s)%s, median of %d runs: %,.0f records/s, %.0f %% of the limit (shares %s)%n",
+                        threads, threads == defaultThreads ? " (the default)" : "", r.size(), median(r),
+                        100 * shares.get(threads), runShares.get(threads).stream()
+                                .map(x -> String.format("%.0f %%", 100 * x)).collect(Collectors.joining(", ")));
+            });
             // What Kafka Streams itself costs: the same topic, exactly-once, a processor that does nothing.
-            Run nearFloor = readAndParse(client, fleet);
             Run floor = streamsFloor(client, fleet, defaultThreads);
+            Run afterFloor = readAndParse(client, fleet);
             out.printf("2. Kafka Streams alone (exactly_once_v2, %d stream thread(s), a processor that does nothing): %s%n",
-                    defaultThreads, floor.against(nearFloor));
+                    defaultThreads, floor.against(Run.between(before, afterFloor)));
             double fleetDefault = rates.containsKey(defaultThreads) ? rates.get(defaultThreads)
                     : job(kafka, client, fleet, defaultThreads, false).rate();
-            Run near = readAndParse(client, one);
-            Run oneRun = job(kafka, client, one, defaultThreads, true);
-            out.printf("2. job, %d stream thread(s) (the default), 1 source: %s; %.0f %% of the %d-source rate (%,.0f records/s)%n",
-                    defaultThreads, oneRun.against(near), 100 * oneRun.rate() / fleetDefault, fleet.sources(), fleetDefault);
+            out.printf("   1 source, median of %d runs: %,.0f records/s, %.0f %% of the limit (shares %s); %.0f %% of the"
+                            + " %d-source rate (%,.0f records/s)%n", oneRates.size(), median(oneRates), 100 * median(oneShares),
+                    oneShares.stream().map(x -> String.format("%.0f %%", 100 * x)).collect(Collectors.joining(", ")),
+                    100 * median(oneRates) / fleetDefault, fleet.sources(), fleetDefault);
             int fastest = threadsOfMost(rates, defaultThreads);
             double best = rates.getOrDefault(fastest, fleetDefault);
-            // The machine's speed drifts between runs: the share of the limit measured just before
-            // a run compares thread counts; the highest rate sets the latency phase's rate.
+            // The machine's speed drifts between runs: the share of the limit measured around a run
+            // compares thread counts; the highest rate sets the latency phase's rate.
             int bestThreads = threadsOfMost(shares, defaultThreads);
-            out.printf("   best: %d stream thread(s), %.0f %% of the limit measured just before it; highest rate %,.0f records/s"
+            out.printf("   best: %d stream thread(s), median %.0f %% of the limit measured around its runs; highest rate %,.0f records/s"
                             + " (%d stream thread(s)); the default on this machine is %d%n",
                     bestThreads, 100 * shares.getOrDefault(bestThreads, 0.0), best, fastest, defaultThreads);
             out.printf("3. analyze (same data, from a file): %,.0f records/s warm (best of 3 runs); first run in the JVM %,.0f records/s%n",
@@ -235,8 +255,8 @@ public final class Benchmark {
     }
 
     private static final int MAX_WARM_UP_RUNS = 8;
-    /** Runs of the default thread count over the fleet's trace, each beside a limit of its own. */
-    private static final int DEFAULT_RUNS = 3;
+    /** Runs of each thread count over the fleet's trace, each between two measurements of the limit. */
+    private static final int RUNS = 3;
 
     /** The middle value (the mean of the two middle ones for an even count); the list is not changed. */
     static double median(List<Double> values) {

@@ -7,7 +7,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The default thread count's verdict is the median of its runs: one run on a slow minute must not set it. */
+/** Each thread count's verdict is the median of its runs: one run on a slow minute must not set it. */
 class BenchmarkMedianTest {
 
     @Test
