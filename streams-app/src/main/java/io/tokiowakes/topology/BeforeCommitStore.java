@@ -25,15 +25,16 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A key-value store that runs its processor's action at each commit of its task, just before the
- * store's cache (if it has one) is written to the changelog. A processor that keeps what changes on every record in memory
- * writes it to the store once a commit instead of once a record, and the changelog still holds it
- * at every commit: a crash loses nothing whose input offset was committed.
+ * store's cache (if it has one) is written to the changelog. A processor that keeps what changes
+ * on every record in memory writes it to the store once a commit instead of once a record, and
+ * the changelog still holds it at every commit: a crash loses nothing whose input offset was
+ * committed.
  * <p>
  * The hook is the one Kafka Streams gives its own caching stores: at every commit a task flushes
  * the cache of each of its stores that is a {@code CachedStateStore}
  * ({@code ProcessorStateManager.flushCache}, called from {@code StreamTask.prepareCommit}), before
  * the changelog records and the input offsets are committed in one transaction. That interface is
- * internal to Kafka Streams; {@code BeforeCommitStoreTest} fails if the hook is no longer called.
+ * internal to Kafka Streams; {@code OutboxCommitTest} fails if the hook is no longer called.
  * <p>
  * The action may write to this store only: the other stores of the task may have been flushed
  * already in the same commit.

@@ -63,7 +63,7 @@ class IngestProcessor extends ContextualProcessor<byte[], byte[], byte[], Ingest
     /** Highest Kafka timestamp read from this partition: the partition is read up to there. */
     private long readUpTo = Long.MIN_VALUE;
 
-    /** @param commitHooks where the outbox store of this processor's task is found */
+    /** @param commitHooks where the stores of this processor's task are found */
     IngestProcessor(RecordDecoder decoder, InputProgress progress, JobMetrics metrics, long windowMs,
                     BeforeCommitStore.Registry commitHooks) {
         this.decoder = decoder;

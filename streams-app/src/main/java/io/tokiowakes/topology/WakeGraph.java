@@ -5,12 +5,9 @@ import io.tokiowakes.graph.GraphWindow;
 import io.tokiowakes.graph.WakeGraphProcessor;
 import io.tokiowakes.json.JsonSerde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The wake-graph branch: the wake stage's outputs, still keyed by source, counted per window
@@ -30,19 +27,12 @@ public final class WakeGraph {
     private WakeGraph() {
     }
 
-    static void add(StreamsBuilder builder, KStream<String, Output> outputs, JobSettings settings,
-                    BeforeCommitStore.Registry commitHooks) {
-        builder.addStateStore(BeforeCommitStore.builder(Stores.keyValueStoreBuilder(supplier(WINDOWS, settings), Serdes.String(),
-                StateSerdes.graphCells()), commitHooks).withCachingEnabled());
-        builder.addStateStore(BeforeCommitStore.builder(Stores.keyValueStoreBuilder(supplier(TASK_VIEWS, settings),
-                Serdes.String(), StateSerdes.taskViews()), commitHooks).withCachingEnabled());
-        outputs.process(() -> new WakeGraphProcessor(WINDOWS, TASK_VIEWS, settings.graph(), commitHooks::beforeCommit),
+    static void add(WakeTopology.JobStores stores, KStream<String, Output> outputs, JobSettings settings) {
+        stores.add(WINDOWS, StateSerdes.graphCells());
+        stores.add(TASK_VIEWS, StateSerdes.taskViews());
+        outputs.process(() -> new WakeGraphProcessor(WINDOWS, TASK_VIEWS, settings.graph(), stores.commitHooks()::beforeCommit),
                         Named.as("wake-graph"), WINDOWS, TASK_VIEWS)
                 .to(settings.topics().wakeGraph(), Produced.with(Serdes.String(), JsonSerde.of(GraphWindow.class))
                         .withName("wake-graph-out"));
-    }
-
-    private static KeyValueBytesStoreSupplier supplier(String name, JobSettings settings) {
-        return settings.inMemoryStores() ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
     }
 }

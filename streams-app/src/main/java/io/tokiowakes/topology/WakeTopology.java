@@ -56,7 +56,8 @@ public final class WakeTopology {
         Topics topics = settings.topics();
         StreamsBuilder builder = new StreamsBuilder();
         BeforeCommitStore.Registry commitHooks = new BeforeCommitStore.Registry();
-        addStores(builder, settings.inMemoryStores(), commitHooks);
+        JobStores stores = new JobStores(builder, commitHooks, settings.inMemoryStores());
+        addStores(stores);
         Serde<Output> outputs = WireFormats.outputSerde(settings);
 
         // The input key (the span ID) is never read: it stays bytes, and a dead letter keeps it as it came.
@@ -81,7 +82,7 @@ public final class WakeTopology {
                 .process(() -> new WakeProcessor(settings, metrics, commitHooks), Named.as("resolve-wakes"),
                         StoreNames.LIVE_TASKS, StoreNames.LIVE_RESOURCES, StoreNames.THREADS, StoreNames.SOURCES,
                         StoreNames.UNKNOWN_WAKES, StoreNames.ORDERING_BUFFER);
-        WakeGraph.add(builder, results, settings, commitHooks);
+        WakeGraph.add(stores, results, settings);
         results.split(Named.as("emit-"))
                 .branch((k, o) -> o instanceof WakeEdge, Branched.withConsumer(
                         s -> s.to(topics.wakeEdges(), produced("wake-edges", outputs)), "wake-edges"))
@@ -99,20 +100,19 @@ public final class WakeTopology {
         return Produced.with(Serdes.String(), outputs).withName(name);
     }
 
-    private static void addStores(StreamsBuilder builder, boolean inMemory, BeforeCommitStore.Registry commitHooks) {
-        JobStores stores = new JobStores(builder, commitHooks);
+    private static void addStores(JobStores stores) {
         // Stores that grow with the fleet (tasks, resources, stray span IDs) follow state.stores.
-        stores.add(inMemory, IngestProcessor.STORE, Serdes.String());
+        stores.add(IngestProcessor.STORE, Serdes.String());
         // Records of spans not seen yet and the batches not sent yet: what a few milliseconds bring.
-        stores.add(true, IngestProcessor.HELD_STORE, new HeldSerde());
-        stores.add(true, IngestProcessor.OUTBOX_STORE, Serdes.ByteArray());
-        stores.add(inMemory, StoreNames.LIVE_TASKS, StateSerdes.tasks());
-        stores.add(inMemory, StoreNames.LIVE_RESOURCES, StateSerdes.resources());
-        stores.add(inMemory, StoreNames.UNKNOWN_WAKES, Serdes.String());
+        stores.addInMemory(IngestProcessor.HELD_STORE, new HeldSerde());
+        stores.addInMemory(IngestProcessor.OUTBOX_STORE, Serdes.ByteArray());
+        stores.add(StoreNames.LIVE_TASKS, StateSerdes.tasks());
+        stores.add(StoreNames.LIVE_RESOURCES, StateSerdes.resources());
+        stores.add(StoreNames.UNKNOWN_WAKES, Serdes.String());
         // Small ones stay in memory (still changelogged): a few entries per thread and source, and
         // the records of one ordering window, each written and deleted within a second.
-        stores.add(true, StoreNames.THREADS, StateSerdes.threads());
-        stores.add(true, StoreNames.SOURCES, StateSerdes.sources());
+        stores.addInMemory(StoreNames.THREADS, StateSerdes.threads());
+        stores.addInMemory(StoreNames.SOURCES, StateSerdes.sources());
         // Every batch of held records is written once and deleted once, each under a key of its own:
         // the changelog is nearly all tombstones. Short segments and a short tombstone retention keep
         // it to minutes of traffic, which is what a restore (every restart, the store being in
@@ -127,11 +127,20 @@ public final class WakeTopology {
      * The job's key-value stores: keyed by string, cached (repeated writes of a key between two
      * commits reach the changelog once), changelogged, and each a {@link BeforeCommitStore}, so
      * that its processor can write what it keeps in memory at each commit.
+     *
+     * @param inMemory whether the stores that grow with the fleet are kept in memory
+     *                 ({@code state.stores}); the others always are
      */
-    private record JobStores(StreamsBuilder builder, BeforeCommitStore.Registry commitHooks) {
+    record JobStores(StreamsBuilder builder, BeforeCommitStore.Registry commitHooks, boolean inMemory) {
 
-        <V> void add(boolean inMemory, String name, Serde<V> values) {
+        /** A store in memory or in RocksDB, as {@code state.stores} says. */
+        <V> void add(String name, Serde<V> values) {
             add(inMemory, name, values, Map.of());
+        }
+
+        /** A store always in memory. */
+        <V> void addInMemory(String name, Serde<V> values) {
+            add(true, name, values, Map.of());
         }
 
         <V> void add(boolean inMemory, String name, Serde<V> values, Map<String, String> changelogConfig) {
