@@ -99,6 +99,33 @@ public final class Benchmark {
         }
     }
 
+    /** A job's runs, each set against the limit measured around it; judged by their medians. */
+    private static final class Runs {
+        private final List<Double> rates = new ArrayList<>();
+        private final List<Double> shares = new ArrayList<>();
+
+        /** Adds a run; returns it described beside its limit. */
+        String add(Run run, Run limit) {
+            rates.add(run.rate());
+            shares.add(run.rate() / limit.rate());
+            return run.against(limit);
+        }
+
+        double rate() {
+            return median(rates);
+        }
+
+        double share() {
+            return median(shares);
+        }
+
+        @Override
+        public String toString() {
+            return String.format("median of %d runs: %,.0f records/s, %.0f %% of the limit (shares %s)", rates.size(), rate(),
+                    100 * share(), shares.stream().map(x -> String.format("%.0f %%", 100 * x)).collect(Collectors.joining(", ")));
+        }
+    }
+
     /** One generated trace on a topic of its own, and what the job must find in it. */
     private record Trace(String name, int sources, JobSettings settings, Path file, long records, long liveTasks,
                          long expectedEdges) {
@@ -147,41 +174,31 @@ public final class Benchmark {
             // up to 3 x within minutes, and a run's share of a limit measured at another moment
             // drifts with it. The median of each count's shares compares the counts.
             int defaultThreads = WakeJob.defaultThreads(options.partitions());
-            Map<Integer, List<Double>> runRates = new java.util.TreeMap<>();
-            Map<Integer, List<Double>> runShares = new java.util.TreeMap<>();
-            List<Double> oneRates = new ArrayList<>();
-            List<Double> oneShares = new ArrayList<>();
+            Map<Integer, Runs> fleetRuns = new java.util.TreeMap<>();
+            Runs oneRuns = new Runs();
             Run before = readAndParse(client, fleet);
             for (int round = 1; round <= RUNS; round++) {
                 for (int threads : options.threads()) {
                     Run run = job(kafka, client, fleet, threads, true);
                     Run after = readAndParse(client, fleet);
-                    Run limitThen = Run.between(before, after);
                     out.printf("2. job, exactly_once_v2, %d stream thread(s), %d sources, round %d of %d: %s%n", threads,
-                            fleet.sources(), round, RUNS, run.against(limitThen));
-                    runRates.computeIfAbsent(threads, t -> new ArrayList<>()).add(run.rate());
-                    runShares.computeIfAbsent(threads, t -> new ArrayList<>()).add(run.rate() / limitThen.rate());
+                            fleet.sources(), round, RUNS, fleetRuns.computeIfAbsent(threads, t -> new Runs())
+                                    .add(run, Run.between(before, after)));
                     before = after;
                 }
                 // One busy process: the same volume from 1 source, the default thread count.
                 Run run = job(kafka, client, one, defaultThreads, true);
                 Run after = readAndParse(client, fleet);
-                Run limitThen = Run.between(before, after);
                 out.printf("2. job, exactly_once_v2, %d stream thread(s) (the default), 1 source, round %d of %d: %s%n",
-                        defaultThreads, round, RUNS, run.against(limitThen));
-                oneRates.add(run.rate());
-                oneShares.add(run.rate() / limitThen.rate());
+                        defaultThreads, round, RUNS, oneRuns.add(run, Run.between(before, after)));
                 before = after;
             }
             Map<Integer, Double> rates = new java.util.TreeMap<>();
             Map<Integer, Double> shares = new java.util.TreeMap<>();
-            runRates.forEach((threads, r) -> {
-                rates.put(threads, median(r));
-                shares.put(threads, median(runShares.get(threads)));
-                out.printf("   %d stream thread(s)%s, median of %d runs: %,.0f records/s, %.0f %% of the limit (shares %s)%n",
-                        threads, threads == defaultThreads ? " (the default)" : "", r.size(), median(r),
-                        100 * shares.get(threads), runShares.get(threads).stream()
-                                .map(x -> String.format("%.0f %%", 100 * x)).collect(Collectors.joining(", ")));
+            fleetRuns.forEach((threads, runs) -> {
+                rates.put(threads, runs.rate());
+                shares.put(threads, runs.share());
+                out.printf("   %d stream thread(s)%s, %s%n", threads, threads == defaultThreads ? " (the default)" : "", runs);
             });
             // What Kafka Streams itself costs: the same topic, exactly-once, a processor that does nothing.
             Run floor = streamsFloor(client, fleet, defaultThreads);
@@ -190,10 +207,8 @@ public final class Benchmark {
                     defaultThreads, floor.against(Run.between(before, afterFloor)));
             double fleetDefault = rates.containsKey(defaultThreads) ? rates.get(defaultThreads)
                     : job(kafka, client, fleet, defaultThreads, false).rate();
-            out.printf("   1 source, median of %d runs: %,.0f records/s, %.0f %% of the limit (shares %s); %.0f %% of the"
-                            + " %d-source rate (%,.0f records/s)%n", oneRates.size(), median(oneRates), 100 * median(oneShares),
-                    oneShares.stream().map(x -> String.format("%.0f %%", 100 * x)).collect(Collectors.joining(", ")),
-                    100 * median(oneRates) / fleetDefault, fleet.sources(), fleetDefault);
+            out.printf("   1 source, %s; %.0f %% of the %d-source rate (%,.0f records/s)%n", oneRuns,
+                    100 * oneRuns.rate() / fleetDefault, fleet.sources(), fleetDefault);
             int fastest = threadsOfMost(rates, defaultThreads);
             double best = rates.getOrDefault(fastest, fleetDefault);
             // The machine's speed drifts between runs: the share of the limit measured around a run
