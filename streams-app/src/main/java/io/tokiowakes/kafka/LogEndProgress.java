@@ -25,8 +25,19 @@ import java.util.stream.Collectors;
 /**
  * Input progress from the log: every so often the end offsets of the input partitions are
  * looked up, and a partition whose task has committed up to that end counts as read up to the
- * moment of the look-up. This is what lets the tail of a trace out of the ordering buffer
- * without guessing from idle time, and never while a partition still has a backlog.
+ * moment of the look-up less the ordering window. This is what lets the tail of a trace out of
+ * the ordering buffer without guessing from idle time, and never while a partition still has a
+ * backlog.
+ * <p>
+ * Why less the window: the end of a partition's log says nothing of a record still on its way
+ * from its collector. A collector's producer sends each partition its own batches, and one of
+ * them can reach the broker hundreds of ms after a later record of the same source went to
+ * another partition (a batch waiting behind a full request, a retried one). A partition claimed
+ * by its own records is claimed past the missing record only by records of other collectors
+ * appended more than a window after the later one. A claim from the log's end at the moment of
+ * the look-up would pass it at once; one a window earlier gives it that window too. That costs a
+ * window of latency only where a partition got no record for a window: a busy partition's own
+ * records claim further.
  */
 final class LogEndProgress implements InputProgress, AutoCloseable {
 
@@ -36,14 +47,24 @@ final class LogEndProgress implements InputProgress, AutoCloseable {
     private final String topic;
     private final Supplier<KafkaStreams> streams;
     private final Map<Integer, Long> readUpTo = new ConcurrentHashMap<>();
+    private final long inFlightMs;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "tokio-wakes-input-progress");
         t.setDaemon(true);
         return t;
     });
 
-    LogEndProgress(Properties client, String topic, Supplier<KafkaStreams> streams, long everyMs) {
+    /**
+     * @param client     Kafka client settings, for an admin client of its own
+     * @param topic      the input topic
+     * @param streams    the running job's Kafka Streams (null until it is built)
+     * @param everyMs    how often the log's end is looked up (ms)
+     * @param inFlightMs how long a record may still be on its way to the log when its end is
+     *                   looked up (ms): the ordering window
+     */
+    LogEndProgress(Properties client, String topic, Supplier<KafkaStreams> streams, long everyMs, long inFlightMs) {
         this.admin = Admin.create(client);
+        this.inFlightMs = inFlightMs;
         this.topic = topic;
         this.streams = streams;
         timer.scheduleWithFixedDelay(this::refresh, everyMs, everyMs, TimeUnit.MILLISECONDS);
@@ -70,16 +91,35 @@ final class LogEndProgress implements InputProgress, AutoCloseable {
             var ends = admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
                     .all().get(5, TimeUnit.SECONDS);
             // Committed offsets may only move on between the two reads: read them again after.
-            Map<Integer, Long> after = committedOffsets(s);
-            ends.forEach((tp, info) -> {
-                Long done = after.get(tp.partition());
-                if (done != null && done >= info.offset()) {
-                    readUpTo.merge(tp.partition(), lookedUpAt, Math::max);
-                }
-            });
+            Map<Integer, Long> endOffsets = new HashMap<>();
+            ends.forEach((tp, info) -> endOffsets.put(tp.partition(), info.offset()));
+            claims(committedOffsets(s), endOffsets, lookedUpAt, inFlightMs)
+                    .forEach((partition, claim) -> readUpTo.merge(partition, claim, Math::max));
         } catch (Exception e) {
             LOG.debug("input progress not refreshed: {}", e.toString());
         }
+    }
+
+    /**
+     * What the look-up shows of each partition.
+     *
+     * @param committed  committed offsets by partition, read after the ends were
+     * @param ends       the partitions' end offsets (of committed transactions)
+     * @param lookedUpAt when the ends were asked for (ms, the broker's {@code LogAppendTime} clock)
+     * @param inFlightMs how long a record may still be on its way to the log (ms)
+     * @return by partition, how far (ms of append time) each partition read to its end is read;
+     *         partitions still behind their end are not in it
+     */
+    static Map<Integer, Long> claims(Map<Integer, Long> committed, Map<Integer, Long> ends, long lookedUpAt,
+                                     long inFlightMs) {
+        Map<Integer, Long> out = new HashMap<>();
+        ends.forEach((partition, end) -> {
+            Long done = committed.get(partition);
+            if (done != null && done >= end) {
+                out.put(partition, lookedUpAt - inFlightMs);
+            }
+        });
+        return out;
     }
 
     /** Committed offsets of the input partitions whose tasks run here (0 for one never committed). */

@@ -48,7 +48,8 @@ public final class WakeJob implements AutoCloseable {
         identity = InstanceIdentity.apply(p);
         guarantee = p.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
         try {
-            progress = new LogEndProgress(client, settings.topics().input(), () -> streamsOrNull, PROGRESS_EVERY_MS);
+            progress = new LogEndProgress(client, settings.topics().input(), () -> streamsOrNull, PROGRESS_EVERY_MS,
+                    settings.reorderWindowMs());
             streams = new KafkaStreams(WakeTopology.build(withPartitions, metrics, progress), p);
         } catch (RuntimeException e) {
             identity.close();

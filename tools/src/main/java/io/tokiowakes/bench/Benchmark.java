@@ -128,7 +128,7 @@ public final class Benchmark {
 
     /** One generated trace on a topic of its own, and what the job must find in it. */
     private record Trace(String name, int sources, JobSettings settings, Path file, long records, long liveTasks,
-                         long expectedEdges) {
+                         long expectedEdges, InputOrder.Disorder disorder) {
     }
 
     public void run() throws Exception {
@@ -245,7 +245,8 @@ public final class Benchmark {
         long expectedEdges = JobMetrics.edges(analyzed.counters());
         out.printf("input %s: %,d records (%,d MB) from %d source(s), %,d tasks spawned, %,d live at the end, %,d wake edges%n",
                 name, records, Files.size(file) >> 20, sources, generator.tasksSpawned(), generator.liveTasks(), expectedEdges);
-        return new Trace(name, sources, settings, file, records, generator.liveTasks(), expectedEdges);
+        InputOrder.Disorder disorder = InputOrder.of(client, settings.topics().input(), settings.reorderWindowMs());
+        return new Trace(name, sources, settings, file, records, generator.liveTasks(), expectedEdges, disorder);
     }
 
     /**
@@ -384,7 +385,7 @@ public final class Benchmark {
                                 + " %,.0f commits, %.0f ms each on average%n",
                         100 * during.blockedNs() / (threads * allSeconds * 1e9), during.commits(),
                         during.commits() == 0 ? 0 : during.commitMs() / during.commits());
-                stateReport(job, trace.liveTasks());
+                stateReport(job, trace);
             }
             return new Run(records / Math.max(inputSeconds, allSeconds), cpuPerRecord);
         }
@@ -493,7 +494,7 @@ public final class Benchmark {
         }
     }
 
-    private void stateReport(WakeJob job, long liveTasks) {
+    private void stateReport(WakeJob job, Trace trace) {
         StringBuilder sb = new StringBuilder();
         for (String store : WakeTopology.STATE_STORES) {
             try {
@@ -512,8 +513,8 @@ public final class Benchmark {
         }
         System.gc();
         Runtime rt = Runtime.getRuntime();
-        out.printf("5. state after the run: %s(live tasks in the trace: %,d); late records %d; heap used %d MB%n", sb,
-                liveTasks, job.metrics().get("late-records"), (rt.totalMemory() - rt.freeMemory()) >> 20);
+        out.printf("5. state after the run: %s(live tasks in the trace: %,d); %s; heap used %d MB%n", sb,
+                trace.liveTasks(), late(job, trace.disorder()), (rt.totalMemory() - rt.freeMemory()) >> 20);
     }
 
     /**
@@ -590,6 +591,7 @@ public final class Benchmark {
                     sorted.size());
             out.printf("   the job read %,d of the %,d records and wrote %,d wake edges; its threads used %.1f µs of CPU"
                     + " per record read%n", read, n, edgesOut, jobCpuNanos / Math.max(1, read) / 1000);
+            out.println("   " + late(job, InputOrder.of(client, settings.topics().input(), settings.reorderWindowMs())));
             StringBuilder series = new StringBuilder();
             byTime.values().forEach(v -> {
                 Collections.sort(v);
@@ -697,6 +699,13 @@ public final class Benchmark {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().contains(applicationId))
                 .mapToLong(t -> Math.max(0, mx.getThreadCpuTime(t.getId()))).sum();
+    }
+
+    /** The job's late records beside the input's own disorder, which only can make them. */
+    private static String late(WakeJob job, InputOrder.Disorder input) {
+        return String.format("late records %d (input: %,d records appended more than the window after a later record"
+                + " of their source, the most %,d ms after)", job.metrics().get("late-records"), input.beyondWindow(),
+                input.maxMs());
     }
 
     /** Adds (sent at ns, latency ms) for each edge whose wake was timed. */
