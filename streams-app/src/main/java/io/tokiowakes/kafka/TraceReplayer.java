@@ -7,10 +7,12 @@ import io.tokiowakes.ingest.TraceDecoder;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.util.Properties;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -72,18 +74,25 @@ public final class TraceReplayer implements AutoCloseable {
         return json;
     }
 
-    public void send(String key, byte[] value) {
+    /**
+     * Sends a record under a key, as it is, once the pace allows.
+     *
+     * @return the record's place and append time in the log, once the broker has it
+     * @throws IllegalStateException when an earlier record could not be sent
+     */
+    public Future<RecordMetadata> send(String key, byte[] value) {
         Exception f = failure.get();
         if (f != null) {
             throw new IllegalStateException("sending to " + topic + " failed: " + f.getMessage(), f);
         }
         pace();
-        producer.send(new ProducerRecord<>(topic, key, value), (md, e) -> {
+        Future<RecordMetadata> appended = producer.send(new ProducerRecord<>(topic, key, value), (md, e) -> {
             if (e != null) {
                 failure.compareAndSet(null, e);
             }
         });
         sent++;
+        return appended;
     }
 
     private String keyOf(byte[] value) {

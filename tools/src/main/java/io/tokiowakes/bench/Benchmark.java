@@ -17,6 +17,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -51,6 +52,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -531,8 +533,9 @@ public final class Benchmark {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-latency-" + sources);
         p.put(StreamsConfig.STATE_DIR_CONFIG, options.dir().resolve("state-latency-" + sources).toString());
         p.putAll(options.streamsConfig());
-        Map<String, Long> sentAt = new ConcurrentHashMap<>();
-        List<long[]> latencies = Collections.synchronizedList(new ArrayList<>());
+        Map<String, long[]> sentAt = new ConcurrentHashMap<>();
+        List<Timed> latencies = Collections.synchronizedList(new ArrayList<>());
+        Map<String, Future<RecordMetadata>> appended = new HashMap<>();
         AtomicBoolean done = new AtomicBoolean();
         try (WakeJob job = new WakeJob(p, settings).start()) {
             job.awaitRunning(Duration.ofSeconds(60));
@@ -561,9 +564,11 @@ public final class Benchmark {
                 for (int i = 0; i < records.size(); i++) {
                     String wake = wakes.get(i);
                     if (wake != null) {
-                        sentAt.put(wake, System.nanoTime());
+                        sentAt.put(wake, new long[] {System.nanoTime(), System.currentTimeMillis()});
+                        appended.put(wake, replayer.send(records.key(i), records.value(i)));
+                    } else {
+                        replayer.send(records.key(i), records.value(i));
                     }
-                    replayer.send(records.key(i), records.value(i));
                 }
                 replayer.flush();
             }
@@ -579,12 +584,23 @@ public final class Benchmark {
                 return;
             }
             List<Long> sorted = new ArrayList<>();
+            List<Long> toLog = new ArrayList<>();
+            List<Long> fromLog = new ArrayList<>();
             Map<Long, List<Long>> byTime = new java.util.TreeMap<>();
-            for (long[] l : latencies) {
-                sorted.add(l[1]);
-                byTime.computeIfAbsent(Math.max(0, l[0] - counted0) / 2_000_000_000L, k -> new ArrayList<>()).add(l[1]);
+            Map<Long, List<Long>> fromLogByTime = new java.util.TreeMap<>();
+            for (Timed t : latencies) {
+                sorted.add(t.latencyMs());
+                long bucket = Math.max(0, t.sentNanos() - counted0) / 2_000_000_000L;
+                byTime.computeIfAbsent(bucket, k -> new ArrayList<>()).add(t.latencyMs());
+                // The input topic is LogAppendTime: the record's timestamp is when the broker took it.
+                long appendMs = appended.get(t.id()).get().timestamp();
+                toLog.add(appendMs - t.sentWallMs());
+                fromLog.add(t.readWallMs() - appendMs);
+                fromLogByTime.computeIfAbsent(bucket, k -> new ArrayList<>()).add(t.readWallMs() - appendMs);
             }
             Collections.sort(sorted);
+            Collections.sort(toLog);
+            Collections.sort(fromLog);
             out.printf("4. wake-edge latency, %d source(s) at %,.0f records/s (%,d records, the first %d s not counted):"
                             + " p50 %d ms, p99 %d ms, max %d ms (%d edges)%n",
                     sources, rate, n, LATENCY_WARM_UP_S, pct(sorted, 50), pct(sorted, 99), sorted.get(sorted.size() - 1),
@@ -592,12 +608,11 @@ public final class Benchmark {
             out.printf("   the job read %,d of the %,d records and wrote %,d wake edges; its threads used %.1f µs of CPU"
                     + " per record read%n", read, n, edgesOut, jobCpuNanos / Math.max(1, read) / 1000);
             out.println("   " + late(job, InputOrder.of(client, settings.topics().input(), settings.reorderWindowMs())));
-            StringBuilder series = new StringBuilder();
-            byTime.values().forEach(v -> {
-                Collections.sort(v);
-                series.append(' ').append(pct(v, 50));
-            });
-            out.println("   p50 of each 2 s, ms:" + series);
+            out.printf("   of which from the send to the log (the benchmark's producer): p50 %d, p99 %d, max %d ms;"
+                            + " from the log to the edge readable (the job): p50 %d, p99 %d, max %d ms%n",
+                    pct(toLog, 50), pct(toLog, 99), toLog.get(toLog.size() - 1),
+                    pct(fromLog, 50), pct(fromLog, 99), fromLog.get(fromLog.size() - 1));
+            out.println("   p50 of each 2 s, ms:" + p50s(byTime) + "; from the log:" + p50s(fromLogByTime));
         }
     }
 
@@ -708,8 +723,29 @@ public final class Benchmark {
                 input.maxMs());
     }
 
-    /** Adds (sent at ns, latency ms) for each edge whose wake was timed. */
-    private static void readEdges(Properties client, String topic, Map<String, Long> sentAt, List<long[]> latencies,
+    private static String p50s(Map<Long, List<Long>> byTime) {
+        StringBuilder series = new StringBuilder();
+        byTime.values().forEach(v -> {
+            Collections.sort(v);
+            series.append(' ').append(pct(v, 50));
+        });
+        return series.toString();
+    }
+
+    /**
+     * One wake's way to its edge.
+     *
+     * @param id         the wake's source and seq
+     * @param sentNanos  when it was sent ({@link System#nanoTime()})
+     * @param sentWallMs when it was sent (wall clock, ms)
+     * @param latencyMs  from the send to its edge being readable (ms)
+     * @param readWallMs when its edge was read (wall clock, ms)
+     */
+    private record Timed(String id, long sentNanos, long sentWallMs, long latencyMs, long readWallMs) {
+    }
+
+    /** Adds a {@link Timed} for each edge whose wake was timed ({@code sentAt}: id to nanoTime, wall ms). */
+    private static void readEdges(Properties client, String topic, Map<String, long[]> sentAt, List<Timed> latencies,
                                   AtomicBoolean done) {
         Properties p = new Properties();
         p.putAll(client);
@@ -721,9 +757,11 @@ public final class Benchmark {
             consumer.seekToBeginning(parts);
             while (!done.get()) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
-                    Long sent = sentAt.remove(edgeId(r.value()));
+                    String id = edgeId(r.value());
+                    long[] sent = sentAt.remove(id);
                     if (sent != null) {
-                        latencies.add(new long[] {sent, (System.nanoTime() - sent) / 1_000_000});
+                        latencies.add(new Timed(id, sent[0], sent[1], (System.nanoTime() - sent[0]) / 1_000_000,
+                                System.currentTimeMillis()));
                     }
                 }
             }
