@@ -146,6 +146,7 @@ public final class Benchmark {
                 // The JIT compiles the job's code first, as in a whole run (a cold job would start
                 // the phase seconds behind and spend it catching up).
                 warmUp(kafka, client, trace(client, "fleet", options.sources(), options.liveTasksPerSource()));
+                liveWarmUp(client, options.latencyRate());
                 latency(client, options.sources(), options.latencyRate());
                 latency(client, 1, options.latencyRate());
                 return;
@@ -223,6 +224,7 @@ public final class Benchmark {
                     analyzeWarm, analyzeFirst);
             if (options.latencySeconds() > 0) {
                 double rate = options.latencyRate() > 0 ? options.latencyRate() : best / 2;
+                liveWarmUp(client, rate);
                 latency(client, options.sources(), rate);
                 latency(client, 1, rate);
             }
@@ -520,18 +522,46 @@ public final class Benchmark {
     }
 
     /**
-     * Steady rate below capacity; time from the append of a wake to its edge being readable
-     * (committed). The first {@link #LATENCY_WARM_UP_S} s at that rate are not counted (the JIT
-     * compiles the live path, the first transactions open), as the throughput runs' warm-up is
-     * not; the p50 of each 2 s of the counted part shows whether the job keeps up (it would grow).
+     * Live phases at the latency phase's rate, not counted, until the JIT compiles for less than
+     * 5 % of one (at most {@link #MAX_LIVE_WARM_UPS}). The backlog warm-up leaves the live path's
+     * code (small polls and batches, heartbeats, the producer beside the job) to be compiled: the
+     * first live phase after it compiled for 60 % of its time and started seconds behind, where a
+     * deployed job's code is long compiled.
      */
+    private void liveWarmUp(Properties client, double rate) throws Exception {
+        for (int run = 1; run <= MAX_LIVE_WARM_UPS; run++) {
+            double compiling = latency(client, "warm-up-" + run, options.sources(), rate, LIVE_WARM_UP_S, false);
+            out.printf("   live warm-up %d at %,.0f records/s: JIT compiling %.0f %% of it; not counted%n", run, rate,
+                    100 * compiling);
+            if (compiling < 0.05) {
+                return;
+            }
+        }
+    }
+
+    private static final int MAX_LIVE_WARM_UPS = 3;
+    private static final int LIVE_WARM_UP_S = 10;
+
     private void latency(Properties client, int sources, double rate) throws Exception {
-        JobSettings settings = jobSettings().withTopics(Topics.withPrefix("latency-" + sources + "."));
+        latency(client, String.valueOf(sources), sources, rate, options.latencySeconds(), true);
+    }
+
+    /**
+     * Steady rate below capacity; time from the append of a wake to its edge being readable
+     * (committed). The first {@link #LATENCY_WARM_UP_S} s at that rate are not counted (the first
+     * transactions open); the p50 of each 2 s of the counted part shows whether the job keeps up
+     * (it would grow).
+     *
+     * @return the share of the phase's sending time the JIT spent compiling
+     */
+    private double latency(Properties client, String name, int sources, double rate, long seconds, boolean report)
+            throws Exception {
+        JobSettings settings = jobSettings().withTopics(Topics.withPrefix("latency-" + name + "."));
         TopicSetup.ensure(client, settings.topics(), options.partitions(), options.partitions());
         Properties p = new Properties();
         p.putAll(client);
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-latency-" + sources);
-        p.put(StreamsConfig.STATE_DIR_CONFIG, options.dir().resolve("state-latency-" + sources).toString());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-latency-" + name);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, options.dir().resolve("state-latency-" + name).toString());
         p.putAll(options.streamsConfig());
         Map<String, long[]> sentAt = new ConcurrentHashMap<>();
         List<Timed> latencies = Collections.synchronizedList(new ArrayList<>());
@@ -546,7 +576,7 @@ public final class Benchmark {
             // their own machines, so only sending them (the producer) runs here beside the job and
             // the broker.
             long warmUp = (long) (rate * LATENCY_WARM_UP_S);
-            long target = warmUp + (long) (rate * options.latencySeconds());
+            long target = warmUp + (long) (rate * seconds);
             Packed records = new Packed();
             Map<Integer, String> wakes = new HashMap<>();
             long startNanos = (System.currentTimeMillis() + 1000) * 1_000_000L;
@@ -559,6 +589,9 @@ public final class Benchmark {
                 records.add(key, line.getBytes(StandardCharsets.UTF_8));
             });
             long counted0;
+            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+            long compiled = jit.getTotalCompilationTime();
+            long sending0 = System.nanoTime();
             try (TraceReplayer replayer = new TraceReplayer(client, settings.topics().input(), (long) rate)) {
                 counted0 = System.nanoTime() + (long) (LATENCY_WARM_UP_S * 1e9);
                 for (int i = 0; i < records.size(); i++) {
@@ -572,16 +605,22 @@ public final class Benchmark {
                 }
                 replayer.flush();
             }
+            double compiling = (jit.getTotalCompilationTime() - compiled) / (seconds(sending0) * 1000);
             long n = records.size();
+            if (!report) {
+                done.set(true);
+                reader.join();
+                return compiling;
+            }
             Thread.sleep(3000);
             done.set(true);
             reader.join();
-            double jobCpuNanos = jobThreadsCpuNanos("bench-latency-" + sources);
+            double jobCpuNanos = jobThreadsCpuNanos("bench-latency-" + name);
             long read = job.metrics().recordsIn().values().stream().mapToLong(Long::longValue).sum();
             long edgesOut = JobMetrics.edges(job.metrics().snapshot());
             if (latencies.isEmpty()) {
                 out.println("4. latency: no edge came back");
-                return;
+                return compiling;
             }
             List<Long> sorted = new ArrayList<>();
             List<Long> toLog = new ArrayList<>();
@@ -613,6 +652,8 @@ public final class Benchmark {
                     pct(toLog, 50), pct(toLog, 99), toLog.get(toLog.size() - 1),
                     pct(fromLog, 50), pct(fromLog, 99), fromLog.get(fromLog.size() - 1));
             out.println("   p50 of each 2 s, ms:" + p50s(byTime) + "; from the log:" + p50s(fromLogByTime));
+            out.printf("   JIT compiling %.0f %% of the phase%n", 100 * compiling);
+            return compiling;
         }
     }
 
@@ -716,7 +757,7 @@ public final class Benchmark {
                 .mapToLong(t -> Math.max(0, mx.getThreadCpuTime(t.getId()))).sum();
     }
 
-    /** The job's late records beside the input's own disorder, which only can make them. */
+    /** The job's late records beside the input's own disorder: only such input records can be applied late. */
     private static String late(WakeJob job, InputOrder.Disorder input) {
         return String.format("late records %d (input: %,d records appended more than the window after a later record"
                 + " of their source, the most %,d ms after)", job.metrics().get("late-records"), input.beyondWindow(),
