@@ -28,7 +28,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "4", description = "partitions of topics it creates (default ${DEFAULT-VALUE})")
     int partitions;
 
-    @Option(names = "--threads", description = "stream threads (default: one per core, at most one per input partition)")
+    @Option(names = "--threads", description = "stream threads (default: one per input partition, at most two per core)")
     Integer threads;
 
     @Option(names = "--http-port", paramLabel = "PORT", description = "HTTP port of /metrics, the REST API and the "
