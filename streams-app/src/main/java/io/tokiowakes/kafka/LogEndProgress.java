@@ -32,12 +32,15 @@ import java.util.stream.Collectors;
  * Why less the window: the end of a partition's log says nothing of a record still on its way
  * from its collector. A collector's producer sends each partition its own batches, and one of
  * them can reach the broker hundreds of ms after a later record of the same source went to
- * another partition (a batch waiting behind a full request, a retried one). A partition claimed
- * by its own records is claimed past the missing record only by records of other collectors
- * appended more than a window after the later one. A claim from the log's end at the moment of
- * the look-up would pass it at once; one a window earlier gives it that window too. That costs a
- * window of latency only where a partition got no record for a window: a busy partition's own
- * records claim further.
+ * another partition (a batch held up behind a full request, a retried one). Such a record is
+ * appended after the look-up, so the wake stage, which waits a window past every claim, would
+ * apply it late once it was a window behind that later record. A partition claimed by its own
+ * records is claimed past it only by records appended after that later record's window, which a
+ * producer holding up that partition's batches does not send it. Less the window, a claim from
+ * the log's end lets such a record be two windows behind. It costs a window of latency only
+ * where a partition got no record for a window: a busy partition's own records claim further.
+ * The look-up's time is the job's clock, taken for the broker's {@code LogAppendTime}: the two
+ * must agree to well within the window (one machine, or synchronised clocks).
  */
 final class LogEndProgress implements InputProgress, AutoCloseable {
 
@@ -105,7 +108,7 @@ final class LogEndProgress implements InputProgress, AutoCloseable {
      *
      * @param committed  committed offsets by partition, read after the ends were
      * @param ends       the partitions' end offsets (of committed transactions)
-     * @param lookedUpAt when the ends were asked for (ms, the broker's {@code LogAppendTime} clock)
+     * @param lookedUpAt when the ends were asked for (ms, the job's clock, standing for the broker's)
      * @param inFlightMs how long a record may still be on its way to the log (ms)
      * @return by partition, how far (ms of append time) each partition read to its end is read;
      *         partitions still behind their end are not in it

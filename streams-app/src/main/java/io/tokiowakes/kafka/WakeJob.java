@@ -71,7 +71,7 @@ public final class WakeJob implements AutoCloseable {
     }
 
     /**
-     * The job's Kafka Streams settings: its defaults (exactly-once v2, one stream thread per core,
+     * The job's Kafka Streams settings: its defaults (exactly-once v2, two stream threads per core,
      * the dead-letter handler, snappy batches, larger input fetches, no task idling) under whatever {@code client} sets.
      *
      * @return new properties; {@code client} is not changed
@@ -80,10 +80,7 @@ public final class WakeJob implements AutoCloseable {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        // One stream thread per core (no more than there are input partitions): records cross to
-        // the wake stage in batches, so a thread waits little on sends and commits, and more
-        // threads than cores only take turns (benchmark on 2 cores: 1 thread 120k, 2 threads 215k,
-        // 4 threads 162k records/s).
+        // Two stream threads per core, no more than there are input partitions (see defaultThreads).
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(defaultThreads(settings.inputPartitions())));
         // A record whose processing throws goes to the dead-letter topic; the job goes on.
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class.getName());
@@ -113,7 +110,7 @@ public final class WakeJob implements AutoCloseable {
 
     /**
      * Stream threads when none are configured: one per input partition, up to twice the cores.
-     * A stream thread spends a fifth to a third of a backlog blocked on Kafka (each commit waits
+     * A stream thread spends a third to a half of a backlog blocked on Kafka (each commit waits
      * for the producer's flush and the transaction's round trips), so twice as many threads as
      * cores keep the cores busy meanwhile; and the wake task of one busy source shares its thread
      * with fewer input partitions' ingest. Measured in README, Speed.

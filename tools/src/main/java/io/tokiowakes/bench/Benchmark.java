@@ -547,8 +547,9 @@ public final class Benchmark {
     }
 
     /**
-     * Steady rate below capacity; time from the append of a wake to its edge being readable
-     * (committed). The first {@link #LATENCY_WARM_UP_S} s at that rate are not counted (the first
+     * Steady rate below capacity; time from the send of a wake (before the producer's pacing) to
+     * its edge being readable (committed), and its two parts: to the record's append time in the
+     * log, and from there. The first {@link #LATENCY_WARM_UP_S} s at that rate are not counted (the first
      * transactions open); the p50 of each 2 s of the counted part shows whether the job keeps up
      * (it would grow).
      *
@@ -759,7 +760,7 @@ public final class Benchmark {
 
     /** The job's late records beside the input's own disorder: only such input records can be applied late. */
     private static String late(WakeJob job, InputOrder.Disorder input) {
-        return String.format("late records %d (input: %,d records appended more than the window after a later record"
+        return String.format("late records %d (input: %,d records appended at least the window after a later record"
                 + " of their source, the most %,d ms after)", job.metrics().get("late-records"), input.beyondWindow(),
                 input.maxMs());
     }

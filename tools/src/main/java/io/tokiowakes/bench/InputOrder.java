@@ -19,9 +19,11 @@ import java.util.stream.Collectors;
  * on what the job may apply late. The job applies a source's record once every input partition
  * has been read the ordering window past its append time (the input topic is
  * {@code LogAppendTime}), so a record can only come after a later one of its source was applied
- * when it was appended more than the window after that later one. Counting such records in the
- * log tells a late record the input made (a producer's batch for one partition retried while
- * others went through) from one the job made.
+ * when it was appended at least the window after that later one (at exactly the window: a
+ * partition's claim can be the append time of the record's own batch, read in part). Counting
+ * such records in the log tells a late record the input made (a producer's batch for one
+ * partition held up while others went through) from one the job made. Sources without
+ * {@code seq} are ordered by trace time, which this does not check.
  */
 final class InputOrder {
 
@@ -29,7 +31,7 @@ final class InputOrder {
     }
 
     /**
-     * @param beyondWindow how many records were appended more than the window after a later one
+     * @param beyondWindow how many records were appended at least the window after a later one
      * @param maxMs        the most any record was appended after a later one of its source (ms)
      */
     record Disorder(long beyondWindow, long maxMs) {
@@ -37,7 +39,7 @@ final class InputOrder {
 
     /**
      * Reads the whole topic (every partition from its start to its end at the call) and counts
-     * the records appended more than {@code windowMs} after some record of the same source with
+     * the records appended at least {@code windowMs} after some record of the same source with
      * a higher {@code seq}. Records without {@code seq} or {@code source} are not counted.
      *
      * @param client   Kafka client settings
@@ -88,7 +90,7 @@ final class InputOrder {
      * @param pairs    one source's records as (seq, append ms) pairs, flat, in any order
      * @param n        how many pairs
      * @param windowMs the ordering window (ms)
-     * @return how many records were appended more than the window after a record with a higher
+     * @return how many records were appended at least the window after a record with a higher
      *         seq, and the most any was
      */
     static Disorder of(long[] pairs, int n, long windowMs) {
@@ -104,7 +106,7 @@ final class InputOrder {
             long appended = pairs[2 * order[i] + 1];
             if (earliestLater != Long.MAX_VALUE) {
                 maxMs = Math.max(maxMs, appended - earliestLater);
-                count += appended - earliestLater > windowMs ? 1 : 0;
+                count += appended - earliestLater >= windowMs ? 1 : 0;
             }
             earliestLater = Math.min(earliestLater, appended);
         }

@@ -10,9 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class InputOrderTest {
 
     @Test
-    void countsARecordAppendedMoreThanTheWindowAfterALaterOne() {
+    void countsARecordAppendedAtLeastTheWindowAfterALaterOne() {
         assertEquals(new InputOrder.Disorder(1, 400), InputOrder.of(new long[] {1, 500, 2, 100}, 2, 200));
-        assertEquals(new InputOrder.Disorder(0, 200), InputOrder.of(new long[] {1, 300, 2, 100}, 2, 200),
+        assertEquals(new InputOrder.Disorder(1, 200), InputOrder.of(new long[] {1, 300, 2, 100}, 2, 200),
+                "a claim can be the append time of the record's own batch");
+        assertEquals(new InputOrder.Disorder(0, 199), InputOrder.of(new long[] {1, 299, 2, 100}, 2, 200),
                 "within the window");
         assertEquals(new InputOrder.Disorder(0, 0), InputOrder.of(new long[] {2, 500, 1, 100}, 2, 200),
                 "in seq order");
@@ -37,7 +39,7 @@ class InputOrderTest {
                 for (int j = 0; j < n; j++) {
                     if (pairs[2 * j] > pairs[2 * i]) {
                         long behind = pairs[2 * i + 1] - pairs[2 * j + 1];
-                        beyond |= behind > window;
+                        beyond |= behind >= window;
                         maxMs = Math.max(maxMs, behind);
                     }
                 }
