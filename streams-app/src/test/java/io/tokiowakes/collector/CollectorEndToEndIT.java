@@ -121,9 +121,16 @@ class CollectorEndToEndIT {
             // The example writes Tokio's resource spans: the ticker waits on its interval's Sleep.
             List<JsonNode> ticker = read(out.resolve(TraceFileAnalyzer.WAKE_EDGES_FILE)).stream()
                     .filter(e -> e.path("wakee").path("name").asText().equals("ticker")).toList();
-            assertTrue(!ticker.isEmpty());
+            assertTrue(ticker.stream().anyMatch(e -> e.path("kind").asText().equals("RUNTIME")),
+                    "the timer driver wakes the ticker");
             for (JsonNode e : ticker) {
-                assertEquals("RUNTIME", e.path("kind").asText(), e.toString());
+                // A tick the loaded host made late: the interval resets its Sleep to a deadline
+                // already past, and Tokio's time driver fires it at once (Handle::reregister: "the
+                // timer was fired synchronously as a result of the reregistration"), inside the
+                // ticker's own poll.
+                boolean firedInItsPoll = e.path("kind").asText().equals("SELF")
+                        && e.path("op").asText().equals("waker.wake");
+                assertTrue(e.path("kind").asText().equals("RUNTIME") || firedInItsPoll, e.toString());
                 assertEquals("timer Sleep", e.path("waits_on").get(0).path("kind").asText() + " "
                         + e.path("waits_on").get(0).path("concrete_type").asText(), e.toString());
             }
