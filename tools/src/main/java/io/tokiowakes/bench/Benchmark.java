@@ -817,9 +817,20 @@ public final class Benchmark {
         return field(json, "\"source\":\"", '"') + "/" + field(json, "\"seq\":", ',');
     }
 
-    private static String field(String json, String prefix, char end) {
-        int i = json.indexOf(prefix) + prefix.length();
-        return json.substring(i, json.indexOf(end, i));
+    /**
+     * A field of a record the benchmark made (its JSON has no spaces and a fixed field order), read
+     * by searching the text: the benchmark reads millions of them, a full parse each would slow it.
+     *
+     * @return the text between {@code prefix} and the next {@code end}, or null when either is missing
+     */
+    static String field(String json, String prefix, char end) {
+        int i = json.indexOf(prefix);
+        if (i < 0) {
+            return null;
+        }
+        i += prefix.length();
+        int j = json.indexOf(end, i);
+        return j < 0 ? null : json.substring(i, j);
     }
 
     private static long pct(List<Long> sorted, int p) {

@@ -48,8 +48,7 @@ final class InputOrder {
      * @return the number of such records, and the largest delay behind a later record
      */
     static Disorder of(Properties client, String topic, long windowMs) {
-        Map<String, long[]> bySource = new HashMap<>(); // per source: seq, append ms, seq, append ms, ...
-        Map<String, Integer> sizes = new HashMap<>();
+        Map<String, Appends> bySource = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(client, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
@@ -60,30 +59,37 @@ final class InputOrder {
             while (parts.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     String json = new String(r.value(), StandardCharsets.UTF_8);
-                    String source = field(json, "\"source\":\"", '"');
-                    String seq = field(json, "\"seq\":", ',');
-                    if (source == null || seq == null) {
-                        continue;
+                    String source = Benchmark.field(json, "\"source\":\"", '"');
+                    String seq = Benchmark.field(json, "\"seq\":", ',');
+                    if (source != null && seq != null) {
+                        bySource.computeIfAbsent(source, s -> new Appends()).add(Long.parseLong(seq.trim()), r.timestamp());
                     }
-                    int n = sizes.merge(source, 2, Integer::sum);
-                    long[] a = bySource.computeIfAbsent(source, s -> new long[1 << 12]);
-                    if (n > a.length) {
-                        a = Arrays.copyOf(a, a.length * 2);
-                        bySource.put(source, a);
-                    }
-                    a[n - 2] = Long.parseLong(seq.trim());
-                    a[n - 1] = r.timestamp();
                 }
             }
         }
         long count = 0;
         long maxMs = 0;
-        for (Map.Entry<String, long[]> e : bySource.entrySet()) {
-            Disorder d = of(e.getValue(), sizes.get(e.getKey()) / 2, windowMs);
+        for (Appends a : bySource.values()) {
+            Disorder d = of(a.pairs, a.size, windowMs);
             count += d.beyondWindow();
             maxMs = Math.max(maxMs, d.maxMs());
         }
         return new Disorder(count, maxMs);
+    }
+
+    /** One source's records as (seq, append ms) pairs, flat: millions of them, no object each. */
+    private static final class Appends {
+        private long[] pairs = new long[1 << 12];
+        private int size;
+
+        void add(long seq, long appendedMs) {
+            if (2 * size + 2 > pairs.length) {
+                pairs = Arrays.copyOf(pairs, pairs.length * 2);
+            }
+            pairs[2 * size] = seq;
+            pairs[2 * size + 1] = appendedMs;
+            size++;
+        }
     }
 
     /**
@@ -111,15 +117,5 @@ final class InputOrder {
             earliestLater = Math.min(earliestLater, appended);
         }
         return new Disorder(count, maxMs);
-    }
-
-    private static String field(String json, String prefix, char end) {
-        int i = json.indexOf(prefix);
-        if (i < 0) {
-            return null;
-        }
-        i += prefix.length();
-        int j = json.indexOf(end, i);
-        return j < 0 ? null : json.substring(i, j);
     }
 }
