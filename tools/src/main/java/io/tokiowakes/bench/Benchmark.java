@@ -204,7 +204,7 @@ public final class Benchmark {
                 out.printf("   %d stream thread(s)%s, %s%n", threads, threads == defaultThreads ? " (the default)" : "", runs);
             });
             // What Kafka Streams itself costs: the same topic, exactly-once, a processor that does nothing.
-            Run floor = streamsFloor(client, fleet, defaultThreads);
+            Run floor = streamsFloor(kafka, client, fleet, defaultThreads);
             Run afterFloor = readAndParse(client, fleet);
             out.printf("2. Kafka Streams alone (exactly_once_v2, %d stream thread(s), a processor that does nothing): %s%n",
                     defaultThreads, floor.against(Run.between(before, afterFloor)));
@@ -371,6 +371,7 @@ public final class Benchmark {
             job.awaitRunning(Duration.ofSeconds(120));
             long t0 = System.nanoTime();
             double cpu0 = jobThreadsCpuNanos(appId);
+            long broker0 = kafka.cpuNanos();
             ThreadTotals kafka0 = ThreadTotals.of(job.streams());
             List<TopicPartition> input = partitions(admin, settings.topics().input());
             while (committed(admin, appId, input) < records) {
@@ -382,8 +383,10 @@ public final class Benchmark {
             }
             double allSeconds = seconds(t0);
             double cpuPerRecord = (jobThreadsCpuNanos(appId) - cpu0) / records;
+            double brokerPerRecord = (double) (kafka.cpuNanos() - broker0) / records;
             if (report) {
-                out.printf("   input committed after %.1f s, last wake edge committed after %.1f s%n", inputSeconds, allSeconds);
+                out.printf("   input committed after %.1f s, last wake edge committed after %.1f s; the broker (same machine)"
+                        + " used %.2f µs of CPU per record%n", inputSeconds, allSeconds, brokerPerRecord / 1000);
                 ThreadTotals during = ThreadTotals.of(job.streams()).since(kafka0);
                 out.printf("   stream threads blocked on Kafka (producer flushes, transactions, polls) %.0f %% of the run;"
                                 + " %,.0f commits, %.0f ms each on average%n",
@@ -414,7 +417,7 @@ public final class Benchmark {
      * processor that does nothing: what reading through Kafka Streams costs before the job does
      * anything. Timed as the job is, from RUNNING until every input record is committed.
      */
-    private Run streamsFloor(Properties client, Trace trace, int threads) throws Exception {
+    private Run streamsFloor(LocalKafka kafka, Properties client, Trace trace, int threads) throws Exception {
         long records = trace.records();
         String appId = "bench-floor-" + threads + "-" + System.nanoTime();
         Properties p = runConfig(WakeJob.streamsConfig(client, trace.settings()), appId, threads);
@@ -424,6 +427,7 @@ public final class Benchmark {
                 .process(() -> new NoOp(firstRecordNanos));
         try (KafkaStreams streams = new KafkaStreams(builder.build(), p); Admin admin = Admin.create(client)) {
             double cpu0 = jobThreadsCpuNanos(appId);
+            long broker0 = kafka.cpuNanos();
             streams.start();
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             while (streams.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
@@ -438,6 +442,7 @@ public final class Benchmark {
                 Thread.sleep(100);
             }
             double secs = seconds(t0);
+            out.printf("   the broker (same machine) used %.2f µs of CPU per record%n", (double) (kafka.cpuNanos() - broker0) / records / 1000);
             return new Run(records / secs, (jobThreadsCpuNanos(appId) - cpu0) / records);
         }
     }

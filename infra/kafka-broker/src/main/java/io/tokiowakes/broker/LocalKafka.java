@@ -142,6 +142,14 @@ public final class LocalKafka implements AutoCloseable {
         return dataDir;
     }
 
+    /**
+     * CPU time the broker process has used so far, all its threads (ns), as the operating system
+     * counts it; 0 where it does not say. A benchmark on one machine sets it beside the client's.
+     */
+    public long cpuNanos() {
+        return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+
     /** The broker child process; for tests that check it is gone after {@link #close()}. */
     Process process() {
         return process;
