@@ -50,7 +50,7 @@ class LocalKafkaIT {
         try {
             assertTrue(Files.isRegularFile(kafka.dataDir().resolve("server.properties")));
             // The benchmark sets the broker's CPU beside the job's: it is counted, and only grows.
-            long cpuAtStart = kafka.cpuNanos();
+            long cpuAtStart = kafka.cpuNanos().orElseThrow();
             assertTrue(cpuAtStart > 0, "broker CPU " + cpuAtStart);
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
                 admin.createTopics(List.of(new NewTopic(RECORDS, 4, (short) 1), new NewTopic(TX, 1, (short) 1)))
@@ -68,7 +68,8 @@ class LocalKafkaIT {
                 }
             }
             assertEquals(Set.of(0, 1, 2, 3), partitionsWritten);
-            assertTrue(kafka.cpuNanos() >= cpuAtStart);
+            // Creating topics and taking 100 records costs the broker far more than Linux's 10 ms tick.
+            assertTrue(kafka.cpuNanos().orElseThrow() > cpuAtStart);
 
             // Commit one transaction and abort another: needs the transaction state log (RF 1, min ISR 1).
             try (KafkaProducer<String, String> tx = new KafkaProducer<>(producerProps(kafka, "it-tx-" + UUID.randomUUID()))) {

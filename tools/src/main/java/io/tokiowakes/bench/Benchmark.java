@@ -50,6 +50,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
@@ -204,10 +205,11 @@ public final class Benchmark {
                 out.printf("   %d stream thread(s)%s, %s%n", threads, threads == defaultThreads ? " (the default)" : "", runs);
             });
             // What Kafka Streams itself costs: the same topic, exactly-once, a processor that does nothing.
-            Run floor = streamsFloor(kafka, client, fleet, defaultThreads);
+            Floor floor = streamsFloor(kafka, client, fleet, defaultThreads);
             Run afterFloor = readAndParse(client, fleet);
             out.printf("2. Kafka Streams alone (exactly_once_v2, %d stream thread(s), a processor that does nothing): %s%n",
-                    defaultThreads, floor.against(Run.between(before, afterFloor)));
+                    defaultThreads, floor.run().against(Run.between(before, afterFloor)));
+            out.printf("   the broker (same machine) used %s of CPU per record%n", floor.brokerPerRecord());
             double fleetDefault = rates.containsKey(defaultThreads) ? rates.get(defaultThreads)
                     : job(kafka, client, fleet, defaultThreads, false).rate();
             out.printf("   1 source, %s; %.0f %% of the %d-source rate (%,.0f records/s)%n", oneRuns,
@@ -371,7 +373,7 @@ public final class Benchmark {
             job.awaitRunning(Duration.ofSeconds(120));
             long t0 = System.nanoTime();
             double cpu0 = jobThreadsCpuNanos(appId);
-            long broker0 = kafka.cpuNanos();
+            OptionalLong broker0 = kafka.cpuNanos();
             ThreadTotals kafka0 = ThreadTotals.of(job.streams());
             List<TopicPartition> input = partitions(admin, settings.topics().input());
             while (committed(admin, appId, input) < records) {
@@ -383,10 +385,10 @@ public final class Benchmark {
             }
             double allSeconds = seconds(t0);
             double cpuPerRecord = (jobThreadsCpuNanos(appId) - cpu0) / records;
-            double brokerPerRecord = (double) (kafka.cpuNanos() - broker0) / records;
+            String brokerPerRecord = brokerPerRecord(kafka, broker0, records);
             if (report) {
                 out.printf("   input committed after %.1f s, last wake edge committed after %.1f s; the broker (same machine)"
-                        + " used %.2f µs of CPU per record%n", inputSeconds, allSeconds, brokerPerRecord / 1000);
+                        + " used %s of CPU per record%n", inputSeconds, allSeconds, brokerPerRecord);
                 ThreadTotals during = ThreadTotals.of(job.streams()).since(kafka0);
                 out.printf("   stream threads blocked on Kafka (producer flushes, transactions, polls) %.0f %% of the run;"
                                 + " %,.0f commits, %.0f ms each on average%n",
@@ -417,7 +419,7 @@ public final class Benchmark {
      * processor that does nothing: what reading through Kafka Streams costs before the job does
      * anything. Timed as the job is, from RUNNING until every input record is committed.
      */
-    private Run streamsFloor(LocalKafka kafka, Properties client, Trace trace, int threads) throws Exception {
+    private Floor streamsFloor(LocalKafka kafka, Properties client, Trace trace, int threads) throws Exception {
         long records = trace.records();
         String appId = "bench-floor-" + threads + "-" + System.nanoTime();
         Properties p = runConfig(WakeJob.streamsConfig(client, trace.settings()), appId, threads);
@@ -427,7 +429,7 @@ public final class Benchmark {
                 .process(() -> new NoOp(firstRecordNanos));
         try (KafkaStreams streams = new KafkaStreams(builder.build(), p); Admin admin = Admin.create(client)) {
             double cpu0 = jobThreadsCpuNanos(appId);
-            long broker0 = kafka.cpuNanos();
+            OptionalLong broker0 = kafka.cpuNanos();
             streams.start();
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             while (streams.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
@@ -442,9 +444,25 @@ public final class Benchmark {
                 Thread.sleep(100);
             }
             double secs = seconds(t0);
-            out.printf("   the broker (same machine) used %.2f µs of CPU per record%n", (double) (kafka.cpuNanos() - broker0) / records / 1000);
-            return new Run(records / secs, (jobThreadsCpuNanos(appId) - cpu0) / records);
+            return new Floor(new Run(records / secs, (jobThreadsCpuNanos(appId) - cpu0) / records),
+                    brokerPerRecord(kafka, broker0, records));
         }
+    }
+
+    /** Kafka Streams alone: its run, and the broker's CPU per record over it, as printed. */
+    private record Floor(Run run, String brokerPerRecord) {
+    }
+
+    /**
+     * The broker's CPU per input record since {@code since}, printed in µs ("n/a" where the
+     * operating system does not say). The broker runs on the same machine: what the job costs it
+     * takes cores from the job. The span is the run's CPU span (the floor's from its start, group
+     * join included, as its threads' CPU; a job's from RUNNING).
+     */
+    private static String brokerPerRecord(LocalKafka kafka, OptionalLong since, long records) {
+        OptionalLong now = kafka.cpuNanos();
+        return since.isPresent() && now.isPresent()
+                ? String.format("%.2f µs", (double) (now.getAsLong() - since.getAsLong()) / records / 1000) : "n/a";
     }
 
     /** A processor that does nothing with its records (Kafka Streams wants a new one per task). */

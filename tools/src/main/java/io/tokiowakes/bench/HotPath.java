@@ -23,17 +23,18 @@ import java.util.List;
  * The per-record cost of each step of the data path, measured in-process without Kafka:
  * decode, the batch encoding a record crosses the repartition in, and resolve + classify +
  * detect in the engine. Each step first runs warm-up rounds for at least
- * {@value #MIN_WARMUP_SECONDS} s (at most {@value #MAX_WARMUP} rounds), until one takes no longer
- * than the fastest so far plus a tenth while the JIT compiles for less than 5 % of it, then the
- * mean of {@value #ROUNDS} measured rounds. Five rounds were not enough: on two cores, decoding
- * 200,000 records took 4.5 µs a record for the first five or six rounds (about 10 s) and
- * 0.7-0.8 µs from then on, when the JIT's optimizing compile of the parser's loop lands (the
- * JIT's compile time is counted only when a compile ends, so the rounds before look quiet).
+ * {@value #MIN_WARMUP_SECONDS} s and until a round is within a fifth of the fastest so far while
+ * the JIT compiles for less than 5 % of it (at most {@value #MAX_WARMUP_SECONDS} s; the figure
+ * then says it did not settle), then the mean of {@value #ROUNDS} measured rounds. Five rounds
+ * were not enough: on two cores, decoding 200,000 records took 4.5 µs a record for the first
+ * five or six rounds (about 10 s) and 0.7-0.8 µs from then on, when the JIT's optimized compile
+ * of the parser's loop lands (the JIT's compile time is counted only when a compile ends, so the
+ * rounds before look quiet).
  */
 public final class HotPath {
 
     private static final int MIN_WARMUP_SECONDS = 15;
-    private static final int MAX_WARMUP = 100;
+    private static final int MAX_WARMUP_SECONDS = 120;
     private static final int ROUNDS = 5;
 
     private HotPath() {
@@ -50,7 +51,7 @@ public final class HotPath {
         List<TraceRecord> kept = decoded.stream().filter(r -> r.isWakerEvent() || r.isTaskSpanNew()
                 || r.type().isSpan()).toList();
 
-        double decode = measure(() -> {
+        Step decode = measure(() -> {
             long n = 0;
             for (byte[] r : raw) {
                 try {
@@ -73,7 +74,7 @@ public final class HotPath {
                 b.clear();
             }
         }
-        double internal = measure(() -> {
+        Step internal = measure(() -> {
             long n = 0;
             for (Batch b : batches) {
                 n += BatchCodec.decode(BatchCodec.encode(b)).records().size();
@@ -81,7 +82,7 @@ public final class HotPath {
             return n;
         }, batches.size() * Outbox.MAX_RECORDS);
 
-        double engine = measure(() -> {
+        Step engine = measure(() -> {
             WakeEngine e = new WakeEngine(new TaskLints(LintSettings.DEFAULTS));
             CachedSourceStore store = CachedSourceStore.inMemory();
             long[] outputs = {0};
@@ -91,34 +92,49 @@ public final class HotPath {
             return outputs[0];
         }, decoded.size());
 
-        out.printf("hot path per record (%,d records, mean of %d rounds after at least " + MIN_WARMUP_SECONDS + " s of warm-up, until a round is as fast"
-                + " as the fastest, JIT done):%n", raw.size(), ROUNDS);
-        out.printf("  decode JSON -> TraceRecord:            %7.0f ns  (%,.0f records/s)%n", decode, 1e9 / decode);
-        out.printf("  batch encode + decode:                 %7.0f ns  (per record that crosses the repartition)%n", internal);
-        out.printf("  resolve + classify + detect (engine):  %7.0f ns  (%,.0f records/s)%n", engine, 1e9 / engine);
+        out.printf("hot path per record (%,d records, mean of %d rounds after warm-up rounds: at least %d s, until one"
+                + " is within a fifth of the fastest with the JIT quiet):%n", raw.size(), ROUNDS, MIN_WARMUP_SECONDS);
+        out.printf("  decode JSON -> TraceRecord:            %7.0f ns  (%,.0f records/s; %s)%n", decode.nanosPerRecord(),
+                1e9 / decode.nanosPerRecord(), decode.warmUp());
+        out.printf("  batch encode + decode:                 %7.0f ns  (per record that crosses the repartition; %s)%n",
+                internal.nanosPerRecord(), internal.warmUp());
+        out.printf("  resolve + classify + detect (engine):  %7.0f ns  (%,.0f records/s; %s)%n", engine.nanosPerRecord(),
+                1e9 / engine.nanosPerRecord(), engine.warmUp());
+    }
+
+    /** A step's cost (ns per record) and its warm-up: rounds, seconds, and whether it settled in time. */
+    private record Step(double nanosPerRecord, int warmUpRounds, double warmUpSeconds, boolean settled) {
+        String warmUp() {
+            return String.format("after %d warm-up rounds in %.0f s%s", warmUpRounds, warmUpSeconds,
+                    settled ? "" : ", not settled");
+        }
     }
 
     private interface Work {
         long run();
     }
 
-    /** @return nanoseconds per record */
-    private static double measure(Work work, int perRound) {
+    /** Warms {@code work} up, then times {@value #ROUNDS} rounds of it, {@code perRound} records each. */
+    private static Step measure(Work work, int perRound) {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         long sink = 0;
         long fastest = Long.MAX_VALUE;
-        long warmUntil = System.nanoTime() + MIN_WARMUP_SECONDS * 1_000_000_000L;
-        for (int i = 0; i < MAX_WARMUP; i++) {
+        long warmStart = System.nanoTime();
+        long minEnd = warmStart + MIN_WARMUP_SECONDS * 1_000_000_000L;
+        long maxEnd = warmStart + MAX_WARMUP_SECONDS * 1_000_000_000L;
+        int rounds = 0;
+        boolean settled = false;
+        while (!settled && System.nanoTime() < maxEnd) {
             long compiled = jit.getTotalCompilationTime();
             long start = System.nanoTime();
             sink += work.run();
+            rounds++;
             long took = System.nanoTime() - start;
             double compiling = (jit.getTotalCompilationTime() - compiled) * 1e6 / took;
             fastest = Math.min(fastest, took);
-            if (System.nanoTime() >= warmUntil && compiling < 0.05 && took <= fastest * 1.1) {
-                break;
-            }
+            settled = System.nanoTime() >= minEnd && compiling < 0.05 && took <= fastest * 1.2;
         }
+        double warmSeconds = (System.nanoTime() - warmStart) / 1e9;
         long t0 = System.nanoTime();
         for (int i = 0; i < ROUNDS; i++) {
             sink += work.run();
@@ -127,6 +143,6 @@ public final class HotPath {
         if (sink == 42) {
             System.out.print("");
         }
-        return (double) elapsed / ROUNDS / perRound;
+        return new Step((double) elapsed / ROUNDS / perRound, rounds, warmSeconds, settled);
     }
 }

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -144,10 +145,11 @@ public final class LocalKafka implements AutoCloseable {
 
     /**
      * CPU time the broker process has used so far, all its threads (ns), as the operating system
-     * counts it; 0 where it does not say. A benchmark on one machine sets it beside the client's.
+     * counts it; empty where it does not say. A benchmark on one machine sets it beside the client's.
      */
-    public long cpuNanos() {
-        return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    public OptionalLong cpuNanos() {
+        return process.toHandle().info().totalCpuDuration()
+                .map(d -> OptionalLong.of(d.toNanos())).orElse(OptionalLong.empty());
     }
 
     /** The broker child process; for tests that check it is gone after {@link #close()}. */
