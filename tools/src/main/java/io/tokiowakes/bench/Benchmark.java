@@ -385,10 +385,9 @@ public final class Benchmark {
             }
             double allSeconds = seconds(t0);
             double cpuPerRecord = (jobThreadsCpuNanos(appId) - cpu0) / records;
-            String brokerPerRecord = brokerPerRecord(kafka, broker0, records);
             if (report) {
                 out.printf("   input committed after %.1f s, last wake edge committed after %.1f s; the broker (same machine)"
-                        + " used %s of CPU per record%n", inputSeconds, allSeconds, brokerPerRecord);
+                        + " used %s of CPU per record%n", inputSeconds, allSeconds, brokerPerRecord(kafka, broker0, records));
                 ThreadTotals during = ThreadTotals.of(job.streams()).since(kafka0);
                 out.printf("   stream threads blocked on Kafka (producer flushes, transactions, polls) %.0f %% of the run;"
                                 + " %,.0f commits, %.0f ms each on average%n",
