@@ -51,6 +51,7 @@ final class LogEndProgress implements InputProgress, AutoCloseable {
     private final Supplier<KafkaStreams> streams;
     private final Map<Integer, Long> readUpTo = new ConcurrentHashMap<>();
     private final long inFlightMs;
+    private final PastLogEnds pastEnds;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "tokio-wakes-input-progress");
         t.setDaemon(true);
@@ -64,10 +65,14 @@ final class LogEndProgress implements InputProgress, AutoCloseable {
      * @param everyMs    how often the log's end is looked up (ms)
      * @param inFlightMs how long a record may still be on its way to the log when its end is
      *                   looked up (ms): the ordering window
+     * @param backlogMs  a task is behind once its partition's log ended past its position this
+     *                   long ago (ms): {@code backlog.commit.interval.ms}
      */
-    LogEndProgress(Properties client, String topic, Supplier<KafkaStreams> streams, long everyMs, long inFlightMs) {
+    LogEndProgress(Properties client, String topic, Supplier<KafkaStreams> streams, long everyMs, long inFlightMs,
+                   long backlogMs) {
         this.admin = Admin.create(client);
         this.inFlightMs = inFlightMs;
+        this.pastEnds = new PastLogEnds(backlogMs);
         this.topic = topic;
         this.streams = streams;
         timer.scheduleWithFixedDelay(this::refresh, everyMs, everyMs, TimeUnit.MILLISECONDS);
@@ -76,6 +81,11 @@ final class LogEndProgress implements InputProgress, AutoCloseable {
     @Override
     public long readUpTo(int partition) {
         return readUpTo.getOrDefault(partition, Long.MIN_VALUE);
+    }
+
+    @Override
+    public boolean behind(int partition, long position) {
+        return pastEnds.behind(partition, position);
     }
 
     private void refresh() {
@@ -96,6 +106,7 @@ final class LogEndProgress implements InputProgress, AutoCloseable {
             // Committed offsets may only move on between the two reads: read them again after.
             Map<Integer, Long> endOffsets = new HashMap<>();
             ends.forEach((tp, info) -> endOffsets.put(tp.partition(), info.offset()));
+            pastEnds.add(lookedUpAt, endOffsets);
             claims(committedOffsets(s), endOffsets, lookedUpAt, inFlightMs)
                     .forEach((partition, claim) -> readUpTo.merge(partition, claim, Math::max));
         } catch (Exception e) {

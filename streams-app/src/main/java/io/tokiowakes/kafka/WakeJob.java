@@ -45,11 +45,18 @@ public final class WakeJob implements AutoCloseable {
     public WakeJob(Properties client, JobSettings settings) {
         JobSettings withPartitions = settings.withInputPartitions(TopicSetup.partitions(client, settings.topics().input()));
         Properties p = streamsConfig(client, withPartitions);
+        // commit.interval.ms as given (or Kafka Streams' default for the guarantee) is how often a
+        // task that is not behind asks for a commit; behind, Kafka Streams' own interval applies.
+        long commitMs = commitIntervalMs(p);
+        withPartitions = withPartitions.withCommitInterval(commitMs);
+        if (withPartitions.commitsPaced()) {
+            p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, String.valueOf(withPartitions.backlogCommitMs()));
+        }
         identity = InstanceIdentity.apply(p);
         guarantee = p.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
         try {
             progress = new LogEndProgress(client, settings.topics().input(), () -> streamsOrNull, PROGRESS_EVERY_MS,
-                    settings.reorderWindowMs());
+                    settings.reorderWindowMs(), settings.backlogCommitMs());
             streams = new KafkaStreams(WakeTopology.build(withPartitions, metrics, progress), p);
         } catch (RuntimeException e) {
             identity.close();
@@ -106,6 +113,17 @@ public final class WakeJob implements AutoCloseable {
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, String.valueOf(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
         p.putAll(client);
         return p;
+    }
+
+    /**
+     * @param p Kafka Streams settings
+     * @return their {@code commit.interval.ms} (ms): as set, or Kafka Streams' default for their
+     *         processing guarantee (100 under exactly-once)
+     */
+    static long commitIntervalMs(Properties p) {
+        // StreamsConfig knows the default per guarantee; this one does not log every setting.
+        return new StreamsConfig(p, false) {
+        }.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
     }
 
     /**

@@ -15,4 +15,16 @@ public interface InputProgress {
      *         been read, or {@link Long#MIN_VALUE} when that is not known
      */
     long readUpTo(int partition);
+
+    /**
+     * Whether a task reading the partition is behind: its log already went past {@code position}
+     * a while ago (the backlog interval, {@code backlog.commit.interval.ms}), by more than the one
+     * offset a transaction's commit marker takes at the end of a log.
+     *
+     * @param position the offset after the last record the task read
+     * @return false when that is not known (and always in-process, where nothing is behind)
+     */
+    default boolean behind(int partition, long position) {
+        return false;
+    }
 }

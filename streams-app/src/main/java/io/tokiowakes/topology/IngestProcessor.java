@@ -16,10 +16,12 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Ingest on Kafka Streams, in the input partition's own task: decode, then the
@@ -57,20 +59,27 @@ class IngestProcessor extends ContextualProcessor<byte[], byte[], byte[], Ingest
     private final JobMetrics metrics;
     private final long windowMs;
     private final BeforeCommitStore.Registry commitHooks;
+    private final CommitPace pace;
     private TaskSpanFilter filter;
     private Outbox outbox;
     private int partition;
     /** Highest Kafka timestamp read from this partition: the partition is read up to there. */
     private long readUpTo = Long.MIN_VALUE;
+    /** The offset after the last record read (kept only when commits are paced). */
+    private long position;
 
-    /** @param commitHooks where the stores of this processor's task are found */
+    /**
+     * @param commitHooks where the stores of this processor's task are found
+     * @param pace        when to ask for commits: while this partition is not behind its log
+     */
     IngestProcessor(RecordDecoder decoder, InputProgress progress, JobMetrics metrics, long windowMs,
-                    BeforeCommitStore.Registry commitHooks) {
+                    BeforeCommitStore.Registry commitHooks, CommitPace pace) {
         this.decoder = decoder;
         this.progress = progress;
         this.metrics = metrics;
         this.windowMs = windowMs;
         this.commitHooks = commitHooks;
+        this.pace = pace;
     }
 
     @Override
@@ -78,6 +87,7 @@ class IngestProcessor extends ContextualProcessor<byte[], byte[], byte[], Ingest
         super.init(context);
         partition = context.taskId().partition();
         readUpTo = Long.MIN_VALUE;
+        position = 0;
         // The filter's and the outbox's state reaches the stores (and their changelogs) at each
         // commit, not at each record: most held records are let go within milliseconds, never written.
         WriteBehindTable<String> index = new WriteBehindTable<>(StoreTables.of(context.getStateStore(STORE)), false);
@@ -93,6 +103,12 @@ class IngestProcessor extends ContextualProcessor<byte[], byte[], byte[], Ingest
     @Override
     public void process(Record<byte[], byte[]> in) {
         readUpTo = Math.max(readUpTo, in.timestamp());
+        if (pace.isOn()) {
+            Optional<RecordMetadata> m = context().recordMetadata();
+            if (m.isPresent()) {
+                position = m.get().offset() + 1;
+            }
+        }
         Decoded d = Decoded.of(decoder, in.value());
         if (!d.isOk()) {
             deadLetter(in, d.error());
@@ -136,6 +152,9 @@ class IngestProcessor extends ContextualProcessor<byte[], byte[], byte[], Ingest
      * one by one, with batches of other input partitions between them. A batch claiming the whole
      * flush would let a source's records be applied past ones still in a later batch of the same
      * flush. The heartbeat, sent to every wake-stage partition after all the batches, claims the rest.
+     * <p>
+     * Then, unless the partition is behind its log, it asks for a commit when one is due
+     * ({@link CommitPace}).
      */
     private void flush(long nowMs) {
         readUpTo = Math.max(readUpTo, progress.readUpTo(partition));
@@ -145,6 +164,9 @@ class IngestProcessor extends ContextualProcessor<byte[], byte[], byte[], Ingest
             send(utf8(batch.getKey()), batch.getValue(), nowMs);
         }
         send(HEARTBEAT_KEY, BatchCodec.encode(Batch.heartbeat(partition, claim)), nowMs);
+        if (pace.due(nowMs, !progress.behind(partition, position))) {
+            context().commit();
+        }
     }
 
     /** What this partition can claim to have sent: everything read before its earliest record still here. */

@@ -45,9 +45,13 @@ public final class JobConfig extends AbstractConfig {
     public static final String GRAPH_WINDOW_MS = "graph.window.ms";
     public static final String GRAPH_RETENTION_MS = "graph.retention.ms";
     public static final String GRAPH_EMIT_MS = "graph.emit.ms";
+    public static final String BACKLOG_COMMIT_INTERVAL_MS = "backlog.commit.interval.ms";
+    /** Default of {@value #BACKLOG_COMMIT_INTERVAL_MS} (ms). */
+    public static final int DEFAULT_BACKLOG_COMMIT_MS = 1000;
 
     /** Prefixes of the job's own settings; every other key (but {@code state.stores}) is Kafka's. */
-    public static final List<String> PREFIXES = List.of("topic.", "reorder.", "input.", "output.", "lint.", "graph.");
+    public static final List<String> PREFIXES = List.of("topic.", "reorder.", "input.", "output.", "lint.", "graph.",
+            "backlog.");
 
     private static final String STORES_ROCKSDB = "rocksdb";
     private static final String STORES_IN_MEMORY = "in-memory";
@@ -99,7 +103,11 @@ public final class JobConfig extends AbstractConfig {
                         "wake-graph windows and closed tasks are kept this long (ms of trace time) for the API "
                                 + "and the page")
                 .define(GRAPH_EMIT_MS, Type.INT, (int) graph.emitMs(), Range.atLeast(1), Importance.LOW,
-                        "changed wake-graph windows are written at most this often (ms)");
+                        "changed wake-graph windows are written at most this often (ms)")
+                .define(BACKLOG_COMMIT_INTERVAL_MS, Type.INT, DEFAULT_BACKLOG_COMMIT_MS, Range.atLeast(0), Importance.LOW,
+                        "while a task is more than this behind its input (ms), Kafka Streams commits this often "
+                                + "rather than every `commit.interval.ms`: fewer transactions while catching up; "
+                                + "`commit.interval.ms` or less commits every `commit.interval.ms` always");
     }
 
     /**
@@ -222,7 +230,7 @@ public final class JobConfig extends AbstractConfig {
     /** @return every setting as the job runs on it (the input topic's partitions are learnt later: 1) */
     public JobSettings settings() {
         return new JobSettings(topics(), reorderWindowNanos(), maxRecordBytes(), lints(), inputFormat(), outputFormat(),
-                inMemoryStores(), 1, graph());
+                inMemoryStores(), 1, graph(), getInt(BACKLOG_COMMIT_INTERVAL_MS), 0);
     }
 
     /**

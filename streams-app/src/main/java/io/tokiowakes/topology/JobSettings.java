@@ -26,10 +26,16 @@ import java.util.Set;
  * @param inputPartitions    partitions of the input topic: a record is released only once all of
  *                           them have been heard from
  * @param graph              the wake graph's windows, retention and emit interval
+ * @param backlogCommitMs    while a task is behind its input by more than this (ms), it lets Kafka
+ *                           Streams commit this often rather than asking every {@code commitMs}
+ *                           ({@link CommitPace})
+ * @param commitMs           how often a task that is not behind asks for a commit (ms): Kafka
+ *                           Streams' {@code commit.interval.ms} as the job was given it, learnt
+ *                           when the job is built on a cluster; 0 in-process, where no task asks
  */
 public record JobSettings(Topics topics, long reorderWindowNanos, int maxRecordBytes,
                           LintSettings lints, WireFormat inputFormat, WireFormat outputFormat, boolean inMemoryStores,
-                          int inputPartitions, GraphSettings graph) {
+                          int inputPartitions, GraphSettings graph, long backlogCommitMs, long commitMs) {
 
     /** The ordering window in ms of Kafka timestamps, the unit the stages compare it in. */
     public long reorderWindowMs() {
@@ -39,7 +45,7 @@ public record JobSettings(Topics topics, long reorderWindowNanos, int maxRecordB
     /** Settings with the given values and the defaults of the rest (JSON, RocksDB, one partition). */
     public JobSettings(Topics topics, long reorderWindowNanos, int maxRecordBytes, LintSettings lints) {
         this(topics, reorderWindowNanos, maxRecordBytes, lints, WireFormat.JSON, WireFormat.JSON, false, 1,
-                GraphSettings.DEFAULTS);
+                GraphSettings.DEFAULTS, JobConfig.DEFAULT_BACKLOG_COMMIT_MS, 0);
     }
 
     private static final JobSettings DEFAULTS = new JobConfig(Map.of()).settings();
@@ -80,24 +86,39 @@ public record JobSettings(Topics topics, long reorderWindowNanos, int maxRecordB
     /** @return these settings on other topics */
     public JobSettings withTopics(Topics t) {
         return new JobSettings(t, reorderWindowNanos, maxRecordBytes, lints, inputFormat, outputFormat,
-                inMemoryStores, inputPartitions, graph);
+                inMemoryStores, inputPartitions, graph, backlogCommitMs, commitMs);
     }
 
     /** @return these settings for an input topic of {@code partitions} partitions */
     public JobSettings withInputPartitions(int partitions) {
         return new JobSettings(topics, reorderWindowNanos, maxRecordBytes, lints, inputFormat, outputFormat,
-                inMemoryStores, partitions, graph);
+                inMemoryStores, partitions, graph, backlogCommitMs, commitMs);
     }
 
     /** @return these settings with another ordering window */
     public JobSettings withReorderWindow(Duration window) {
         return new JobSettings(topics, window.toNanos(), maxRecordBytes, lints, inputFormat, outputFormat,
-                inMemoryStores, inputPartitions, graph);
+                inMemoryStores, inputPartitions, graph, backlogCommitMs, commitMs);
+    }
+
+    /**
+     * @param ms Kafka Streams' {@code commit.interval.ms} as the job was given it (ms): how often a
+     *           task that is not behind asks for a commit
+     * @return these settings with that interval
+     */
+    public JobSettings withCommitInterval(long ms) {
+        return new JobSettings(topics, reorderWindowNanos, maxRecordBytes, lints, inputFormat, outputFormat,
+                inMemoryStores, inputPartitions, graph, backlogCommitMs, ms);
+    }
+
+    /** Whether tasks ask for commits at {@code commitMs} only when not behind: see {@link CommitPace}. */
+    public boolean commitsPaced() {
+        return commitMs > 0 && backlogCommitMs > commitMs;
     }
 
     /** @return these settings with the growing stores in memory (true) or in RocksDB */
     public JobSettings withInMemoryStores(boolean inMemory) {
         return new JobSettings(topics, reorderWindowNanos, maxRecordBytes, lints, inputFormat, outputFormat,
-                inMemory, inputPartitions, graph);
+                inMemory, inputPartitions, graph, backlogCommitMs, commitMs);
     }
 }

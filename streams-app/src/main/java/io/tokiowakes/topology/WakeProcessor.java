@@ -3,7 +3,9 @@ package io.tokiowakes.topology;
 import io.tokiowakes.engine.WakeStage;
 import io.tokiowakes.engine.CachedSourceStore;
 import io.tokiowakes.engine.JobMetrics;
+import io.tokiowakes.ingest.Batch;
 import io.tokiowakes.ingest.BatchCodec;
+import io.tokiowakes.ingest.Held;
 import io.tokiowakes.order.OrderingBuffer;
 import io.tokiowakes.emit.Output;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -22,13 +24,20 @@ class WakeProcessor extends ContextualProcessor<byte[], byte[], String, Output> 
     private final JobSettings settings;
     private final JobMetrics metrics;
     private final BeforeCommitStore.Registry commitHooks;
+    private final CommitPace pace;
     private WakeStage stage;
+    /** The newest input timestamp (ms) of the records received (kept only when commits are paced). */
+    private long newestMs = Long.MIN_VALUE;
 
-    /** @param commitHooks where the stores of this processor's task are found */
-    WakeProcessor(JobSettings settings, JobMetrics metrics, BeforeCommitStore.Registry commitHooks) {
+    /**
+     * @param commitHooks where the stores of this processor's task are found
+     * @param pace        when to ask for commits: while the records received are recent
+     */
+    WakeProcessor(JobSettings settings, JobMetrics metrics, BeforeCommitStore.Registry commitHooks, CommitPace pace) {
         this.settings = settings;
         this.metrics = metrics;
         this.commitHooks = commitHooks;
+        this.pace = pace;
     }
 
     @Override
@@ -51,10 +60,26 @@ class WakeProcessor extends ContextualProcessor<byte[], byte[], String, Output> 
                 settings.inputPartitions(), metrics, store, buffer, context::currentSystemTimeMs,
                 (out, timestamp) -> context.forward(new Record<>(out.key(), out, timestamp)));
         context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME, now -> stage.expireUnknownWakes());
+        if (pace.isOn()) {
+            // This task cannot see how far the repartition topic's log is ahead of it; the input
+            // timestamps of its records (clocks agreeing within a window, as the ordering needs)
+            // say how far it is behind the input. A thread whose ingest task is not behind asks too.
+            context.schedule(Duration.ofMillis(settings.commitMs()), PunctuationType.WALL_CLOCK_TIME, now -> {
+                if (pace.due(now, newestMs >= now - settings.backlogCommitMs())) {
+                    context.commit();
+                }
+            });
+        }
     }
 
     @Override
     public void process(Record<byte[], byte[]> in) {
-        stage.accept(BatchCodec.decode(in.value()), in.value(), in.timestamp());
+        Batch batch = BatchCodec.decode(in.value());
+        if (pace.isOn()) {
+            for (Held h : batch.records()) {
+                newestMs = Math.max(newestMs, h.producedMs());
+            }
+        }
+        stage.accept(batch, in.value(), in.timestamp());
     }
 }

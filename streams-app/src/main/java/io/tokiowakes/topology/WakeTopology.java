@@ -65,7 +65,7 @@ public final class WakeTopology {
         Map<String, KStream<byte[], IngestProcessor.Outgoing>> ingested = builder
                 .stream(topics.input(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("trace-input"))
                 .process(() -> new IngestProcessor(WireFormats.inputDecoder(settings), progress, metrics,
-                                settings.reorderWindowMs(), commitHooks), Named.as("ingest"),
+                                settings.reorderWindowMs(), commitHooks, CommitPace.of(settings)), Named.as("ingest"),
                         IngestProcessor.STORE, IngestProcessor.HELD_STORE, IngestProcessor.OUTBOX_STORE)
                 .split(Named.as("ingested-"))
                 .branch((k, o) -> o.deadLetter(), Branched.as("dead-letters"))
@@ -79,7 +79,7 @@ public final class WakeTopology {
                 .mapValues(IngestProcessor.Outgoing::value, Named.as("batch-bytes"))
                 .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withStreamPartitioner(new SourcePartitioner()).withName("by-source"))
-                .process(() -> new WakeProcessor(settings, metrics, commitHooks), Named.as("resolve-wakes"),
+                .process(() -> new WakeProcessor(settings, metrics, commitHooks, CommitPace.of(settings)), Named.as("resolve-wakes"),
                         StoreNames.LIVE_TASKS, StoreNames.LIVE_RESOURCES, StoreNames.THREADS, StoreNames.SOURCES,
                         StoreNames.UNKNOWN_WAKES, StoreNames.ORDERING_BUFFER);
         WakeGraph.add(stores, results, settings);

@@ -10,6 +10,9 @@ import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import io.tokiowakes.order.InputProgress;
+import org.apache.kafka.streams.processor.Punctuator;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -34,13 +38,7 @@ class IngestProcessorTest {
     @ValueSource(longs = {1, 2, 3, 4, 5})
     void noMessageClaimsPastARecordALaterOneCarries(long seed) throws Exception {
         MockProcessorContext<byte[], IngestProcessor.Outgoing> ctx = new MockProcessorContext<>();
-        BeforeCommitStore.Registry commitHooks = new BeforeCommitStore.Registry();
-        store(ctx, IngestProcessor.STORE, Serdes.String(), commitHooks);
-        store(ctx, IngestProcessor.HELD_STORE, new HeldSerde(), commitHooks);
-        store(ctx, IngestProcessor.OUTBOX_STORE, Serdes.ByteArray(), commitHooks);
-        IngestProcessor ingest = new IngestProcessor(new TraceDecoder(1 << 20), p -> Long.MIN_VALUE, new JobMetrics(), 200,
-                commitHooks);
-        ingest.init(ctx);
+        IngestProcessor ingest = ingest(ctx, p -> Long.MIN_VALUE, CommitPace.OFF);
 
         Random random = new Random(seed);
         long ms = 1_000;
@@ -80,6 +78,69 @@ class IngestProcessorTest {
                     + " but a later one carries a record of " + firstLaterRecord[i + 1]);
         }
         assertEquals(ms, sent.get(sent.size() - 1).readUpTo(), "the last heartbeat claims all that was read");
+    }
+
+    /**
+     * Behind its log, a partition's ingest leaves commits to Kafka Streams' own (backlog) interval;
+     * caught up, it asks for one every commit.interval.ms, for the offset after its last record.
+     */
+    @Test
+    void asksForCommitsOnlyWhileNotBehindItsLog() {
+        MockProcessorContext<byte[], IngestProcessor.Outgoing> ctx = new MockProcessorContext<>();
+        boolean[] behind = {true};
+        List<Long> askedAbout = new ArrayList<>();
+        InputProgress progress = new InputProgress() {
+            @Override
+            public long readUpTo(int partition) {
+                return Long.MIN_VALUE;
+            }
+
+            @Override
+            public boolean behind(int partition, long position) {
+                askedAbout.add(position);
+                return behind[0];
+            }
+        };
+        JobSettings paced = JobSettings.defaults().withCommitInterval(100);
+        assertTrue(paced.commitsPaced(), "the default backlog interval is longer than 100 ms");
+        IngestProcessor ingest = ingest(ctx, progress, CommitPace.of(paced));
+        ctx.setRecordMetadata("tokio.trace", 0, 41);
+        ingest.process(new Record<>(new byte[0], "not a trace record".getBytes(StandardCharsets.UTF_8), 1_000));
+        Punctuator flush = ctx.scheduledPunctuators().get(0).getPunctuator();
+
+        flush.punctuate(1_000);
+        assertFalse(ctx.committed(), "behind: Kafka Streams' own interval");
+        assertEquals(42L, askedAbout.get(askedAbout.size() - 1), "the offset after the last record read");
+        behind[0] = false;
+        flush.punctuate(1_020);
+        assertTrue(ctx.committed(), "caught up: a commit asked for");
+        ctx.resetCommit();
+        flush.punctuate(1_100);
+        assertFalse(ctx.committed(), "not again within commit.interval.ms");
+        flush.punctuate(1_120);
+        assertTrue(ctx.committed(), "again once commit.interval.ms has passed");
+    }
+
+    @Test
+    void neverAsksInProcess() {
+        MockProcessorContext<byte[], IngestProcessor.Outgoing> ctx = new MockProcessorContext<>();
+        ingest(ctx, InputProgress.EVERYTHING_READ, CommitPace.of(JobSettings.defaults()));
+        for (long ms = 0; ms < 1_000; ms += 20) {
+            ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(ms);
+        }
+        assertFalse(ctx.committed());
+    }
+
+    private static IngestProcessor ingest(MockProcessorContext<byte[], IngestProcessor.Outgoing> ctx, InputProgress progress,
+                                          CommitPace pace) {
+        BeforeCommitStore.Registry commitHooks = new BeforeCommitStore.Registry();
+        store(ctx, IngestProcessor.STORE, Serdes.String(), commitHooks);
+        store(ctx, IngestProcessor.HELD_STORE, new HeldSerde(), commitHooks);
+        store(ctx, IngestProcessor.OUTBOX_STORE, Serdes.ByteArray(), commitHooks);
+        IngestProcessor ingest = new IngestProcessor(new TraceDecoder(1 << 20), progress, new JobMetrics(), 200,
+                commitHooks, pace);
+        ingest.init(ctx);
+        return ingest;
     }
 
     private static <V> void store(MockProcessorContext<byte[], IngestProcessor.Outgoing> ctx, String name,

@@ -1,0 +1,99 @@
+package io.tokiowakes.topology;
+
+import io.tokiowakes.emit.Output;
+import io.tokiowakes.engine.JobMetrics;
+import io.tokiowakes.ingest.Batch;
+import io.tokiowakes.ingest.BatchCodec;
+import io.tokiowakes.ingest.Held;
+import io.tokiowakes.ingest.TraceDecoder;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.Punctuator;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The wake stage cannot see the repartition topic's log end: it asks for commits every
+ * commit.interval.ms while the records it gets were appended to the input within the backlog
+ * interval, and leaves older ones to Kafka Streams' own (backlog) interval.
+ */
+class WakeProcessorPaceTest {
+
+    private static final JobSettings PACED = JobSettings.defaults().withCommitInterval(100);
+
+    @Test
+    void asksWhileItsRecordsAreRecentOnly() throws Exception {
+        MockProcessorContext<String, Output> ctx = new MockProcessorContext<>();
+        ctx.setCurrentSystemTimeMs(10_000);
+        WakeProcessor wake = wake(ctx, CommitPace.of(PACED));
+        Punctuator pace = punctuator(ctx, Duration.ofMillis(PACED.commitMs()));
+
+        wake.process(batch(1, 10_000));
+        pace.punctuate(12_000);
+        assertFalse(ctx.committed(), "records appended 2 s ago: behind, Kafka Streams' own interval");
+
+        wake.process(batch(2, 11_900));
+        pace.punctuate(12_000);
+        assertTrue(ctx.committed(), "records appended 100 ms ago: a commit asked for");
+        ctx.resetCommit();
+        pace.punctuate(12_050);
+        assertFalse(ctx.committed(), "not again within commit.interval.ms");
+        pace.punctuate(12_100);
+        assertTrue(ctx.committed(), "again once commit.interval.ms has passed");
+        ctx.resetCommit();
+        pace.punctuate(13_000);
+        assertFalse(ctx.committed(), "nothing newer came: the newest record is 1.1 s old");
+    }
+
+    @Test
+    void unpacedSchedulesNothingToAsk() throws Exception {
+        MockProcessorContext<String, Output> ctx = new MockProcessorContext<>();
+        wake(ctx, CommitPace.OFF);
+        assertTrue(ctx.scheduledPunctuators().stream().noneMatch(p -> p.getInterval().equals(Duration.ofMillis(100))));
+    }
+
+    private static Punctuator punctuator(MockProcessorContext<String, Output> ctx, Duration every) {
+        return ctx.scheduledPunctuators().stream().filter(p -> p.getInterval().equals(every)).findFirst()
+                .orElseThrow().getPunctuator();
+    }
+
+    private static Record<byte[], byte[]> batch(long seq, long appendedMs) throws Exception {
+        String line = "{\"type\":\"span_new\",\"source\":\"svc\",\"seq\":" + seq + ",\"ts_nanos\":" + appendedMs * 1_000_000
+                + ",\"thread.id\":\"ThreadId(1)\",\"span_id\":" + seq + ",\"name\":\"runtime.spawn\","
+                + "\"target\":\"tokio::task\",\"fields\":{\"kind\":\"task\",\"task.name\":\"t\",\"task.id\":" + seq + "}}";
+        Held held = new Held(new TraceDecoder(1 << 20).decode(line.getBytes(StandardCharsets.UTF_8)), appendedMs);
+        byte[] bytes = BatchCodec.encode(new Batch("svc", 0, appendedMs, List.of(held)));
+        return new Record<>("svc".getBytes(StandardCharsets.UTF_8), bytes, appendedMs);
+    }
+
+    private static WakeProcessor wake(MockProcessorContext<String, Output> ctx, CommitPace pace) {
+        BeforeCommitStore.Registry commitHooks = new BeforeCommitStore.Registry();
+        store(ctx, StoreNames.LIVE_TASKS, StateSerdes.tasks(), commitHooks);
+        store(ctx, StoreNames.LIVE_RESOURCES, StateSerdes.resources(), commitHooks);
+        store(ctx, StoreNames.THREADS, StateSerdes.threads(), commitHooks);
+        store(ctx, StoreNames.SOURCES, StateSerdes.sources(), commitHooks);
+        store(ctx, StoreNames.UNKNOWN_WAKES, Serdes.String(), commitHooks);
+        store(ctx, StoreNames.ORDERING_BUFFER, Serdes.ByteArray(), commitHooks);
+        WakeProcessor wake = new WakeProcessor(PACED, new JobMetrics(), commitHooks, pace);
+        wake.init(ctx);
+        return wake;
+    }
+
+    private static <V> void store(MockProcessorContext<String, Output> ctx, String name, Serde<V> values,
+                                  BeforeCommitStore.Registry commitHooks) {
+        KeyValueStore<String, V> store = BeforeCommitStore.builder(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+                Serdes.String(), values), commitHooks).withLoggingDisabled().build();
+        store.init(ctx.getStateStoreContext(), store);
+        ctx.addStateStore(store);
+    }
+}
