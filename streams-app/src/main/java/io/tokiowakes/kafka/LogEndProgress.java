@@ -106,9 +106,12 @@ final class LogEndProgress implements InputProgress, AutoCloseable {
             // Committed offsets may only move on between the two reads: read them again after.
             Map<Integer, Long> endOffsets = new HashMap<>();
             ends.forEach((tp, info) -> endOffsets.put(tp.partition(), info.offset()));
-            pastEnds.add(lookedUpAt, endOffsets);
-            claims(committedOffsets(s), endOffsets, lookedUpAt, inFlightMs)
+            Map<Integer, Long> committedAfter = committedOffsets(s);
+            claims(committedAfter, endOffsets, lookedUpAt, inFlightMs)
                     .forEach((partition, claim) -> readUpTo.merge(partition, claim, Math::max));
+            // Claims count from before the look-up (a record may arrive during it); how far behind
+            // a task is counts from after it (a slow answer must not age the ends).
+            pastEnds.add(System.currentTimeMillis(), endOffsets, committedAfter);
         } catch (Exception e) {
             LOG.debug("input progress not refreshed: {}", e.toString());
         }

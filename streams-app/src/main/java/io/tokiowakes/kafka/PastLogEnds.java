@@ -19,6 +19,7 @@ final class PastLogEnds {
     /** The newest look-up at least {@link #agoMs} old, and every later one, oldest first. */
     private final Deque<Lookup> lookups = new ArrayDeque<>();
     private volatile Map<Integer, Long> ended = Map.of();
+    private volatile Map<Integer, Long> committed = Map.of();
 
     /** @param agoMs how long ago (ms) the ends asked about are */
     PastLogEnds(long agoMs) {
@@ -26,10 +27,14 @@ final class PastLogEnds {
     }
 
     /**
-     * @param atMs when the ends were looked up (ms, wall clock)
-     * @param ends end offsets by partition
+     * @param atMs      when the ends were known (ms, wall clock): taken once the look-up answered,
+     *                  so that a slow answer cannot make an end look older than it is
+     * @param ends      end offsets (of committed transactions) by partition
+     * @param committed the offsets committed by the tasks here, by partition: the consumer's
+     *                  position at their last commit, past any commit markers and aborted records
      */
-    void add(long atMs, Map<Integer, Long> ends) {
+    void add(long atMs, Map<Integer, Long> ends, Map<Integer, Long> committed) {
+        this.committed = Map.copyOf(committed);
         lookups.addLast(new Lookup(atMs, Map.copyOf(ends)));
         long cutoff = atMs - agoMs;
         while (lookups.size() > 1 && second().atMs() <= cutoff) {
@@ -46,13 +51,20 @@ final class PastLogEnds {
     }
 
     /**
-     * @param position the offset after the last record a task read from the partition
-     * @return whether the partition's log had ended past {@code position} already the given time
-     *         ago, by more than the one offset a transaction's commit marker takes; false when no
-     *         look-up is that old
+     * @param partition an input partition
+     * @param position  the offset after the last record a task read from it since it started
+     *                  (0 before any): a task resumed on a partition that gets no records is as
+     *                  far as its last commit
+     * @return whether the partition's log had ended past both {@code position} and the committed
+     *         offset already the given time ago, by more than the one offset a transaction's commit
+     *         marker takes after the last record read; false when no look-up is that old
      */
     boolean behind(int partition, long position) {
         Long end = ended.get(partition);
-        return end != null && position + 1 < end;
+        if (end == null) {
+            return false;
+        }
+        long at = Math.max(position, committed.getOrDefault(partition, 0L));
+        return at + 1 < end;
     }
 }

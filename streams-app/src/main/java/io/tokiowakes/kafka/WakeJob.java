@@ -45,13 +45,7 @@ public final class WakeJob implements AutoCloseable {
     public WakeJob(Properties client, JobSettings settings) {
         JobSettings withPartitions = settings.withInputPartitions(TopicSetup.partitions(client, settings.topics().input()));
         Properties p = streamsConfig(client, withPartitions);
-        // commit.interval.ms as given (or Kafka Streams' default for the guarantee) is how often a
-        // task that is not behind asks for a commit; behind, Kafka Streams' own interval applies.
-        long commitMs = commitIntervalMs(p);
-        withPartitions = withPartitions.withCommitInterval(commitMs);
-        if (withPartitions.commitsPaced()) {
-            p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, String.valueOf(withPartitions.backlogCommitMs()));
-        }
+        withPartitions = paceCommits(p, withPartitions);
         identity = InstanceIdentity.apply(p);
         guarantee = p.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
         try {
@@ -116,12 +110,31 @@ public final class WakeJob implements AutoCloseable {
     }
 
     /**
+     * Paces commits by backlog (see {@code CommitPace}): {@code commit.interval.ms} as given (or
+     * Kafka Streams' default for the guarantee) becomes how often a task that is not behind asks
+     * for a commit, and Kafka Streams' own interval becomes {@code backlog.commit.interval.ms},
+     * when that is the longer.
+     *
+     * @param p        Kafka Streams settings, changed in place
+     * @param settings the job's settings
+     * @return the settings with the commit interval as given
+     */
+    static JobSettings paceCommits(Properties p, JobSettings settings) {
+        JobSettings paced = settings.withCommitInterval(commitIntervalMs(p));
+        if (paced.commitsPaced()) {
+            p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, String.valueOf(paced.backlogCommitMs()));
+        }
+        return paced;
+    }
+
+    /**
      * @param p Kafka Streams settings
      * @return their {@code commit.interval.ms} (ms): as set, or Kafka Streams' default for their
      *         processing guarantee (100 under exactly-once)
      */
     static long commitIntervalMs(Properties p) {
-        // StreamsConfig knows the default per guarantee; this one does not log every setting.
+        // StreamsConfig knows the default per guarantee. Its public constructor logs every setting
+        // (Kafka Streams logs them again when it starts); the quiet one is protected, hence the subclass.
         return new StreamsConfig(p, false) {
         }.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
     }

@@ -21,7 +21,9 @@ public interface InputProgress {
      * a while ago (the backlog interval, {@code backlog.commit.interval.ms}), by more than the one
      * offset a transaction's commit marker takes at the end of a log.
      *
-     * @param position the offset after the last record the task read
+     * @param partition an input partition
+     * @param position  the offset after the last record the task read (0 before any; a task
+     *                  resumed where it last committed is as far as that commit)
      * @return false when that is not known (and always in-process, where nothing is behind)
      */
     default boolean behind(int partition, long position) {

@@ -11,16 +11,18 @@ package io.tokiowakes.topology;
  * {@code commit.interval.ms} ({@code ProcessorContext.commit()}: Kafka Streams then commits every
  * task of the thread, {@code TaskManager.maybeCommitActiveTasksPerUserRequested}).
  * <p>
- * Not thread-safe: one per task, called from its stream thread.
+ * Because one ask commits the whole thread, the last ask is kept per stream thread, not per task:
+ * the tasks of a thread ask once an interval between them, not once each.
  */
 final class CommitPace {
 
     /** A pace that never asks: Kafka Streams' own interval alone (in-process runs, pacing off). */
     static final CommitPace OFF = new CommitPace(0);
 
+    /** When a task of this stream thread last asked (ms, wall clock); {@link Long#MIN_VALUE} before any did. */
+    private static final ThreadLocal<long[]> ASKED = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE});
+
     private final long intervalMs;
-    /** When it last asked (ms, wall clock); {@link Long#MIN_VALUE} before it first does. */
-    private long askedMs = Long.MIN_VALUE;
 
     private CommitPace(long intervalMs) {
         this.intervalMs = intervalMs;
@@ -37,16 +39,27 @@ final class CommitPace {
     }
 
     /**
+     * Called from the task's stream thread.
+     *
      * @param nowMs    the wall clock (ms)
-     * @param caughtUp whether the task is no more than {@code backlog.commit.interval.ms} behind
-     * @return whether to ask for a commit now: caught up, and not asked within the last
-     *         {@code commit.interval.ms}
+     * @param caughtUp whether the task is not behind (see its processor)
+     * @return whether to ask for a commit now: caught up, and no task of this thread asked within
+     *         the last {@code commit.interval.ms} (or the clock went back past the last ask)
      */
     boolean due(long nowMs, boolean caughtUp) {
-        if (!isOn() || !caughtUp || (askedMs != Long.MIN_VALUE && nowMs - askedMs < intervalMs)) {
+        if (!isOn() || !caughtUp) {
             return false;
         }
-        askedMs = nowMs;
+        long[] asked = ASKED.get();
+        if (asked[0] != Long.MIN_VALUE && nowMs >= asked[0] && nowMs - asked[0] < intervalMs) {
+            return false;
+        }
+        asked[0] = nowMs;
         return true;
+    }
+
+    /** Forgets this thread's last ask: for tests, whose processors share the test's thread. */
+    static void forgetThisThread() {
+        ASKED.remove();
     }
 }

@@ -104,10 +104,11 @@ public final class JobConfig extends AbstractConfig {
                                 + "and the page")
                 .define(GRAPH_EMIT_MS, Type.INT, (int) graph.emitMs(), Range.atLeast(1), Importance.LOW,
                         "changed wake-graph windows are written at most this often (ms)")
-                .define(BACKLOG_COMMIT_INTERVAL_MS, Type.INT, DEFAULT_BACKLOG_COMMIT_MS, Range.atLeast(0), Importance.LOW,
-                        "while a task is more than this behind its input (ms), Kafka Streams commits this often "
-                                + "rather than every `commit.interval.ms`: fewer transactions while catching up; "
-                                + "`commit.interval.ms` or less commits every `commit.interval.ms` always");
+                .define(BACKLOG_COMMIT_INTERVAL_MS, Type.INT, DEFAULT_BACKLOG_COMMIT_MS, Range.between(0, 5_000),
+                        Importance.LOW, "a stream thread whose tasks are all more than this behind their input (ms) "
+                                + "commits this often rather than every `commit.interval.ms`: fewer transactions while "
+                                + "catching up; `commit.interval.ms` or less commits every `commit.interval.ms` always; "
+                                + "at most 5000, well within the producer's `transaction.timeout.ms` (10 s)");
     }
 
     /**

@@ -60,12 +60,17 @@ class WakeProcessor extends ContextualProcessor<byte[], byte[], String, Output> 
                 settings.inputPartitions(), metrics, store, buffer, context::currentSystemTimeMs,
                 (out, timestamp) -> context.forward(new Record<>(out.key(), out, timestamp)));
         context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME, now -> stage.expireUnknownWakes());
+        newestMs = Long.MIN_VALUE;
         if (pace.isOn()) {
             // This task cannot see how far the repartition topic's log is ahead of it; the input
             // timestamps of its records (clocks agreeing within a window, as the ordering needs)
-            // say how far it is behind the input. A thread whose ingest task is not behind asks too.
-            context.schedule(Duration.ofMillis(settings.commitMs()), PunctuationType.WALL_CLOCK_TIME, now -> {
-                if (pace.due(now, newestMs >= now - settings.backlogCommitMs())) {
+            // say how far it is behind the input. Records are applied up to two windows after they
+            // arrive (a partition that gets no records is claimed from its log end, a window
+            // early), so it counts as caught up for that much longer. Checked on the ingest's
+            // flush grid: the pace, not this schedule, spaces the asks.
+            long caughtUpMs = settings.backlogCommitMs() + 2 * settings.reorderWindowMs();
+            context.schedule(Duration.ofMillis(IngestProcessor.FLUSH_MS), PunctuationType.WALL_CLOCK_TIME, now -> {
+                if (pace.due(now, newestMs >= now - caughtUpMs)) {
                     context.commit();
                 }
             });

@@ -5,13 +5,13 @@ import io.tokiowakes.ingest.BatchCodec;
 import io.tokiowakes.ingest.Batch;
 import io.tokiowakes.ingest.Held;
 import io.tokiowakes.ingest.TraceDecoder;
+import io.tokiowakes.order.InputProgress;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.Punctuator;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-import io.tokiowakes.order.InputProgress;
-import org.apache.kafka.streams.processor.Punctuator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -86,6 +86,7 @@ class IngestProcessorTest {
      */
     @Test
     void asksForCommitsOnlyWhileNotBehindItsLog() {
+        CommitPace.forgetThisThread();
         MockProcessorContext<byte[], IngestProcessor.Outgoing> ctx = new MockProcessorContext<>();
         boolean[] behind = {true};
         List<Long> askedAbout = new ArrayList<>();
@@ -119,16 +120,7 @@ class IngestProcessorTest {
         assertFalse(ctx.committed(), "not again within commit.interval.ms");
         flush.punctuate(1_120);
         assertTrue(ctx.committed(), "again once commit.interval.ms has passed");
-    }
-
-    @Test
-    void neverAsksInProcess() {
-        MockProcessorContext<byte[], IngestProcessor.Outgoing> ctx = new MockProcessorContext<>();
-        ingest(ctx, InputProgress.EVERYTHING_READ, CommitPace.of(JobSettings.defaults()));
-        for (long ms = 0; ms < 1_000; ms += 20) {
-            ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(ms);
-        }
-        assertFalse(ctx.committed());
+        CommitPace.forgetThisThread();
     }
 
     private static IngestProcessor ingest(MockProcessorContext<byte[], IngestProcessor.Outgoing> ctx, InputProgress progress,

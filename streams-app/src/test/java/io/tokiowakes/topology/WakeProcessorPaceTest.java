@@ -13,34 +13,45 @@ import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The wake stage cannot see the repartition topic's log end: it asks for commits every
  * commit.interval.ms while the records it gets were appended to the input within the backlog
- * interval, and leaves older ones to Kafka Streams' own (backlog) interval.
+ * interval and two ordering windows, and leaves older ones to Kafka Streams' own (backlog) interval.
  */
 class WakeProcessorPaceTest {
 
     private static final JobSettings PACED = JobSettings.defaults().withCommitInterval(100);
+    /** 1,000 ms of backlog interval and two 200 ms windows. */
+    private static final long CAUGHT_UP_MS = 1_400;
+
+    @BeforeEach
+    @AfterEach
+    void forget() {
+        CommitPace.forgetThisThread();
+    }
 
     @Test
     void asksWhileItsRecordsAreRecentOnly() throws Exception {
         MockProcessorContext<String, Output> ctx = new MockProcessorContext<>();
         ctx.setCurrentSystemTimeMs(10_000);
         WakeProcessor wake = wake(ctx, CommitPace.of(PACED));
-        Punctuator pace = punctuator(ctx, Duration.ofMillis(PACED.commitMs()));
+        Punctuator pace = punctuator(ctx, Duration.ofMillis(IngestProcessor.FLUSH_MS));
 
         wake.process(batch(1, 10_000));
-        pace.punctuate(12_000);
-        assertFalse(ctx.committed(), "records appended 2 s ago: behind, Kafka Streams' own interval");
+        pace.punctuate(10_000 + CAUGHT_UP_MS + 1);
+        assertFalse(ctx.committed(), "records appended longer ago: behind, Kafka Streams' own interval");
 
         wake.process(batch(2, 11_900));
         pace.punctuate(12_000);
@@ -51,15 +62,24 @@ class WakeProcessorPaceTest {
         pace.punctuate(12_100);
         assertTrue(ctx.committed(), "again once commit.interval.ms has passed");
         ctx.resetCommit();
-        pace.punctuate(13_000);
-        assertFalse(ctx.committed(), "nothing newer came: the newest record is 1.1 s old");
+        pace.punctuate(11_900 + CAUGHT_UP_MS);
+        assertTrue(ctx.committed(), "records let out up to two windows after they came still count");
+        ctx.resetCommit();
+        pace.punctuate(11_900 + CAUGHT_UP_MS + 200);
+        assertFalse(ctx.committed(), "nothing newer came: behind");
     }
 
     @Test
-    void unpacedSchedulesNothingToAsk() throws Exception {
-        MockProcessorContext<String, Output> ctx = new MockProcessorContext<>();
-        wake(ctx, CommitPace.OFF);
-        assertTrue(ctx.scheduledPunctuators().stream().noneMatch(p -> p.getInterval().equals(Duration.ofMillis(100))));
+    void unpacedSchedulesOnlyItsExpiry() throws Exception {
+        MockProcessorContext<String, Output> paced = new MockProcessorContext<>();
+        paced.setCurrentSystemTimeMs(0);
+        wake(paced, CommitPace.of(PACED));
+        MockProcessorContext<String, Output> unpaced = new MockProcessorContext<>();
+        unpaced.setCurrentSystemTimeMs(0);
+        wake(unpaced, CommitPace.OFF);
+        assertEquals(paced.scheduledPunctuators().size() - 1, unpaced.scheduledPunctuators().size());
+        assertTrue(unpaced.scheduledPunctuators().stream()
+                .noneMatch(p -> p.getInterval().equals(Duration.ofMillis(IngestProcessor.FLUSH_MS))));
     }
 
     private static Punctuator punctuator(MockProcessorContext<String, Output> ctx, Duration every) {

@@ -1,0 +1,53 @@
+package io.tokiowakes.kafka;
+
+import io.tokiowakes.topology.JobSettings;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * On a cluster, commit.interval.ms as given is how often a caught-up task asks for a commit, and
+ * Kafka Streams' own interval is the backlog one, when that is the longer.
+ */
+class CommitPacingTest {
+
+    private static Properties streams(String... keyValues) {
+        Properties client = new Properties();
+        client.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            client.put(keyValues[i], keyValues[i + 1]);
+        }
+        return WakeJob.streamsConfig(client, JobSettings.defaults());
+    }
+
+    @Test
+    void exactlyOnceAsksEvery100MsAndCommitsEverySecondBehind() {
+        Properties p = streams();
+        JobSettings s = WakeJob.paceCommits(p, JobSettings.defaults());
+        assertTrue(s.commitsPaced());
+        assertEquals(100, s.commitMs(), "Kafka Streams' default under exactly-once");
+        assertEquals("1000", p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+    }
+
+    @Test
+    void aGivenCommitIntervalIsTheCaughtUpOne() {
+        Properties p = streams(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "50");
+        JobSettings s = WakeJob.paceCommits(p, JobSettings.defaults());
+        assertEquals(50, s.commitMs());
+        assertEquals("1000", p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+    }
+
+    @Test
+    void noPacingWhereTheBacklogIntervalIsNotLonger() {
+        Properties p = streams(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        JobSettings s = WakeJob.paceCommits(p, JobSettings.defaults());
+        assertEquals(30_000, s.commitMs(), "Kafka Streams' default under at-least-once");
+        assertFalse(s.commitsPaced());
+        assertFalse(p.containsKey(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG), "left to Kafka Streams");
+    }
+}
