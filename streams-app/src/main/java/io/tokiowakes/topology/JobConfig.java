@@ -47,7 +47,7 @@ public final class JobConfig extends AbstractConfig {
     public static final String GRAPH_EMIT_MS = "graph.emit.ms";
     public static final String BACKLOG_COMMIT_INTERVAL_MS = "backlog.commit.interval.ms";
     /** Default of {@value #BACKLOG_COMMIT_INTERVAL_MS} (ms). */
-    public static final int DEFAULT_BACKLOG_COMMIT_MS = 1000;
+    public static final int DEFAULT_BACKLOG_COMMIT_MS = 500;
 
     /** Prefixes of the job's own settings; every other key (but {@code state.stores}) is Kafka's. */
     public static final List<String> PREFIXES = List.of("topic.", "reorder.", "input.", "output.", "lint.", "graph.",

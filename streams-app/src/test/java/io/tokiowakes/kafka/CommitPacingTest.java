@@ -26,12 +26,12 @@ class CommitPacingTest {
     }
 
     @Test
-    void exactlyOnceAsksEvery100MsAndCommitsEverySecondBehind() {
+    void exactlyOnceAsksEvery100MsAndCommitsEveryHalfSecondBehind() {
         Properties p = streams();
         JobSettings s = WakeJob.paceCommits(p, JobSettings.defaults());
         assertTrue(s.commitsPaced());
         assertEquals(100, s.commitMs(), "Kafka Streams' default under exactly-once");
-        assertEquals("1000", p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+        assertEquals("500", p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
     }
 
     @Test
@@ -39,7 +39,7 @@ class CommitPacingTest {
         Properties p = streams(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "50");
         JobSettings s = WakeJob.paceCommits(p, JobSettings.defaults());
         assertEquals(50, s.commitMs());
-        assertEquals("1000", p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+        assertEquals("500", p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
     }
 
     @Test

@@ -46,11 +46,11 @@ class JobConfigTest {
         assertEquals(new LintSettings(100, Duration.ofMillis(5).toNanos(), 10, 50, Duration.ofSeconds(1).toNanos(), 1024),
                 d.lints());
         assertEquals(new GraphSettings(60_000, 600_000, 1_000), d.graph());
-        assertEquals(1_000, d.backlogCommitMs());
+        assertEquals(500, d.backlogCommitMs());
         assertEquals(0, d.commitMs(), "learnt on a cluster");
         assertFalse(d.commitsPaced(), "in-process: no task asks for commits");
         assertTrue(d.withCommitInterval(100).commitsPaced());
-        assertFalse(d.withCommitInterval(1_000).commitsPaced(), "a backlog interval no longer than commit.interval.ms");
+        assertFalse(d.withCommitInterval(500).commitsPaced(), "a backlog interval no longer than commit.interval.ms");
     }
 
     @Test
@@ -60,7 +60,7 @@ class JobConfigTest {
                 "state.stores", "in-memory", "lint.external-only.min-wakes", "3", "lint.lost-waker.grace-ms", "7",
                 "lint.self-wake.min-wakes", "4", "lint.self-wake.percent", "90", "lint.long-poll.ms", "20",
                 "lint.large-future.bytes", "64", "lint.scheduling-delay.ms", "30", "graph.window.ms", "1000", "graph.retention.ms", "5000",
-                "graph.emit.ms", "10", "backlog.commit.interval.ms", "500"));
+                "graph.emit.ms", "10", "backlog.commit.interval.ms", "800"));
         assertEquals(Topics.withPrefix("p.").withInput("in"), s.topics());
         assertEquals(Duration.ofMillis(50).toNanos(), s.reorderWindowNanos());
         assertEquals(100, s.maxRecordBytes());
@@ -71,7 +71,7 @@ class JobConfigTest {
                 Duration.ofMillis(30).toNanos()),
                 s.lints());
         assertEquals(new GraphSettings(1000, 5000, 10), s.graph());
-        assertEquals(500, s.backlogCommitMs());
+        assertEquals(800, s.backlogCommitMs());
         assertEquals(JobConfig.knownKeys().size(), 18, "every key above is one: " + JobConfig.knownKeys());
     }
 

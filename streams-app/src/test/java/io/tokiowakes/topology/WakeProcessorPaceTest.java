@@ -33,8 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WakeProcessorPaceTest {
 
     private static final JobSettings PACED = JobSettings.defaults().withCommitInterval(100);
-    /** 1,000 ms of backlog interval and two 200 ms windows. */
-    private static final long CAUGHT_UP_MS = 1_400;
+    /** 500 ms of backlog interval and two 200 ms windows. */
+    private static final long CAUGHT_UP_MS = 900;
 
     @BeforeEach
     @AfterEach
@@ -53,19 +53,19 @@ class WakeProcessorPaceTest {
         pace.punctuate(10_000 + CAUGHT_UP_MS + 1);
         assertFalse(ctx.committed(), "records appended longer ago: behind, Kafka Streams' own interval");
 
-        wake.process(batch(2, 11_900));
+        wake.process(batch(2, 11_950));
         pace.punctuate(12_000);
-        assertTrue(ctx.committed(), "records appended 100 ms ago: a commit asked for");
+        assertTrue(ctx.committed(), "records appended 50 ms ago: a commit asked for");
         ctx.resetCommit();
         pace.punctuate(12_050);
         assertFalse(ctx.committed(), "not again within commit.interval.ms");
         pace.punctuate(12_100);
         assertTrue(ctx.committed(), "again once commit.interval.ms has passed");
         ctx.resetCommit();
-        pace.punctuate(11_900 + CAUGHT_UP_MS);
+        pace.punctuate(11_950 + CAUGHT_UP_MS);
         assertTrue(ctx.committed(), "records let out up to two windows after they came still count");
         ctx.resetCommit();
-        pace.punctuate(11_900 + CAUGHT_UP_MS + 200);
+        pace.punctuate(11_950 + CAUGHT_UP_MS + 200);
         assertFalse(ctx.committed(), "nothing newer came: behind");
     }
 
