@@ -55,12 +55,7 @@ class WakeProcessorPaceTest {
 
         wake.process(batch(2, 11_950));
         pace.punctuate(12_000);
-        assertTrue(ctx.committed(), "records appended 50 ms ago: a commit asked for");
-        ctx.resetCommit();
-        pace.punctuate(12_050);
-        assertFalse(ctx.committed(), "not again within commit.interval.ms");
-        pace.punctuate(12_100);
-        assertTrue(ctx.committed(), "again once commit.interval.ms has passed");
+        assertTrue(ctx.committed(), "records appended 50 ms ago: a commit asked for (how often: CommitPaceTest)");
         ctx.resetCommit();
         pace.punctuate(11_950 + CAUGHT_UP_MS);
         assertTrue(ctx.committed(), "records let out up to two windows after they came still count");
