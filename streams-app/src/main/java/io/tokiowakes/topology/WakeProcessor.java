@@ -25,6 +25,8 @@ class WakeProcessor extends ContextualProcessor<byte[], byte[], String, Output> 
     private final JobMetrics metrics;
     private final BeforeCommitStore.Registry commitHooks;
     private final CommitPace pace;
+    /** A wake task whose records are this many backlog intervals old (or less) is not behind. */
+    static final int LIVE_LAGS = 4;
     private WakeStage stage;
     /** The newest input timestamp (ms) of the records received (kept only when commits are paced). */
     private long newestMs = Long.MIN_VALUE;
@@ -64,11 +66,14 @@ class WakeProcessor extends ContextualProcessor<byte[], byte[], String, Output> 
         if (pace.isOn()) {
             // This task cannot see how far the repartition topic's log is ahead of it; the input
             // timestamps of its records (clocks agreeing within a window, as the ordering needs)
-            // say how far it is behind the input. Records are applied up to two windows after they
-            // arrive (a partition that gets no records is claimed from its log end, a window
-            // early), so it counts as caught up for that much longer. Checked on the ingest's
-            // flush grid: the pace, not this schedule, spaces the asks.
-            long caughtUpMs = settings.backlogCommitMs() + 2 * settings.reorderWindowMs();
+            // say how far it is behind the input. It counts as caught up for LIVE_LAGS backlog
+            // intervals: a live job paused for a moment (a collection, a compile) keeps its short
+            // commits while its ingest catches up, rather than lengthening them and falling further
+            // behind; a backlog's records are older than that. And for two windows more: records
+            // are applied up to two windows after they arrive (a partition that gets no records is
+            // claimed from its log end, a window early). Checked on the ingest's flush grid: the
+            // pace, not this schedule, spaces the asks.
+            long caughtUpMs = LIVE_LAGS * settings.backlogCommitMs() + 2 * settings.reorderWindowMs();
             context.schedule(Duration.ofMillis(IngestProcessor.FLUSH_MS), PunctuationType.WALL_CLOCK_TIME, now -> {
                 if (pace.due(now, newestMs >= now - caughtUpMs)) {
                     context.commit();

@@ -27,14 +27,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The wake stage cannot see the repartition topic's log end: it asks for commits every
- * commit.interval.ms while the records it gets were appended to the input within the backlog
- * interval and two ordering windows, and leaves older ones to Kafka Streams' own (backlog) interval.
+ * commit.interval.ms while the records it gets were appended to the input within four backlog
+ * intervals and two ordering windows, and leaves older ones to Kafka Streams' own (backlog) interval.
  */
 class WakeProcessorPaceTest {
 
     private static final JobSettings PACED = JobSettings.defaults().withCommitInterval(100);
-    /** 500 ms of backlog interval and two 200 ms windows. */
-    private static final long CAUGHT_UP_MS = 900;
+    /** Four 500 ms backlog intervals and two 200 ms windows. */
+    private static final long CAUGHT_UP_MS = 2_400;
 
     @BeforeEach
     @AfterEach
@@ -53,14 +53,15 @@ class WakeProcessorPaceTest {
         pace.punctuate(10_000 + CAUGHT_UP_MS + 1);
         assertFalse(ctx.committed(), "records appended longer ago: behind, Kafka Streams' own interval");
 
-        wake.process(batch(2, 11_950));
-        pace.punctuate(12_000);
+        long fresh = 10_000 + CAUGHT_UP_MS + 50;
+        wake.process(batch(2, fresh));
+        pace.punctuate(fresh + 50);
         assertTrue(ctx.committed(), "records appended 50 ms ago: a commit asked for (how often: CommitPaceTest)");
         ctx.resetCommit();
-        pace.punctuate(11_950 + CAUGHT_UP_MS);
-        assertTrue(ctx.committed(), "records let out up to two windows after they came still count");
+        pace.punctuate(fresh + CAUGHT_UP_MS);
+        assertTrue(ctx.committed(), "a pause of a few backlog intervals, and records let out two windows late, still count");
         ctx.resetCommit();
-        pace.punctuate(11_950 + CAUGHT_UP_MS + 200);
+        pace.punctuate(fresh + CAUGHT_UP_MS + 200);
         assertFalse(ctx.committed(), "nothing newer came: behind");
     }
 

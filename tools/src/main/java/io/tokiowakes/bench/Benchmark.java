@@ -38,7 +38,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
@@ -261,16 +260,14 @@ public final class Benchmark {
      * Runs over the same data are repeated, not counted, until compiling takes under 5 % of a run.
      */
     private void warmUp(LocalKafka kafka, Properties client, Trace trace) throws Exception {
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         int threads = options.threads().get(0);
         for (int run = 1; run <= MAX_WARM_UP_RUNS; run++) {
-            long compiled = jit.getTotalCompilationTime();
-            long t0 = System.nanoTime();
+            JitShare jit = JitShare.start();
             double rate = job(kafka, client, trace, threads, false).rate();
-            double compiling = (jit.getTotalCompilationTime() - compiled) / (seconds(t0) * 1000);
+            double compiling = jit.sinceStart();
             out.printf("   warm-up run %d, %d stream thread(s): %,.0f records/s, JIT compiling %.0f %% of the run; not counted%n",
                     run, threads, rate, 100 * compiling);
-            if (compiling < 0.05) {
+            if (compiling < JitShare.QUIET) {
                 return;
             }
         }
@@ -557,7 +554,7 @@ public final class Benchmark {
             double compiling = latency(client, "warm-up-" + run, sources, rate, LIVE_WARM_UP_S, false);
             out.printf("   live warm-up %d, %d source(s) at %,.0f records/s: JIT compiling %.0f %% of it; not counted%n",
                     run, sources, rate, 100 * compiling);
-            if (run >= 2 && compiling < 0.05) {
+            if (run >= 2 && compiling < JitShare.QUIET) {
                 return;
             }
         }
@@ -614,9 +611,7 @@ public final class Benchmark {
                 records.add(key, line.getBytes(StandardCharsets.UTF_8));
             });
             long counted0;
-            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-            long compiled = jit.getTotalCompilationTime();
-            long sending0 = System.nanoTime();
+            JitShare jit = JitShare.start();
             try (TraceReplayer replayer = new TraceReplayer(client, settings.topics().input(), (long) rate)) {
                 counted0 = System.nanoTime() + (long) (LATENCY_WARM_UP_S * 1e9);
                 for (int i = 0; i < records.size(); i++) {
@@ -630,7 +625,7 @@ public final class Benchmark {
                 }
                 replayer.flush();
             }
-            double compiling = (jit.getTotalCompilationTime() - compiled) / (seconds(sending0) * 1000);
+            double compiling = jit.sinceStart();
             long n = records.size();
             if (!report) {
                 done.set(true);

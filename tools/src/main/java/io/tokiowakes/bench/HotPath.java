@@ -13,8 +13,6 @@ import io.tokiowakes.ingest.Held;
 import io.tokiowakes.ingest.Outbox;
 
 import java.io.PrintStream;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,7 +114,6 @@ public final class HotPath {
 
     /** Warms {@code work} up, then times {@value #ROUNDS} rounds of it, {@code perRound} records each. */
     private static Step measure(Work work, int perRound) {
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         long sink = 0;
         long fastest = Long.MAX_VALUE;
         long warmStart = System.nanoTime();
@@ -125,14 +122,14 @@ public final class HotPath {
         int rounds = 0;
         boolean settled = false;
         while (!settled && System.nanoTime() < maxEnd) {
-            long compiled = jit.getTotalCompilationTime();
+            JitShare jit = JitShare.start();
             long start = System.nanoTime();
             sink += work.run();
             rounds++;
             long took = System.nanoTime() - start;
-            double compiling = (jit.getTotalCompilationTime() - compiled) * 1e6 / took;
+            double compiling = jit.sinceStart();
             fastest = Math.min(fastest, took);
-            settled = System.nanoTime() >= minEnd && compiling < 0.05 && took <= fastest * 1.2;
+            settled = System.nanoTime() >= minEnd && compiling < JitShare.QUIET && took <= fastest * 1.2;
         }
         double warmSeconds = (System.nanoTime() - warmStart) / 1e9;
         long t0 = System.nanoTime();
