@@ -111,6 +111,15 @@ public record JobSettings(Topics topics, long reorderWindowNanos, int maxRecordB
                 inMemoryStores, inputPartitions, graph, backlogCommitMs, ms);
     }
 
+    /**
+     * @param ms {@code backlog.commit.interval.ms} (ms)
+     * @return these settings with that backlog interval
+     */
+    public JobSettings withBacklogCommitInterval(long ms) {
+        return new JobSettings(topics, reorderWindowNanos, maxRecordBytes, lints, inputFormat, outputFormat,
+                inMemoryStores, inputPartitions, graph, ms, commitMs);
+    }
+
     /** Whether tasks ask for commits at {@code commitMs} only when not behind: see {@link CommitPace}. */
     public boolean commitsPaced() {
         return commitMs > 0 && backlogCommitMs > commitMs;

@@ -25,10 +25,21 @@ class CommitPacingTest {
         return WakeJob.streamsConfig(client, JobSettings.defaults());
     }
 
+    private static final JobSettings BACKLOG_500 = JobSettings.defaults().withBacklogCommitInterval(500);
+
+    @Test
+    void offByDefault() {
+        Properties p = streams();
+        JobSettings s = WakeJob.paceCommits(p, JobSettings.defaults());
+        assertFalse(s.commitsPaced());
+        assertEquals(100, s.commitMs(), "Kafka Streams' default under exactly-once");
+        assertFalse(p.containsKey(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG), "left to Kafka Streams");
+    }
+
     @Test
     void exactlyOnceAsksEvery100MsAndCommitsEveryHalfSecondBehind() {
         Properties p = streams();
-        JobSettings s = WakeJob.paceCommits(p, JobSettings.defaults());
+        JobSettings s = WakeJob.paceCommits(p, BACKLOG_500);
         assertTrue(s.commitsPaced());
         assertEquals(100, s.commitMs(), "Kafka Streams' default under exactly-once");
         assertEquals("500", p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
@@ -37,7 +48,7 @@ class CommitPacingTest {
     @Test
     void aGivenCommitIntervalIsTheCaughtUpOne() {
         Properties p = streams(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "50");
-        JobSettings s = WakeJob.paceCommits(p, JobSettings.defaults());
+        JobSettings s = WakeJob.paceCommits(p, BACKLOG_500);
         assertEquals(50, s.commitMs());
         assertEquals("500", p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
     }
@@ -45,7 +56,7 @@ class CommitPacingTest {
     @Test
     void noPacingWhereTheBacklogIntervalIsNotLonger() {
         Properties p = streams(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        JobSettings s = WakeJob.paceCommits(p, JobSettings.defaults());
+        JobSettings s = WakeJob.paceCommits(p, BACKLOG_500);
         assertEquals(30_000, s.commitMs(), "Kafka Streams' default under at-least-once");
         assertFalse(s.commitsPaced());
         assertFalse(p.containsKey(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG), "left to Kafka Streams");

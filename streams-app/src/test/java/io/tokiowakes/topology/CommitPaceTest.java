@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** One ask commits every task of a stream thread: the tasks of a thread share one pace. */
 class CommitPaceTest {
 
-    private static final JobSettings PACED = JobSettings.defaults().withCommitInterval(100);
+    private static final JobSettings PACED = JobSettings.defaults().withBacklogCommitInterval(500).withCommitInterval(100);
 
     @BeforeEach
     @AfterEach

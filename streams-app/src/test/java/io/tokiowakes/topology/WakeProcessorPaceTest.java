@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class WakeProcessorPaceTest {
 
-    private static final JobSettings PACED = JobSettings.defaults().withCommitInterval(100);
+    private static final JobSettings PACED = JobSettings.defaults().withBacklogCommitInterval(500).withCommitInterval(100);
     /** Four 500 ms backlog intervals and two 200 ms windows. */
     private static final long CAUGHT_UP_MS = 2_400;
 
