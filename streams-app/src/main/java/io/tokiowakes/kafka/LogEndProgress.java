@@ -88,6 +88,11 @@ final class LogEndProgress implements InputProgress, AutoCloseable {
         return pastEnds.behind(partition, position);
     }
 
+    @Override
+    public boolean anyBehind() {
+        return pastEnds.anyBehind();
+    }
+
     private void refresh() {
         try {
             KafkaStreams s = streams.get();

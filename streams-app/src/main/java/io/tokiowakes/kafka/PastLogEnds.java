@@ -4,11 +4,12 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where each input partition's log ended some time ago, from the look-ups of
  * {@link LogEndProgress}: a task whose position is short of that is behind by more than that time.
- * Look-ups are added by one thread; {@link #behind} may be asked from any.
+ * Look-ups are added by one thread; {@link #behind} and {@link #anyBehind} may be asked from any.
  */
 final class PastLogEnds {
 
@@ -20,6 +21,8 @@ final class PastLogEnds {
     private final Deque<Lookup> lookups = new ArrayDeque<>();
     private volatile Map<Integer, Long> ended = Map.of();
     private volatile Map<Integer, Long> committed = Map.of();
+    /** The last position each ingest task here said it had, by partition. */
+    private final Map<Integer, Long> positions = new ConcurrentHashMap<>();
 
     /** @param agoMs how long ago (ms) the ends asked about are */
     PastLogEnds(long agoMs) {
@@ -35,6 +38,8 @@ final class PastLogEnds {
      */
     void add(long atMs, Map<Integer, Long> ends, Map<Integer, Long> committed) {
         this.committed = Map.copyOf(committed);
+        // A partition whose task left this instance is no longer read here.
+        positions.keySet().retainAll(committed.keySet());
         lookups.addLast(new Lookup(atMs, Map.copyOf(ends)));
         long cutoff = atMs - agoMs;
         while (lookups.size() > 1 && second().atMs() <= cutoff) {
@@ -60,6 +65,24 @@ final class PastLogEnds {
      *         marker takes after the last record read; false when no look-up is that old
      */
     boolean behind(int partition, long position) {
+        positions.put(partition, position);
+        return behindAt(partition, position);
+    }
+
+    /**
+     * @return whether any input partition read here is {@link #behind}, at the position its task
+     *         last gave: the input this instance reads is then a backlog
+     */
+    boolean anyBehind() {
+        for (Map.Entry<Integer, Long> p : positions.entrySet()) {
+            if (behindAt(p.getKey(), p.getValue())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean behindAt(int partition, long position) {
         Long end = ended.get(partition);
         if (end == null) {
             return false;

@@ -29,4 +29,14 @@ public interface InputProgress {
     default boolean behind(int partition, long position) {
         return false;
     }
+
+    /**
+     * Whether the input read here is a backlog: any of its partitions {@link #behind}, at the
+     * position its task last gave there.
+     *
+     * @return false when that is not known (and always in-process)
+     */
+    default boolean anyBehind() {
+        return false;
+    }
 }

@@ -3,9 +3,8 @@ package io.tokiowakes.topology;
 import io.tokiowakes.engine.WakeStage;
 import io.tokiowakes.engine.CachedSourceStore;
 import io.tokiowakes.engine.JobMetrics;
-import io.tokiowakes.ingest.Batch;
 import io.tokiowakes.ingest.BatchCodec;
-import io.tokiowakes.ingest.Held;
+import io.tokiowakes.order.InputProgress;
 import io.tokiowakes.order.OrderingBuffer;
 import io.tokiowakes.emit.Output;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -24,21 +23,21 @@ class WakeProcessor extends ContextualProcessor<byte[], byte[], String, Output> 
     private final JobSettings settings;
     private final JobMetrics metrics;
     private final BeforeCommitStore.Registry commitHooks;
+    private final InputProgress progress;
     private final CommitPace pace;
-    /** A wake task whose records are this many backlog intervals old (or less) is not behind. */
-    static final int LIVE_LAGS = 4;
     private WakeStage stage;
-    /** The newest input timestamp (ms) of the records received (kept only when commits are paced). */
-    private long newestMs = Long.MIN_VALUE;
 
     /**
      * @param commitHooks where the stores of this processor's task are found
-     * @param pace        when to ask for commits: while the records received are recent
+     * @param progress    whether the input read here is behind its log
+     * @param pace        when to ask for commits: while the input is not behind
      */
-    WakeProcessor(JobSettings settings, JobMetrics metrics, BeforeCommitStore.Registry commitHooks, CommitPace pace) {
+    WakeProcessor(JobSettings settings, JobMetrics metrics, BeforeCommitStore.Registry commitHooks,
+                  InputProgress progress, CommitPace pace) {
         this.settings = settings;
         this.metrics = metrics;
         this.commitHooks = commitHooks;
+        this.progress = progress;
         this.pace = pace;
     }
 
@@ -62,20 +61,14 @@ class WakeProcessor extends ContextualProcessor<byte[], byte[], String, Output> 
                 settings.inputPartitions(), metrics, store, buffer, context::currentSystemTimeMs,
                 (out, timestamp) -> context.forward(new Record<>(out.key(), out, timestamp)));
         context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME, now -> stage.expireUnknownWakes());
-        newestMs = Long.MIN_VALUE;
         if (pace.isOn()) {
-            // This task cannot see how far the repartition topic's log is ahead of it; the input
-            // timestamps of its records (clocks agreeing within a window, as the ordering needs)
-            // say how far it is behind the input. It counts as caught up for LIVE_LAGS backlog
-            // intervals: a live job paused for a moment (a collection, a compile) keeps its short
-            // commits while its ingest catches up, rather than lengthening them and falling further
-            // behind; a backlog's records are older than that. And for two windows more: records
-            // are applied up to two windows after they arrive (a partition that gets no records is
-            // claimed from its log end, a window early). Checked on the ingest's flush grid: the
-            // pace, not this schedule, spaces the asks.
-            long caughtUpMs = LIVE_LAGS * settings.backlogCommitMs() + 2 * settings.reorderWindowMs();
+            // A wake task is behind while the input is: its records are the ingest's batches, which
+            // it sees once the ingest commits them. It does not judge by its own lag: the age of
+            // the records it gets includes how long the ingest waited to commit them, which pacing
+            // itself lengthens: judged by it, live jobs stayed just past the age judged by (README,
+            // Speed). Checked on the ingest's flush grid: the pace, not this schedule, spaces the asks.
             context.schedule(Duration.ofMillis(IngestProcessor.FLUSH_MS), PunctuationType.WALL_CLOCK_TIME, now -> {
-                if (pace.due(now, newestMs >= now - caughtUpMs)) {
+                if (pace.due(now, !progress.anyBehind())) {
                     context.commit();
                 }
             });
@@ -84,12 +77,6 @@ class WakeProcessor extends ContextualProcessor<byte[], byte[], String, Output> 
 
     @Override
     public void process(Record<byte[], byte[]> in) {
-        Batch batch = BatchCodec.decode(in.value());
-        if (pace.isOn()) {
-            for (Held h : batch.records()) {
-                newestMs = Math.max(newestMs, h.producedMs());
-            }
-        }
-        stage.accept(batch, in.value(), in.timestamp());
+        stage.accept(BatchCodec.decode(in.value()), in.value(), in.timestamp());
     }
 }

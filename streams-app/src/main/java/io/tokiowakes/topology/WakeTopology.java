@@ -79,7 +79,8 @@ public final class WakeTopology {
                 .mapValues(IngestProcessor.Outgoing::value, Named.as("batch-bytes"))
                 .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withStreamPartitioner(new SourcePartitioner()).withName("by-source"))
-                .process(() -> new WakeProcessor(settings, metrics, commitHooks, CommitPace.of(settings)), Named.as("resolve-wakes"),
+                .process(() -> new WakeProcessor(settings, metrics, commitHooks, progress,
+                                CommitPace.of(settings)), Named.as("resolve-wakes"),
                         StoreNames.LIVE_TASKS, StoreNames.LIVE_RESOURCES, StoreNames.THREADS, StoreNames.SOURCES,
                         StoreNames.UNKNOWN_WAKES, StoreNames.ORDERING_BUFFER);
         WakeGraph.add(stores, results, settings);

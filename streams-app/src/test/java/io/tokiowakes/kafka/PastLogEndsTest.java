@@ -58,4 +58,22 @@ class PastLogEndsTest {
         assertTrue(ends.behind(1, 0), "committed 6,000 short of where the log ended 1 s ago");
         assertFalse(ends.behind(1, 10_000), "read to the end since, not committed yet");
     }
+
+    @Test
+    void theInputIsBehindWhileAnyPartitionReadHereIs() {
+        PastLogEnds ends = new PastLogEnds(1_000);
+        Map<Integer, Long> here = Map.of(0, 0L, 1, 0L);
+        ends.add(0, Map.of(0, 500L, 1, 500L), here);
+        ends.add(1_000, Map.of(0, 1_000L, 1, 1_000L), here);
+        assertFalse(ends.anyBehind(), "no task has said where it is");
+        assertFalse(ends.behind(0, 900));
+        assertFalse(ends.anyBehind(), "partition 0 at 900: past where its log ended 1 s ago");
+        assertTrue(ends.behind(1, 100));
+        assertTrue(ends.anyBehind(), "partition 1 is 400 short of where its log ended 1 s ago");
+        ends.behind(1, 500);
+        assertFalse(ends.anyBehind(), "partition 1 read on since");
+        ends.behind(1, 100);
+        ends.add(1_200, Map.of(0, 1_000L), Map.of(0, 900L));
+        assertFalse(ends.anyBehind(), "partition 1's task left: it is not read here any more");
+    }
 }

@@ -6,6 +6,7 @@ import io.tokiowakes.ingest.Batch;
 import io.tokiowakes.ingest.BatchCodec;
 import io.tokiowakes.ingest.Held;
 import io.tokiowakes.ingest.TraceDecoder;
+import io.tokiowakes.order.InputProgress;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.Punctuator;
@@ -20,21 +21,20 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The wake stage cannot see the repartition topic's log end: it asks for commits every
- * commit.interval.ms while the records it gets were appended to the input within four backlog
- * intervals and two ordering windows, and leaves older ones to Kafka Streams' own (backlog) interval.
+ * The wake stage asks for commits every commit.interval.ms while the input read here is not
+ * behind its log, and leaves them to Kafka Streams' own (backlog) interval while it is, however
+ * old or new its own records are.
  */
 class WakeProcessorPaceTest {
 
     private static final JobSettings PACED = JobSettings.defaults().withBacklogCommitInterval(500).withCommitInterval(100);
-    /** Four 500 ms backlog intervals and two 200 ms windows. */
-    private static final long CAUGHT_UP_MS = 2_400;
 
     @BeforeEach
     @AfterEach
@@ -43,36 +43,38 @@ class WakeProcessorPaceTest {
     }
 
     @Test
-    void asksWhileItsRecordsAreRecentOnly() throws Exception {
+    void asksWhileTheInputIsNotBehindOnly() throws Exception {
         MockProcessorContext<String, Output> ctx = new MockProcessorContext<>();
         ctx.setCurrentSystemTimeMs(10_000);
-        WakeProcessor wake = wake(ctx, CommitPace.of(PACED));
+        AtomicBoolean inputBehind = new AtomicBoolean(true);
+        WakeProcessor wake = wake(ctx, inputBehind, CommitPace.of(PACED));
         Punctuator pace = punctuator(ctx, Duration.ofMillis(IngestProcessor.FLUSH_MS));
 
         wake.process(batch(1, 10_000));
-        pace.punctuate(10_000 + CAUGHT_UP_MS + 1);
-        assertFalse(ctx.committed(), "records appended longer ago: behind, Kafka Streams' own interval");
+        pace.punctuate(10_020);
+        assertFalse(ctx.committed(), "input behind, though this record is 20 ms old: Kafka Streams' own interval");
 
-        long fresh = 10_000 + CAUGHT_UP_MS + 50;
-        wake.process(batch(2, fresh));
-        pace.punctuate(fresh + 50);
-        assertTrue(ctx.committed(), "records appended 50 ms ago: a commit asked for (how often: CommitPaceTest)");
+        inputBehind.set(false);
+        pace.punctuate(10_040);
+        assertTrue(ctx.committed(), "input caught up: a commit asked for (how often: CommitPaceTest)");
         ctx.resetCommit();
-        pace.punctuate(fresh + CAUGHT_UP_MS);
-        assertTrue(ctx.committed(), "a pause of a few backlog intervals, and records let out two windows late, still count");
+        pace.punctuate(60_000);
+        assertTrue(ctx.committed(), "a minute without records, the input caught up: still asks");
         ctx.resetCommit();
-        pace.punctuate(fresh + CAUGHT_UP_MS + 200);
-        assertFalse(ctx.committed(), "nothing newer came: behind");
+
+        inputBehind.set(true);
+        pace.punctuate(60_200);
+        assertFalse(ctx.committed(), "input behind again");
     }
 
     @Test
     void unpacedSchedulesOnlyItsExpiry() throws Exception {
         MockProcessorContext<String, Output> paced = new MockProcessorContext<>();
         paced.setCurrentSystemTimeMs(0);
-        wake(paced, CommitPace.of(PACED));
+        wake(paced, new AtomicBoolean(), CommitPace.of(PACED));
         MockProcessorContext<String, Output> unpaced = new MockProcessorContext<>();
         unpaced.setCurrentSystemTimeMs(0);
-        wake(unpaced, CommitPace.OFF);
+        wake(unpaced, new AtomicBoolean(), CommitPace.OFF);
         assertEquals(paced.scheduledPunctuators().size() - 1, unpaced.scheduledPunctuators().size());
         assertTrue(unpaced.scheduledPunctuators().stream()
                 .noneMatch(p -> p.getInterval().equals(Duration.ofMillis(IngestProcessor.FLUSH_MS))));
@@ -92,7 +94,7 @@ class WakeProcessorPaceTest {
         return new Record<>("svc".getBytes(StandardCharsets.UTF_8), bytes, appendedMs);
     }
 
-    private static WakeProcessor wake(MockProcessorContext<String, Output> ctx, CommitPace pace) {
+    private static WakeProcessor wake(MockProcessorContext<String, Output> ctx, AtomicBoolean inputBehind, CommitPace pace) {
         BeforeCommitStore.Registry commitHooks = new BeforeCommitStore.Registry();
         store(ctx, StoreNames.LIVE_TASKS, StateSerdes.tasks(), commitHooks);
         store(ctx, StoreNames.LIVE_RESOURCES, StateSerdes.resources(), commitHooks);
@@ -100,7 +102,17 @@ class WakeProcessorPaceTest {
         store(ctx, StoreNames.SOURCES, StateSerdes.sources(), commitHooks);
         store(ctx, StoreNames.UNKNOWN_WAKES, Serdes.String(), commitHooks);
         store(ctx, StoreNames.ORDERING_BUFFER, Serdes.ByteArray(), commitHooks);
-        WakeProcessor wake = new WakeProcessor(PACED, new JobMetrics(), commitHooks, pace);
+        WakeProcessor wake = new WakeProcessor(PACED, new JobMetrics(), commitHooks, new InputProgress() {
+            @Override
+            public long readUpTo(int partition) {
+                return Long.MIN_VALUE;
+            }
+
+            @Override
+            public boolean anyBehind() {
+                return inputBehind.get();
+            }
+        }, pace);
         wake.init(ctx);
         return wake;
     }
