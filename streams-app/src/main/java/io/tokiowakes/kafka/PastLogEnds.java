@@ -7,26 +7,39 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Where each input partition's log ended some time ago, from the look-ups of
- * {@link LogEndProgress}: a task whose position is short of that is behind by more than that time.
- * Look-ups are added by one thread; {@link #behind} and {@link #anyBehind} may be asked from any.
+ * Whether the tasks reading the input partitions are behind. A task is behind when its
+ * partition's log had already ended past its position some time ago (from the look-ups of
+ * {@link LogEndProgress}), and the newest record it read was appended more than a given lag ago.
+ * The first says there is more to read than what just arrived; the second that what the task
+ * reads is old. Look-ups are added by one thread; {@link #behind} and {@link #anyBehind} may be
+ * asked from any.
  */
 final class PastLogEnds {
 
     private record Lookup(long atMs, Map<Integer, Long> ends) {
     }
 
+    /** Where an ingest task last said it was. */
+    private record Read(long position, long readMs) {
+    }
+
     private final long agoMs;
+    private final long lagMs;
     /** The newest look-up at least {@link #agoMs} old, and every later one, oldest first. */
     private final Deque<Lookup> lookups = new ArrayDeque<>();
     private volatile Map<Integer, Long> ended = Map.of();
     private volatile Map<Integer, Long> committed = Map.of();
-    /** The last position each ingest task here said it had, by partition. */
-    private final Map<Integer, Long> positions = new ConcurrentHashMap<>();
+    /** Where each ingest task here last said it was, by partition. */
+    private final Map<Integer, Read> reads = new ConcurrentHashMap<>();
 
-    /** @param agoMs how long ago (ms) the ends asked about are */
-    PastLogEnds(long agoMs) {
+    /**
+     * @param agoMs how long ago (ms) the ends asked about are
+     * @param lagMs how long ago (ms) the newest record a task read was appended, at least, for the
+     *              task to be behind
+     */
+    PastLogEnds(long agoMs, long lagMs) {
         this.agoMs = agoMs;
+        this.lagMs = lagMs;
     }
 
     /**
@@ -39,7 +52,7 @@ final class PastLogEnds {
     void add(long atMs, Map<Integer, Long> ends, Map<Integer, Long> committed) {
         this.committed = Map.copyOf(committed);
         // A partition whose task left this instance is no longer read here.
-        positions.keySet().retainAll(committed.keySet());
+        reads.keySet().retainAll(committed.keySet());
         lookups.addLast(new Lookup(atMs, Map.copyOf(ends)));
         long cutoff = atMs - agoMs;
         while (lookups.size() > 1 && second().atMs() <= cutoff) {
@@ -60,34 +73,44 @@ final class PastLogEnds {
      * @param position  the offset after the last record a task read from it since it started
      *                  (0 before any): a task resumed on a partition that gets no records is as
      *                  far as its last commit
-     * @return whether the partition's log had ended past both {@code position} and the committed
-     *         offset already the given time ago, by more than the one offset a transaction's commit
-     *         marker takes after the last record read; false when no look-up is that old
+     * @param readMs    the Kafka timestamp (ms; the input topic's {@code LogAppendTime}) the task
+     *                  has read its partition up to: its newest record's, or later where the log's
+     *                  end showed it read to the end ({@link Long#MIN_VALUE} before any)
+     * @param nowMs     the wall clock (ms)
+     * @return whether {@code readMs} is more than the lag before {@code nowMs}, and the partition's
+     *         log had ended past both {@code position} and the committed offset already the given
+     *         time ago, by more than the one offset a transaction's commit marker takes after the
+     *         last record read; false when no look-up is that old
      */
-    boolean behind(int partition, long position) {
-        positions.put(partition, position);
-        return behindAt(partition, position);
+    boolean behind(int partition, long position, long readMs, long nowMs) {
+        Read read = new Read(position, readMs);
+        reads.put(partition, read);
+        return behindAt(partition, read, nowMs);
     }
 
     /**
-     * @return whether any input partition read here is {@link #behind}, at the position its task
-     *         last gave: the input this instance reads is then a backlog
+     * @param nowMs the wall clock (ms)
+     * @return whether any input partition read here is {@link #behind}, where its task last said
+     *         it was: the input this instance reads is then a backlog
      */
-    boolean anyBehind() {
-        for (Map.Entry<Integer, Long> p : positions.entrySet()) {
-            if (behindAt(p.getKey(), p.getValue())) {
+    boolean anyBehind(long nowMs) {
+        for (Map.Entry<Integer, Read> r : reads.entrySet()) {
+            if (behindAt(r.getKey(), r.getValue(), nowMs)) {
                 return true;
             }
         }
         return false;
     }
 
-    private boolean behindAt(int partition, long position) {
+    private boolean behindAt(int partition, Read read, long nowMs) {
+        if (read.readMs() >= nowMs - lagMs) {
+            return false;
+        }
         Long end = ended.get(partition);
         if (end == null) {
             return false;
         }
-        long at = Math.max(position, committed.getOrDefault(partition, 0L));
+        long at = Math.max(read.position(), committed.getOrDefault(partition, 0L));
         return at + 1 < end;
     }
 }

@@ -164,7 +164,7 @@ class IngestProcessor extends ContextualProcessor<byte[], byte[], byte[], Ingest
             send(utf8(batch.getKey()), batch.getValue(), nowMs);
         }
         send(HEARTBEAT_KEY, BatchCodec.encode(Batch.heartbeat(partition, claim)), nowMs);
-        if (pace.isOn() && pace.due(nowMs, !progress.behind(partition, position))) {
+        if (pace.isOn() && pace.due(nowMs, !progress.behind(partition, position, readUpTo, nowMs))) {
             context().commit();
         }
     }

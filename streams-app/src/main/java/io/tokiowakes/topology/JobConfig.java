@@ -47,7 +47,7 @@ public final class JobConfig extends AbstractConfig {
     public static final String GRAPH_EMIT_MS = "graph.emit.ms";
     public static final String BACKLOG_COMMIT_INTERVAL_MS = "backlog.commit.interval.ms";
     /** Default of {@value #BACKLOG_COMMIT_INTERVAL_MS} (ms). */
-    public static final int DEFAULT_BACKLOG_COMMIT_MS = 0;
+    public static final int DEFAULT_BACKLOG_COMMIT_MS = 500;
 
     /** Prefixes of the job's own settings; every other key (but {@code state.stores}) is Kafka's. */
     public static final List<String> PREFIXES = List.of("topic.", "reorder.", "input.", "output.", "lint.", "graph.",
@@ -105,10 +105,10 @@ public final class JobConfig extends AbstractConfig {
                 .define(GRAPH_EMIT_MS, Type.INT, (int) graph.emitMs(), Range.atLeast(1), Importance.LOW,
                         "changed wake-graph windows are written at most this often (ms)")
                 .define(BACKLOG_COMMIT_INTERVAL_MS, Type.INT, DEFAULT_BACKLOG_COMMIT_MS, Range.between(0, 5_000),
-                        Importance.LOW, "a stream thread whose tasks are all more than this behind their input (ms) "
-                                + "commits this often rather than every `commit.interval.ms`: fewer transactions while "
-                                + "catching up (500 measured in README); `commit.interval.ms` or less, as the default 0, "
-                                + "commits every `commit.interval.ms` always; at most 5000, well within the producer's `transaction.timeout.ms` (10 s)");
+                        Importance.LOW, "a stream thread whose tasks are all behind their input (reading records appended more than four "
+                                + "times this long ago, ms) commits this often rather than every `commit.interval.ms`: fewer "
+                                + "transactions while catching up; `commit.interval.ms` or less (0) commits every "
+                                + "`commit.interval.ms` always; at most 5000, well within the producer's `transaction.timeout.ms` (10 s)");
     }
 
     /**

@@ -68,7 +68,7 @@ class WakeProcessor extends ContextualProcessor<byte[], byte[], String, Output> 
             // itself lengthens: judged by it, live jobs stayed just past the age judged by (README,
             // Speed). Checked on the ingest's flush grid: the pace, not this schedule, spaces the asks.
             context.schedule(Duration.ofMillis(IngestProcessor.FLUSH_MS), PunctuationType.WALL_CLOCK_TIME, now -> {
-                if (pace.due(now, !progress.anyBehind())) {
+                if (pace.due(now, !progress.anyBehind(now))) {
                     context.commit();
                 }
             });

@@ -28,21 +28,21 @@ class CommitPacingTest {
     private static final JobSettings BACKLOG_500 = JobSettings.defaults().withBacklogCommitInterval(500);
 
     @Test
-    void offByDefault() {
+    void exactlyOnceByDefaultAsksEvery100MsAndCommitsEveryHalfSecondBehind() {
         Properties p = streams();
         JobSettings s = WakeJob.paceCommits(p, JobSettings.defaults());
-        assertFalse(s.commitsPaced());
-        assertEquals(100, s.commitMs(), "Kafka Streams' default under exactly-once");
-        assertFalse(p.containsKey(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG), "left to Kafka Streams");
-    }
-
-    @Test
-    void exactlyOnceAsksEvery100MsAndCommitsEveryHalfSecondBehind() {
-        Properties p = streams();
-        JobSettings s = WakeJob.paceCommits(p, BACKLOG_500);
         assertTrue(s.commitsPaced());
         assertEquals(100, s.commitMs(), "Kafka Streams' default under exactly-once");
         assertEquals("500", p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+    }
+
+    @Test
+    void zeroTurnsItOff() {
+        Properties p = streams();
+        JobSettings s = WakeJob.paceCommits(p, JobSettings.defaults().withBacklogCommitInterval(0));
+        assertFalse(s.commitsPaced());
+        assertEquals(100, s.commitMs());
+        assertFalse(p.containsKey(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG), "left to Kafka Streams");
     }
 
     @Test

@@ -82,7 +82,8 @@ class IngestProcessorTest {
 
     /**
      * Behind its log, a partition's ingest leaves commits to Kafka Streams' own (backlog) interval;
-     * caught up, it asks for one; its progress is asked about the offset after its last record.
+     * caught up, it asks for one; its progress is asked about the offset after its last record and
+     * that record's append time.
      */
     @Test
     void asksForCommitsOnlyWhileNotBehindItsLog() {
@@ -90,6 +91,7 @@ class IngestProcessorTest {
         MockProcessorContext<byte[], IngestProcessor.Outgoing> ctx = new MockProcessorContext<>();
         boolean[] behind = {true};
         List<Long> askedAbout = new ArrayList<>();
+        List<Long> readAbout = new ArrayList<>();
         InputProgress progress = new InputProgress() {
             @Override
             public long readUpTo(int partition) {
@@ -97,8 +99,9 @@ class IngestProcessorTest {
             }
 
             @Override
-            public boolean behind(int partition, long position) {
+            public boolean behind(int partition, long position, long readMs, long nowMs) {
                 askedAbout.add(position);
+                readAbout.add(readMs);
                 return behind[0];
             }
         };
@@ -112,6 +115,7 @@ class IngestProcessorTest {
         flush.punctuate(1_000);
         assertFalse(ctx.committed(), "behind: Kafka Streams' own interval");
         assertEquals(42L, askedAbout.get(askedAbout.size() - 1), "the offset after the last record read");
+        assertEquals(1_000L, readAbout.get(readAbout.size() - 1), "the newest record's append time");
         behind[0] = false;
         flush.punctuate(1_020);
         assertTrue(ctx.committed(), "caught up: a commit asked for (how often: CommitPaceTest)");

@@ -46,11 +46,11 @@ class JobConfigTest {
         assertEquals(new LintSettings(100, Duration.ofMillis(5).toNanos(), 10, 50, Duration.ofSeconds(1).toNanos(), 1024),
                 d.lints());
         assertEquals(new GraphSettings(60_000, 600_000, 1_000), d.graph());
-        assertEquals(0, d.backlogCommitMs(), "off");
+        assertEquals(500, d.backlogCommitMs());
         assertEquals(0, d.commitMs(), "learnt on a cluster");
         assertFalse(d.commitsPaced(), "in-process: no task asks for commits");
-        assertFalse(d.withCommitInterval(100).commitsPaced(), "off by default");
-        assertTrue(d.withBacklogCommitInterval(500).withCommitInterval(100).commitsPaced());
+        assertTrue(d.withCommitInterval(100).commitsPaced(), "on a cluster, exactly-once: paced by default");
+        assertFalse(d.withBacklogCommitInterval(0).withCommitInterval(100).commitsPaced(), "0: off");
         assertFalse(d.withBacklogCommitInterval(500).withCommitInterval(500).commitsPaced(),
                 "a backlog interval no longer than commit.interval.ms");
     }

@@ -109,7 +109,7 @@ class WakeProcessorPaceTest {
             }
 
             @Override
-            public boolean anyBehind() {
+            public boolean anyBehind(long nowMs) {
                 return inputBehind.get();
             }
         }, pace);

@@ -560,7 +560,7 @@ public final class Benchmark {
         }
     }
 
-    private static final int MAX_LIVE_WARM_UPS = 4;
+    private static final int MAX_LIVE_WARM_UPS = 8;
     private static final int LIVE_WARM_UP_S = 10;
 
     private void latency(Properties client, int sources, double rate) throws Exception {
