@@ -46,15 +46,6 @@ final class LogEndProgress implements InputProgress, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogEndProgress.class);
 
-    /**
-     * A task is behind only once what it reads was appended more than this many backlog intervals
-     * ago. Paced, an edge waits for paced commits (its ingest's, its own, and, reading
-     * {@code read_committed}, other threads' open transactions on the same partitions): measured,
-     * a live job whose ingest trailed by a second had its edges 2-3 s late where unpaced they were
-     * 0.5 s (README, Speed). A moment's lag (a collection, a compile, a busy spell) keeps the short
-     * commits; a job seconds behind gains the rate and no longer notices the wait.
-     */
-    static final int LIVE_LAGS = 4;
 
     private final Admin admin;
     private final String topic;
@@ -76,14 +67,14 @@ final class LogEndProgress implements InputProgress, AutoCloseable {
      * @param inFlightMs how long a record may still be on its way to the log when its end is
      *                   looked up (ms): the ordering window
      * @param backlogMs  a task is behind once its partition's log ended past its position this
-     *                   long ago, and it reads records appended {@link #LIVE_LAGS} times this long
+     *                   long ago, and it reads records appended {@link PastLogEnds#LIVE_LAGS} times this long
      *                   ago (ms): {@code backlog.commit.interval.ms}
      */
     LogEndProgress(Properties client, String topic, Supplier<KafkaStreams> streams, long everyMs, long inFlightMs,
                    long backlogMs) {
         this.admin = Admin.create(client);
         this.inFlightMs = inFlightMs;
-        this.pastEnds = new PastLogEnds(backlogMs, LIVE_LAGS * backlogMs);
+        this.pastEnds = PastLogEnds.forBacklog(backlogMs);
         this.topic = topic;
         this.streams = streams;
         timer.scheduleWithFixedDelay(this::refresh, everyMs, everyMs, TimeUnit.MILLISECONDS);
@@ -112,6 +103,8 @@ final class LogEndProgress implements InputProgress, AutoCloseable {
             }
             Map<Integer, Long> committed = committedOffsets(s);
             if (committed.isEmpty()) {
+                // No input partition is read here (any more): none is behind.
+                pastEnds.add(System.currentTimeMillis(), Map.of(), Map.of());
                 return;
             }
             long lookedUpAt = System.currentTimeMillis();

@@ -23,6 +23,16 @@ final class PastLogEnds {
     private record Read(long position, long readMs) {
     }
 
+    /**
+     * A task is behind only once what it reads was appended more than this many backlog intervals
+     * ago. Paced, an edge waits for paced commits (its ingest's, its own, and, reading
+     * {@code read_committed}, other threads' open transactions on the same partitions): measured,
+     * a live job whose ingest trailed by a second had its edges 2-3 s late where unpaced they were
+     * 0.5 s (README, Speed). A moment's lag (a collection, a compile, a busy spell) keeps the short
+     * commits; a job seconds behind gains the rate and no longer notices the wait.
+     */
+    static final int LIVE_LAGS = 4;
+
     private final long agoMs;
     private final long lagMs;
     /** The newest look-up at least {@link #agoMs} old, and every later one, oldest first. */
@@ -31,6 +41,14 @@ final class PastLogEnds {
     private volatile Map<Integer, Long> committed = Map.of();
     /** Where each ingest task here last said it was, by partition. */
     private final Map<Integer, Read> reads = new ConcurrentHashMap<>();
+
+    /**
+     * @param backlogMs {@code backlog.commit.interval.ms} (ms)
+     * @return ends asked about that long ago, and a lag of {@link #LIVE_LAGS} times that
+     */
+    static PastLogEnds forBacklog(long backlogMs) {
+        return new PastLogEnds(backlogMs, LIVE_LAGS * backlogMs);
+    }
 
     /**
      * @param agoMs how long ago (ms) the ends asked about are

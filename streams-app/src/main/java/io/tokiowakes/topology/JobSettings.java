@@ -26,9 +26,10 @@ import java.util.Set;
  * @param inputPartitions    partitions of the input topic: a record is released only once all of
  *                           them have been heard from
  * @param graph              the wake graph's windows, retention and emit interval
- * @param backlogCommitMs    while a task is behind its input by more than this (ms), it lets Kafka
- *                           Streams commit this often rather than asking every {@code commitMs}
- *                           ({@link CommitPace})
+ * @param backlogCommitMs    while a task is behind its input (it reads records appended more than
+ *                           four times this long ago, and its log had passed it this long ago; ms),
+ *                           it lets Kafka Streams commit this often rather than asking every
+ *                           {@code commitMs} ({@link CommitPace})
  * @param commitMs           how often a task that is not behind asks for a commit (ms): Kafka
  *                           Streams' {@code commit.interval.ms} as the job was given it, learnt
  *                           when the job is built on a cluster; 0 in-process, where no task asks

@@ -99,4 +99,31 @@ class PastLogEndsTest {
         assertTrue(ends.anyBehind(11_000));
         assertFalse(ends.anyBehind(11_000 - 1), "asked a moment earlier: not yet older than the lag");
     }
+
+    @Test
+    void aTaskThatReadNothingYetIsAsFarAsItsLog() {
+        PastLogEnds ends = new PastLogEnds(1_000, LAG_MS);
+        ends.add(0, Map.of(0, 500L), NONE_COMMITTED);
+        ends.add(1_000, Map.of(0, 500L), NONE_COMMITTED);
+        assertTrue(ends.behind(0, 0, Long.MIN_VALUE, 1_000), "restarted on a backlog: nothing read, 500 to read");
+    }
+
+    @Test
+    void noPartitionReadHereAnyMoreIsNoBacklog() {
+        PastLogEnds ends = new PastLogEnds(1_000, LAG_MS);
+        ends.add(0, Map.of(0, 500L), Map.of(0, 0L));
+        ends.add(1_000, Map.of(0, 900L), Map.of(0, 0L));
+        assertTrue(ends.behind(0, 10, OLD, 1_000));
+        ends.add(1_200, Map.of(), Map.of());
+        assertFalse(ends.anyBehind(60_000), "the partition's task left this instance");
+    }
+
+    @Test
+    void theLagIsFourBacklogIntervals() {
+        PastLogEnds ends = PastLogEnds.forBacklog(500);
+        ends.add(0, Map.of(0, 500L), NONE_COMMITTED);
+        ends.add(500, Map.of(0, 900L), NONE_COMMITTED);
+        assertFalse(ends.behind(0, 10, 500 - 2_000, 500), "read up to records appended 2 s ago");
+        assertTrue(ends.behind(0, 10, 500 - 2_001, 500));
+    }
 }

@@ -92,6 +92,7 @@ class IngestProcessorTest {
         boolean[] behind = {true};
         List<Long> askedAbout = new ArrayList<>();
         List<Long> readAbout = new ArrayList<>();
+        List<Long> nowAbout = new ArrayList<>();
         InputProgress progress = new InputProgress() {
             @Override
             public long readUpTo(int partition) {
@@ -102,6 +103,7 @@ class IngestProcessorTest {
             public boolean behind(int partition, long position, long readMs, long nowMs) {
                 askedAbout.add(position);
                 readAbout.add(readMs);
+                nowAbout.add(nowMs);
                 return behind[0];
             }
         };
@@ -112,12 +114,13 @@ class IngestProcessorTest {
         ingest.process(new Record<>(new byte[0], "not a trace record".getBytes(StandardCharsets.UTF_8), 1_000));
         Punctuator flush = ctx.scheduledPunctuators().get(0).getPunctuator();
 
-        flush.punctuate(1_000);
+        flush.punctuate(5_000);
         assertFalse(ctx.committed(), "behind: Kafka Streams' own interval");
         assertEquals(42L, askedAbout.get(askedAbout.size() - 1), "the offset after the last record read");
         assertEquals(1_000L, readAbout.get(readAbout.size() - 1), "the newest record's append time");
+        assertEquals(5_000L, nowAbout.get(nowAbout.size() - 1), "the flush's time");
         behind[0] = false;
-        flush.punctuate(1_020);
+        flush.punctuate(5_020);
         assertTrue(ctx.committed(), "caught up: a commit asked for (how often: CommitPaceTest)");
         CommitPace.forgetThisThread();
     }
