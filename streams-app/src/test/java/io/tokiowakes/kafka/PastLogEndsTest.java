@@ -44,9 +44,7 @@ class PastLogEndsTest {
 
     @Test
     void aCommitMarkerAtTheEndIsNotARecordToRead() {
-        PastLogEnds ends = new PastLogEnds(1_000, LAG_MS);
-        ends.add(0, Map.of(0, 11L, 1, 12L), NONE_COMMITTED);
-        ends.add(1_000, Map.of(0, 11L, 1, 12L), NONE_COMMITTED);
+        PastLogEnds ends = lookedUp(Map.of(0, 11L, 1, 12L), Map.of(0, 11L, 1, 12L), NONE_COMMITTED);
         assertFalse(ends.behind(0, 10, OLD, NOW), "offset 10 is the marker of the transaction of record 9");
         assertTrue(ends.behind(1, 10, OLD, NOW), "two short is a record still to read");
         assertFalse(ends.behind(2, 0, OLD, NOW), "a partition never looked up");
@@ -58,9 +56,7 @@ class PastLogEndsTest {
      */
     @Test
     void aTaskResumedOnAQuietPartitionIsAsFarAsItsLastCommit() {
-        PastLogEnds ends = new PastLogEnds(1_000, LAG_MS);
-        ends.add(0, Map.of(0, 10_000L, 1, 10_000L), Map.of(0, 10_000L, 1, 4_000L));
-        ends.add(1_000, Map.of(0, 10_000L, 1, 10_000L), Map.of(0, 10_000L, 1, 4_000L));
+        PastLogEnds ends = lookedUp(Map.of(0, 10_000L, 1, 10_000L), Map.of(0, 10_000L, 1, 10_000L), Map.of(0, 10_000L, 1, 4_000L));
         assertFalse(ends.behind(0, 0, OLD, NOW), "committed up to the end");
         assertTrue(ends.behind(1, 0, OLD, NOW), "committed 6,000 short of where the log ended 1 s ago");
         assertFalse(ends.behind(1, 10_000, OLD, NOW), "read to the end since, not committed yet");
@@ -68,10 +64,8 @@ class PastLogEndsTest {
 
     @Test
     void theInputIsBehindWhileAnyPartitionReadHereIs() {
-        PastLogEnds ends = new PastLogEnds(1_000, LAG_MS);
         Map<Integer, Long> here = Map.of(0, 0L, 1, 0L);
-        ends.add(0, Map.of(0, 500L, 1, 500L), here);
-        ends.add(1_000, Map.of(0, 1_000L, 1, 1_000L), here);
+        PastLogEnds ends = lookedUp(Map.of(0, 500L, 1, 500L), Map.of(0, 1_000L, 1, 1_000L), here);
         assertFalse(ends.anyBehind(NOW), "no task has said where it is");
         assertFalse(ends.behind(0, 900, OLD, NOW));
         assertFalse(ends.anyBehind(NOW), "partition 0 at 900: past where its log ended 1 s ago");
@@ -102,17 +96,13 @@ class PastLogEndsTest {
 
     @Test
     void aTaskThatReadNothingYetIsAsFarAsItsLog() {
-        PastLogEnds ends = new PastLogEnds(1_000, LAG_MS);
-        ends.add(0, Map.of(0, 500L), NONE_COMMITTED);
-        ends.add(1_000, Map.of(0, 500L), NONE_COMMITTED);
+        PastLogEnds ends = lookedUp(Map.of(0, 500L), Map.of(0, 500L), NONE_COMMITTED);
         assertTrue(ends.behind(0, 0, Long.MIN_VALUE, 1_000), "restarted on a backlog: nothing read, 500 to read");
     }
 
     @Test
     void noPartitionReadHereAnyMoreIsNoBacklog() {
-        PastLogEnds ends = new PastLogEnds(1_000, LAG_MS);
-        ends.add(0, Map.of(0, 500L), Map.of(0, 0L));
-        ends.add(1_000, Map.of(0, 900L), Map.of(0, 0L));
+        PastLogEnds ends = lookedUp(Map.of(0, 500L), Map.of(0, 900L), Map.of(0, 0L));
         assertTrue(ends.behind(0, 10, OLD, 1_000));
         ends.add(1_200, Map.of(), Map.of());
         assertFalse(ends.anyBehind(60_000), "the partition's task left this instance");
@@ -125,5 +115,13 @@ class PastLogEndsTest {
         ends.add(500, Map.of(0, 900L), NONE_COMMITTED);
         assertFalse(ends.behind(0, 10, 500 - 2_000, 500), "read up to records appended 2 s ago");
         assertTrue(ends.behind(0, 10, 500 - 2_001, 500));
+    }
+
+    /** Ends looked up at 0 and at 1,000 ms, asked about 1 s ago; the lag {@link #LAG_MS}. */
+    private static PastLogEnds lookedUp(Map<Integer, Long> at0, Map<Integer, Long> at1000, Map<Integer, Long> committed) {
+        PastLogEnds ends = new PastLogEnds(1_000, LAG_MS);
+        ends.add(0, at0, committed);
+        ends.add(1_000, at1000, committed);
+        return ends;
     }
 }
