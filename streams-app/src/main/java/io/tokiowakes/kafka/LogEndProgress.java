@@ -46,7 +46,6 @@ final class LogEndProgress implements InputProgress, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogEndProgress.class);
 
-
     private final Admin admin;
     private final String topic;
     private final Supplier<KafkaStreams> streams;
