@@ -1,6 +1,7 @@
 package io.tokiowakes.kafka;
 
 import io.tokiowakes.topology.JobSettings;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +44,32 @@ class CommitPacingTest {
         assertFalse(s.commitsPaced());
         assertEquals(100, s.commitMs());
         assertFalse(p.containsKey(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG), "left to Kafka Streams");
+        assertFalse(p.containsKey(LINGER), "left to Kafka Streams");
+        assertFalse(p.containsKey(BATCH), "left to Kafka");
+    }
+
+    private static final String LINGER = StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG);
+    private static final String BATCH = StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG);
+
+    @Test
+    void pacedProducersHoldTheirBatchesUntilTheBacklogCommit() {
+        Properties p = streams();
+        WakeJob.paceCommits(p, BACKLOG_500);
+        assertEquals("500", p.get(LINGER), "a batch waits at most for the next commit, which flushes it");
+        assertEquals(String.valueOf(WakeJob.PRODUCER_BATCH_BYTES), p.get(BATCH));
+    }
+
+    @Test
+    void producerSettingsGivenForEveryClientOrTheProducerWin() {
+        Properties forAll = streams(ProducerConfig.LINGER_MS_CONFIG, "5", ProducerConfig.BATCH_SIZE_CONFIG, "1000");
+        WakeJob.paceCommits(forAll, BACKLOG_500);
+        assertFalse(forAll.containsKey(LINGER));
+        assertFalse(forAll.containsKey(BATCH));
+        assertEquals("5", forAll.get(ProducerConfig.LINGER_MS_CONFIG));
+
+        Properties forProducer = streams(LINGER, "7");
+        WakeJob.paceCommits(forProducer, BACKLOG_500);
+        assertEquals("7", forProducer.get(LINGER));
     }
 
     @Test
@@ -60,5 +87,6 @@ class CommitPacingTest {
         assertEquals(30_000, s.commitMs(), "Kafka Streams' default under at-least-once");
         assertFalse(s.commitsPaced());
         assertFalse(p.containsKey(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG), "left to Kafka Streams");
+        assertFalse(p.containsKey(LINGER), "at-least-once sends what is not committed: a linger would delay it");
     }
 }

@@ -387,9 +387,11 @@ public final class Benchmark {
                         + " used %s of CPU per record%n", inputSeconds, allSeconds, brokerPerRecord(kafka, broker0, records));
                 ThreadTotals during = ThreadTotals.of(job.streams()).since(kafka0);
                 out.printf("   stream threads blocked on Kafka (producer flushes, transactions, polls) %.0f %% of the run;"
-                                + " %,.0f commits, %.0f ms each on average%n",
+                                + " %,.0f commits, %.0f ms each on average; their producers sent %,.0f requests"
+                                + " (%.1f per 1,000 input records)%n",
                         100 * during.blockedNs() / (threads * allSeconds * 1e9), during.commits(),
-                        during.commits() == 0 ? 0 : during.commitMs() / during.commits());
+                        during.commits() == 0 ? 0 : during.commitMs() / during.commits(), during.producerRequests(),
+                        1000 * during.producerRequests() / records);
                 stateReport(job, trace);
             }
             return new Run(records / Math.max(inputSeconds, allSeconds), cpuPerRecord);
@@ -733,16 +735,24 @@ public final class Benchmark {
      * so far: ns blocked on Kafka ({@code blocked-time-ns-total}, KIP-761), commits
      * ({@code commit-total}), and ms spent committing (each thread's commits times its
      * {@code commit-latency-avg}: Kafka keeps no sum, and the mean is over a window, so this is an
-     * estimate).
+     * estimate), and the requests their producers sent ({@code request-total} of group
+     * {@code producer-metrics}: produce requests and the transactions' own).
      */
-    private record ThreadTotals(double blockedNs, double commits, double commitMs) {
+    private record ThreadTotals(double blockedNs, double commits, double commitMs, double producerRequests) {
 
         static ThreadTotals of(KafkaStreams streams) {
             double[] blocked = {0};
+            double[] requests = {0};
             Map<String, Double> commits = new HashMap<>();
             Map<String, Double> meanMs = new HashMap<>();
             streams.metrics().forEach((name, metric) -> {
-                if (!name.group().equals("stream-thread-metrics") || !(metric.metricValue() instanceof Number n)) {
+                if (!(metric.metricValue() instanceof Number n)) {
+                    return;
+                }
+                if (name.group().equals("producer-metrics") && name.name().equals("request-total")) {
+                    requests[0] += n.doubleValue();
+                }
+                if (!name.group().equals("stream-thread-metrics")) {
                     return;
                 }
                 String thread = name.tags().get("thread-id");
@@ -758,12 +768,14 @@ public final class Benchmark {
             for (Map.Entry<String, Double> e : commits.entrySet()) {
                 commitMs += e.getValue() * meanMs.getOrDefault(e.getKey(), 0.0);
             }
-            return new ThreadTotals(blocked[0], commits.values().stream().mapToDouble(Double::doubleValue).sum(), commitMs);
+            return new ThreadTotals(blocked[0], commits.values().stream().mapToDouble(Double::doubleValue).sum(), commitMs,
+                    requests[0]);
         }
 
         /** What was added since {@code earlier}. */
         ThreadTotals since(ThreadTotals earlier) {
-            return new ThreadTotals(blockedNs - earlier.blockedNs, commits - earlier.commits, commitMs - earlier.commitMs);
+            return new ThreadTotals(blockedNs - earlier.blockedNs, commits - earlier.commits, commitMs - earlier.commitMs,
+                    producerRequests - earlier.producerRequests);
         }
     }
 
