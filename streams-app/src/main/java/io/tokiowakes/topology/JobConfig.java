@@ -108,7 +108,8 @@ public final class JobConfig extends AbstractConfig {
                         Importance.LOW, "a stream thread whose tasks are all behind their input (reading records appended more than four "
                                 + "times this long ago, ms) commits this often rather than every `commit.interval.ms`: fewer "
                                 + "transactions while catching up; `commit.interval.ms` or less (0) commits every "
-                                + "`commit.interval.ms` always; at most 5000, well within the producer's `transaction.timeout.ms` (10 s)");
+                                + "`commit.interval.ms` always; at most 5000, well within the producer's `transaction.timeout.ms` (10 s);"
+                                + " paced, it is also the stream threads' producers' `linger.ms` (batch up to 256 KB) unless set");
     }
 
     /**
