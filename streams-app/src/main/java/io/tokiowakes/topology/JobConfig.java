@@ -109,7 +109,7 @@ public final class JobConfig extends AbstractConfig {
                                 + "times this long ago, ms) commits this often rather than every `commit.interval.ms`: fewer "
                                 + "transactions while catching up; `commit.interval.ms` or less (0) commits every "
                                 + "`commit.interval.ms` always; at most 5000, well within the producer's `transaction.timeout.ms` (10 s);"
-                                + " paced, it is also the stream threads' producers' `linger.ms` (batch up to 256 KB) unless set");
+                                + " paced under exactly-once, it is also the stream threads' producers' `linger.ms` (batch up to 256 KB) unless set");
     }
 
     /**

@@ -51,25 +51,42 @@ class CommitPacingTest {
     private static final String LINGER = StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG);
     private static final String BATCH = StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG);
 
+    /** What the stream threads' producers get, all settings and precedence applied by Kafka Streams. */
+    private static Object producerSetting(Properties p, String key) {
+        return new StreamsConfig(p).getProducerConfigs("stream-thread-producer").get(key);
+    }
+
     @Test
     void pacedProducersHoldTheirBatchesUntilTheBacklogCommit() {
         Properties p = streams();
-        WakeJob.paceCommits(p, BACKLOG_500);
-        assertEquals("500", p.get(LINGER), "a batch waits at most for the next commit, which flushes it");
-        assertEquals(String.valueOf(WakeJob.PRODUCER_BATCH_BYTES), p.get(BATCH));
+        WakeJob.paceCommits(p, JobSettings.defaults().withBacklogCommitInterval(2000));
+        assertEquals("2000", String.valueOf(producerSetting(p, ProducerConfig.LINGER_MS_CONFIG)),
+                "a batch waits at most for the next commit, which flushes it");
+        assertEquals(String.valueOf(WakeJob.PRODUCER_BATCH_BYTES), String.valueOf(producerSetting(p, ProducerConfig.BATCH_SIZE_CONFIG)));
     }
 
     @Test
     void producerSettingsGivenForEveryClientOrTheProducerWin() {
         Properties forAll = streams(ProducerConfig.LINGER_MS_CONFIG, "5", ProducerConfig.BATCH_SIZE_CONFIG, "1000");
         WakeJob.paceCommits(forAll, BACKLOG_500);
-        assertFalse(forAll.containsKey(LINGER));
-        assertFalse(forAll.containsKey(BATCH));
-        assertEquals("5", forAll.get(ProducerConfig.LINGER_MS_CONFIG));
+        assertEquals("5", String.valueOf(producerSetting(forAll, ProducerConfig.LINGER_MS_CONFIG)));
+        assertEquals("1000", String.valueOf(producerSetting(forAll, ProducerConfig.BATCH_SIZE_CONFIG)));
 
         Properties forProducer = streams(LINGER, "7");
         WakeJob.paceCommits(forProducer, BACKLOG_500);
-        assertEquals("7", forProducer.get(LINGER));
+        assertEquals("7", String.valueOf(producerSetting(forProducer, ProducerConfig.LINGER_MS_CONFIG)));
+        assertEquals(String.valueOf(WakeJob.PRODUCER_BATCH_BYTES),
+                String.valueOf(producerSetting(forProducer, ProducerConfig.BATCH_SIZE_CONFIG)), "only the linger was given");
+    }
+
+    @Test
+    void atLeastOnceIsPacedButSendsAsKafkaStreamsWould() {
+        Properties p = streams(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE,
+                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+        JobSettings s = WakeJob.paceCommits(p, BACKLOG_500);
+        assertTrue(s.commitsPaced());
+        assertFalse(p.containsKey(LINGER), "at-least-once readers see records as they are sent: a linger would delay them");
+        assertFalse(p.containsKey(BATCH));
     }
 
     @Test

@@ -388,7 +388,7 @@ public final class Benchmark {
                 ThreadTotals during = ThreadTotals.of(job.streams()).since(kafka0);
                 out.printf("   stream threads blocked on Kafka (producer flushes, transactions, polls) %.0f %% of the run;"
                                 + " %,.0f commits, %.0f ms each on average; their producers sent %,.0f requests"
-                                + " (%.1f per 1,000 input records)%n",
+                                + " (%.2f per 1,000 input records)%n",
                         100 * during.blockedNs() / (threads * allSeconds * 1e9), during.commits(),
                         during.commits() == 0 ? 0 : during.commitMs() / during.commits(), during.producerRequests(),
                         1000 * during.producerRequests() / records);
@@ -736,7 +736,9 @@ public final class Benchmark {
      * ({@code commit-total}), and ms spent committing (each thread's commits times its
      * {@code commit-latency-avg}: Kafka keeps no sum, and the mean is over a window, so this is an
      * estimate), and the requests their producers sent ({@code request-total} of group
-     * {@code producer-metrics}: produce requests and the transactions' own).
+     * {@code producer-metrics}, one per thread's producer: every request, produce requests and the
+     * transactions' own, metadata included; a producer made anew, say for a replaced thread,
+     * starts from 0, so a run with one counts less).
      */
     private record ThreadTotals(double blockedNs, double commits, double commitMs, double producerRequests) {
 
