@@ -129,7 +129,7 @@ public final class WakeJob implements AutoCloseable {
         JobSettings paced = settings.withCommitInterval(commitIntervalMs(p));
         if (paced.commitsPaced()) {
             p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, String.valueOf(paced.backlogCommitMs()));
-            if (!StreamsConfig.AT_LEAST_ONCE.equals(p.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))) {
+            if (StreamsConfig.EXACTLY_ONCE_V2.equals(p.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))) {
                 holdBatchesUntilCommit(p, paced.backlogCommitMs());
             }
         }
