@@ -49,6 +49,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -386,12 +387,15 @@ public final class Benchmark {
                 out.printf("   input committed after %.1f s, last wake edge committed after %.1f s; the broker (same machine)"
                         + " used %s of CPU per record%n", inputSeconds, allSeconds, brokerPerRecord(kafka, broker0, records));
                 ThreadTotals during = ThreadTotals.of(job.streams()).since(kafka0);
-                out.printf("   stream threads blocked on Kafka (producer flushes, transactions, polls) %.0f %% of the run;"
-                                + " %,.0f commits, %.0f ms each on average; their producers sent %,.0f requests"
-                                + " (%.2f per 1,000 input records)%n",
-                        100 * during.blockedNs() / (threads * allSeconds * 1e9), during.commits(),
+                double threadNs = threads * allSeconds * 1e9;
+                out.printf("   stream threads blocked on Kafka %.0f %% of the run (producer flushes %.0f %%, transactions' round"
+                                + " trips %.0f %%, polls %.0f %%); %,.0f commits, %.0f ms each on average; their"
+                                + " producers sent %,.0f requests (%.2f per 1,000 input records), %.0f ms each from send to"
+                                + " response on average%n",
+                        100 * during.blockedNs() / threadNs, 100 * during.flushNs() / threadNs,
+                        100 * during.transactionNs() / threadNs, 100 * during.pollNs() / threadNs, during.commits(),
                         during.commits() == 0 ? 0 : during.commitMs() / during.commits(), during.producerRequests(),
-                        1000 * during.producerRequests() / records);
+                        1000 * during.producerRequests() / records, during.requestMeanMs());
                 stateReport(job, trace);
             }
             return new Run(records / Math.max(inputSeconds, allSeconds), cpuPerRecord);
@@ -731,53 +735,86 @@ public final class Benchmark {
     }
 
     /**
-     * Kafka Streams' own totals over the job's stream threads (group {@code stream-thread-metrics}),
-     * so far: ns blocked on Kafka ({@code blocked-time-ns-total}, KIP-761), commits
-     * ({@code commit-total}), and ms spent committing (each thread's commits times its
+     * A job's Kafka client totals so far, summed over its stream threads:
+     * <ul>
+     * <li>ns blocked on Kafka (Kafka Streams' {@code blocked-time-ns-total}, KIP-761), and the parts
+     * it adds up ({@code StreamThreadTotalBlockedTime}): the producers' flushes
+     * ({@code flush-time-ns-total}), their transactions' round trips ({@code txn-*-time-ns-total}:
+     * init, begin, sending offsets, commit, abort), and the main and restore consumers' polls
+     * ({@code io-wait-time-ns-total}, {@code io-time-ns-total}, offset lookups);</li>
+     * <li>commits ({@code commit-total}) and ms spent committing (each thread's commits times its
      * {@code commit-latency-avg}: Kafka keeps no sum, and the mean is over a window, so this is an
-     * estimate), and the requests their producers sent ({@code request-total} of group
-     * {@code producer-metrics}, one per thread's producer: every request, produce requests and the
-     * transactions' own, metadata included; a producer made anew, say for a replaced thread,
-     * starts from 0, so a run with one counts less).
+     * estimate);</li>
+     * <li>the requests the producers sent ({@code request-total}: produce requests and the
+     * transactions' own, metadata included), and ms they took from send to response, summed (each
+     * producer's {@code request-latency-avg} times its requests, an estimate as above). A producer
+     * made anew, say for a replaced thread, starts from 0, so a run with one counts less.</li>
+     * </ul>
      */
-    private record ThreadTotals(double blockedNs, double commits, double commitMs, double producerRequests) {
+    private record ThreadTotals(double blockedNs, double flushNs, double transactionNs, double pollNs,
+                                double commits, double commitMs, double producerRequests, double requestMs) {
+
+        private static final Set<String> TRANSACTION_TIMES = Set.of("txn-init-time-ns-total", "txn-begin-time-ns-total",
+                "txn-send-offsets-time-ns-total", "txn-commit-time-ns-total", "txn-abort-time-ns-total");
+        private static final Set<String> CONSUMER_TIMES = Set.of("io-wait-time-ns-total", "io-time-ns-total",
+                "committed-time-ns-total", "commit-sync-time-ns-total");
 
         static ThreadTotals of(KafkaStreams streams) {
-            double[] blocked = {0};
-            double[] requests = {0};
+            Map<String, Double> sums = new HashMap<>();
+            // Per thread (commits) and per producer (requests): means are weighted by their counts.
             Map<String, Double> commits = new HashMap<>();
-            Map<String, Double> meanMs = new HashMap<>();
+            Map<String, Double> commitMeanMs = new HashMap<>();
+            Map<String, Double> requests = new HashMap<>();
+            Map<String, Double> requestMeanMs = new HashMap<>();
             streams.metrics().forEach((name, metric) -> {
-                if (!(metric.metricValue() instanceof Number n)) {
+                if (!(metric.metricValue() instanceof Number n) || Double.isNaN(n.doubleValue())) {
                     return;
                 }
-                if (name.group().equals("producer-metrics") && name.name().equals("request-total")) {
-                    requests[0] += n.doubleValue();
-                }
-                if (!name.group().equals("stream-thread-metrics")) {
-                    return;
-                }
-                String thread = name.tags().get("thread-id");
-                switch (name.name()) {
-                    case "blocked-time-ns-total" -> blocked[0] += n.doubleValue();
-                    case "commit-total" -> commits.put(thread, n.doubleValue());
-                    case "commit-latency-avg" -> meanMs.put(thread, Double.isNaN(n.doubleValue()) ? 0 : n.doubleValue());
+                double v = n.doubleValue();
+                String client = name.tags().getOrDefault("client-id", "");
+                switch (name.group() + "/" + name.name()) {
+                    case "stream-thread-metrics/blocked-time-ns-total" -> sums.merge("blocked", v, Double::sum);
+                    case "stream-thread-metrics/commit-total" -> commits.put(name.tags().get("thread-id"), v);
+                    case "stream-thread-metrics/commit-latency-avg" -> commitMeanMs.put(name.tags().get("thread-id"), v);
+                    case "producer-metrics/flush-time-ns-total" -> sums.merge("flush", v, Double::sum);
+                    case "producer-metrics/request-total" -> requests.put(client, v);
+                    case "producer-metrics/request-latency-avg" -> requestMeanMs.put(client, v);
                     default -> {
+                        if (name.group().equals("producer-metrics") && TRANSACTION_TIMES.contains(name.name())) {
+                            sums.merge("transactions", v, Double::sum);
+                        }
+                        // The job's admin client is no stream thread's.
+                        if (name.group().equals("consumer-metrics") && CONSUMER_TIMES.contains(name.name())
+                                && client.contains("StreamThread")) {
+                            sums.merge("polls", v, Double::sum);
+                        }
                     }
                 }
             });
-            double commitMs = 0;
-            for (Map.Entry<String, Double> e : commits.entrySet()) {
-                commitMs += e.getValue() * meanMs.getOrDefault(e.getKey(), 0.0);
-            }
-            return new ThreadTotals(blocked[0], commits.values().stream().mapToDouble(Double::doubleValue).sum(), commitMs,
-                    requests[0]);
+            return new ThreadTotals(sums.getOrDefault("blocked", 0.0), sums.getOrDefault("flush", 0.0),
+                    sums.getOrDefault("transactions", 0.0), sums.getOrDefault("polls", 0.0), sum(commits),
+                    weighted(commits, commitMeanMs), sum(requests), weighted(requests, requestMeanMs));
+        }
+
+        private static double sum(Map<String, Double> counts) {
+            return counts.values().stream().mapToDouble(Double::doubleValue).sum();
+        }
+
+        /** Each count times its mean, summed. */
+        private static double weighted(Map<String, Double> counts, Map<String, Double> means) {
+            return counts.entrySet().stream().mapToDouble(e -> e.getValue() * means.getOrDefault(e.getKey(), 0.0)).sum();
         }
 
         /** What was added since {@code earlier}. */
         ThreadTotals since(ThreadTotals earlier) {
-            return new ThreadTotals(blockedNs - earlier.blockedNs, commits - earlier.commits, commitMs - earlier.commitMs,
-                    producerRequests - earlier.producerRequests);
+            return new ThreadTotals(blockedNs - earlier.blockedNs, flushNs - earlier.flushNs,
+                    transactionNs - earlier.transactionNs, pollNs - earlier.pollNs, commits - earlier.commits,
+                    commitMs - earlier.commitMs, producerRequests - earlier.producerRequests, requestMs - earlier.requestMs);
+        }
+
+        /** Mean ms from a producer request's send to its response. */
+        double requestMeanMs() {
+            return producerRequests == 0 ? 0 : requestMs / producerRequests;
         }
     }
 
