@@ -390,12 +390,12 @@ public final class Benchmark {
                 double threadNs = threads * allSeconds * 1e9;
                 out.printf("   stream threads blocked on Kafka %.0f %% of the run (producer flushes %.0f %%, transactions' round"
                                 + " trips %.0f %%, polls %.0f %%); %,.0f commits, %.0f ms each on average; their"
-                                + " producers sent %,.0f requests (%.2f per 1,000 input records), %.0f ms each from send to"
-                                + " response on average%n",
+                                + " producers sent %,.0f requests (%.2f per 1,000 input records); produce requests took %.0f ms"
+                                + " from send to response on average%n",
                         100 * during.blockedNs() / threadNs, 100 * during.flushNs() / threadNs,
                         100 * during.transactionNs() / threadNs, 100 * during.pollNs() / threadNs, during.commits(),
                         during.commits() == 0 ? 0 : during.commitMs() / during.commits(), during.producerRequests(),
-                        1000 * during.producerRequests() / records, during.requestMeanMs());
+                        1000 * during.producerRequests() / records, during.produceMeanMs());
                 stateReport(job, trace);
             }
             return new Run(records / Math.max(inputSeconds, allSeconds), cpuPerRecord);
@@ -737,22 +737,25 @@ public final class Benchmark {
     /**
      * A job's Kafka client totals so far, summed over its stream threads:
      * <ul>
-     * <li>ns blocked on Kafka (Kafka Streams' {@code blocked-time-ns-total}, KIP-761), and the parts
-     * it adds up ({@code StreamThreadTotalBlockedTime}): the producers' flushes
+     * <li>ns blocked on Kafka (Kafka Streams' {@code blocked-time-ns-total}, KIP-761), and most of
+     * what it adds up ({@code StreamThreadTotalBlockedTime}): the producers' flushes
      * ({@code flush-time-ns-total}), their transactions' round trips ({@code txn-*-time-ns-total}:
      * init, begin, sending offsets, commit, abort), and the main and restore consumers' polls
-     * ({@code io-wait-time-ns-total}, {@code io-time-ns-total}, offset lookups);</li>
+     * ({@code io-wait-time-ns-total}, {@code io-time-ns-total}, offset lookups); the rest, the
+     * producers' waits for buffer memory and metadata, is left out (a few percent at most);</li>
      * <li>commits ({@code commit-total}) and ms spent committing (each thread's commits times its
      * {@code commit-latency-avg}: Kafka keeps no sum, and the mean is over a window, so this is an
      * estimate);</li>
      * <li>the requests the producers sent ({@code request-total}: produce requests and the
-     * transactions' own, metadata included), and ms they took from send to response, summed (each
-     * producer's {@code request-latency-avg} times its requests, an estimate as above). A producer
-     * made anew, say for a replaced thread, starts from 0, so a run with one counts less.</li>
+     * transactions' own, metadata included), and their produce requests' ms from send to response
+     * ({@code request-latency-avg}, which the producer records for produce requests only), as a sum
+     * of each producer's mean times its requests: the means of the producers weighted by how much
+     * each sent, an estimate as above. A producer made anew, say for a replaced thread, starts from
+     * 0, so a run with one counts less.</li>
      * </ul>
      */
     private record ThreadTotals(double blockedNs, double flushNs, double transactionNs, double pollNs,
-                                double commits, double commitMs, double producerRequests, double requestMs) {
+                                double commits, double commitMs, double producerRequests, double produceLatencyMs) {
 
         private static final Set<String> TRANSACTION_TIMES = Set.of("txn-init-time-ns-total", "txn-begin-time-ns-total",
                 "txn-send-offsets-time-ns-total", "txn-commit-time-ns-total", "txn-abort-time-ns-total");
@@ -809,12 +812,13 @@ public final class Benchmark {
         ThreadTotals since(ThreadTotals earlier) {
             return new ThreadTotals(blockedNs - earlier.blockedNs, flushNs - earlier.flushNs,
                     transactionNs - earlier.transactionNs, pollNs - earlier.pollNs, commits - earlier.commits,
-                    commitMs - earlier.commitMs, producerRequests - earlier.producerRequests, requestMs - earlier.requestMs);
+                    commitMs - earlier.commitMs, producerRequests - earlier.producerRequests,
+                    produceLatencyMs - earlier.produceLatencyMs);
         }
 
-        /** Mean ms from a producer request's send to its response. */
-        double requestMeanMs() {
-            return producerRequests == 0 ? 0 : requestMs / producerRequests;
+        /** Mean ms from a produce request's send to its response, over the producers. */
+        double produceMeanMs() {
+            return producerRequests == 0 ? 0 : produceLatencyMs / producerRequests;
         }
     }
 
