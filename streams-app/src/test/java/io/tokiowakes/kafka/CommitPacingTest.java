@@ -28,6 +28,14 @@ class CommitPacingTest {
 
     private static final JobSettings BACKLOG_500 = JobSettings.defaults().withBacklogCommitInterval(500);
 
+    private static final String LINGER = StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG);
+    private static final String BATCH = StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG);
+
+    /** What the stream threads' producers get, all settings and precedence applied by Kafka Streams. */
+    private static Object producerSetting(Properties p, String key) {
+        return new StreamsConfig(p).getProducerConfigs("stream-thread-producer").get(key);
+    }
+
     @Test
     void exactlyOnceByDefaultAsksEvery100MsAndCommitsEveryHalfSecondBehind() {
         Properties p = streams();
@@ -46,14 +54,6 @@ class CommitPacingTest {
         assertFalse(p.containsKey(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG), "left to Kafka Streams");
         assertFalse(p.containsKey(LINGER), "left to Kafka Streams");
         assertFalse(p.containsKey(BATCH), "left to Kafka");
-    }
-
-    private static final String LINGER = StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG);
-    private static final String BATCH = StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG);
-
-    /** What the stream threads' producers get, all settings and precedence applied by Kafka Streams. */
-    private static Object producerSetting(Properties p, String key) {
-        return new StreamsConfig(p).getProducerConfigs("stream-thread-producer").get(key);
     }
 
     @Test
