@@ -15,6 +15,7 @@ import io.tokiowakes.topology.Topics;
 import io.tokiowakes.topology.WakeTopology;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -49,6 +50,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.Comparator;
 import java.util.Set;
 import java.util.OptionalLong;
 import java.util.Properties;
@@ -249,8 +252,10 @@ public final class Benchmark {
         long records = load(client, settings.topics().input(), file, generator);
         AnalysisResult analyzed = analyze(settings, file);
         long expectedEdges = JobMetrics.edges(analyzed.counters());
-        out.printf("input %s: %,d records (%,d MB) from %d source(s), %,d tasks spawned, %,d live at the end, %,d wake edges%n",
-                name, records, Files.size(file) >> 20, sources, generator.tasksSpawned(), generator.liveTasks(), expectedEdges);
+        out.printf("input %s: %,d records (%,d MB) from %d source(s), %,d tasks spawned, %,d live at the end, %,d wake edges;"
+                        + " its partitions hold %s of the records (one stream thread reads each)%n",
+                name, records, Files.size(file) >> 20, sources, generator.tasksSpawned(), generator.liveTasks(), expectedEdges,
+                partitionShares(client, settings.topics().input()));
         InputOrder.Disorder disorder = InputOrder.of(client, settings.topics().input(), settings.reorderWindowMs());
         return new Trace(name, sources, settings, file, records, generator.liveTasks(), expectedEdges, disorder);
     }
@@ -359,6 +364,9 @@ public final class Benchmark {
     /**
      * The job over the pre-filled topic, timed from RUNNING until every input record is committed
      * and every wake edge is readable on its topic (committed): both stages done, not the first.
+     * When reporting, it also says how many of the wake edges the wake stage had emitted (its
+     * {@link JobMetrics}, before any commit) and how many were readable at the moment the last input
+     * record was committed: the rest of the run is the drain of the pipeline behind the ingest.
      */
     private Run job(LocalKafka kafka, Properties client, Trace trace, int threads, boolean report) throws Exception {
         JobSettings settings = trace.settings();
@@ -378,14 +386,21 @@ public final class Benchmark {
                 Thread.sleep(100);
             }
             double inputSeconds = seconds(t0);
+            // How far the wake stage had come by then: what it does after this is the pipeline's drain.
+            long emittedAtInput = JobMetrics.edges(job.metrics().snapshot());
+            long readableAtInput = edges.count();
             while (edges.count() < trace.expectedEdges() && seconds(t0) < 600) {
                 Thread.sleep(20);
             }
             double allSeconds = seconds(t0);
             double cpuPerRecord = (jobThreadsCpuNanos(appId) - cpu0) / records;
             if (report) {
-                out.printf("   input committed after %.1f s, last wake edge committed after %.1f s; the broker (same machine)"
-                        + " used %s of CPU per record%n", inputSeconds, allSeconds, brokerPerRecord(kafka, broker0, records));
+                out.printf("   input committed after %.1f s, when the wake stage had emitted %.0f %% of the wake edges (%.0f %% readable);"
+                                + " last wake edge committed after %.1f s (%.0f %% of the run after the input); the broker (same"
+                                + " machine) used %s of CPU per record%n", inputSeconds,
+                        100.0 * emittedAtInput / trace.expectedEdges(), 100.0 * readableAtInput / trace.expectedEdges(),
+                        allSeconds, 100 * Math.max(0, allSeconds - inputSeconds) / allSeconds,
+                        brokerPerRecord(kafka, broker0, records));
                 ThreadTotals during = ThreadTotals.of(job.streams()).since(kafka0);
                 double threadNs = threads * allSeconds * 1e9;
                 out.printf("   stream threads blocked on Kafka %.0f %% of the run (producer flushes %.0f %%, transactions' round"
@@ -912,6 +927,19 @@ public final class Benchmark {
     private static List<TopicPartition> partitions(Admin admin, String topic) throws Exception {
         return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
                 .map(i -> new TopicPartition(topic, i.partition())).collect(Collectors.toList());
+    }
+
+    /** Each partition's share of the topic's records, in partition order, e.g. "24, 26, 25, 25 %". */
+    private static String partitionShares(Properties client, String topic) throws Exception {
+        try (Admin admin = Admin.create(client)) {
+            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+            partitions(admin, topic).forEach(tp -> request.put(tp, OffsetSpec.latest()));
+            Map<TopicPartition, Long> ends = new TreeMap<>(Comparator.comparingInt(TopicPartition::partition));
+            admin.listOffsets(request).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+            long total = ends.values().stream().mapToLong(Long::longValue).sum();
+            return ends.values().stream().map(n -> String.format("%.0f", 100.0 * n / Math.max(1, total)))
+                    .collect(Collectors.joining(", ")) + " %";
+        }
     }
 
     private static long committed(Admin admin, String group, List<TopicPartition> parts) throws Exception {

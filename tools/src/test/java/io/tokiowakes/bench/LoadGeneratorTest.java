@@ -1,11 +1,18 @@
 package io.tokiowakes.bench;
 
+import io.tokiowakes.ingest.InvalidRecordException;
 import io.tokiowakes.ingest.TraceDecoder;
+import io.tokiowakes.model.RecordType;
+import io.tokiowakes.model.TraceRecord;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,6 +30,38 @@ class LoadGeneratorTest {
         for (String[] k : out) {
             assertEquals(decoder.decode(k[1].getBytes(StandardCharsets.UTF_8)).contractKey(), k[0], k[1]);
         }
+    }
+
+    /**
+     * As in a real service, resource activity is spread over many resources: one busy process's
+     * records spread over the input's partitions, not most of them under one span's key. Each
+     * task's own resource is closed with it, so the live resources follow the live tasks.
+     */
+    @Test
+    void noSpanKeyHoldsMuchOfASourceAndResourcesCloseWithTheirTasks() throws Exception {
+        TraceDecoder decoder = new TraceDecoder(Integer.MAX_VALUE);
+        Map<String, Integer> perKey = new HashMap<>();
+        Set<Long> openResources = new HashSet<>();
+        LoadGenerator generator = new LoadGenerator(1, 200, 5);
+        long n = generator.generateKeyed(200_000, (key, line) -> {
+            perKey.merge(key, 1, Integer::sum);
+            try {
+                TraceRecord r = decoder.decode(line.getBytes(StandardCharsets.UTF_8));
+                if (r.isResourceSpanNew()) {
+                    openResources.add(r.spanId());
+                } else if (r.type() == RecordType.SPAN_CLOSE) {
+                    openResources.remove(r.spanId());
+                }
+            } catch (InvalidRecordException e) {
+                throw new AssertionError(line, e);
+            }
+        });
+        int largest = perKey.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        assertTrue(largest < n / 10, "the busiest key holds " + largest + " of " + n + " records");
+        assertTrue(openResources.size() > 1, "resources besides the runtime's own: " + openResources.size());
+        // Each live task's own and the runtime-wide one (async ops close within their poll).
+        assertTrue(openResources.size() <= generator.liveTasks() + 1,
+                openResources.size() + " resources open for " + generator.liveTasks() + " live tasks");
     }
 
     /** The line-only form writes the same records as the keyed one. */
