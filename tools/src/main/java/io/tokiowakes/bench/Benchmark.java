@@ -364,9 +364,10 @@ public final class Benchmark {
     /**
      * The job over the pre-filled topic, timed from RUNNING until every input record is committed
      * and every wake edge is readable on its topic (committed): both stages done, not the first.
-     * When reporting, it also says how many of the wake edges the wake stage had emitted (its
-     * {@link JobMetrics}, before any commit) and how many were readable at the moment the last input
-     * record was committed: the rest of the run is the drain of the pipeline behind the ingest.
+     * When reporting, it also says how many of the wake edges the wake stage had emitted (counted
+     * by its {@link JobMetrics} when emitted, committed or not) and how many the benchmark's
+     * {@code read_committed} consumer had read when it saw every input record committed (it looks
+     * every 100 ms): the rest of the run is the drain of the pipeline behind the ingest.
      */
     private Run job(LocalKafka kafka, Properties client, Trace trace, int threads, boolean report) throws Exception {
         JobSettings settings = trace.settings();

@@ -16,12 +16,12 @@ import java.util.function.LongSupplier;
  * spawned, polled, woken (by themselves, other tasks, timers, blocking closures and foreign
  * threads) and closed, each poll driving a resource (async_op / poll spans and state_update
  * events) the way Tokio's instrumented resources do. Each task has a resource of its own (the
- * channel it receives on, closed with it), and one poll in {@value Runtime#SHARED_ONE_IN} uses a
- * runtime-wide one instead: records are keyed by span, and a real service's resource activity is
- * spread over many resources, so that no span's key holds more than a few percent of a source's
- * records (the real traces under {@code fixtures/}: at most 6 % in the larger ones). The mix is
- * close to a real runtime's: about 30 % enters, 30 % exits, 20 % resource events, 6 % waker
- * events, 2 % task spans.
+ * channel it receives on, closed with it), and one poll in eight uses a runtime-wide one instead:
+ * records are keyed by span, and a real service's resource activity is spread over many
+ * resources, so that no span's key holds more than a few percent of a source's records (in the
+ * two larger real traces under {@code ../shared/fixtures/}, at most 6 %). The mix is close to a real
+ * runtime's: about 31 % enters, 31 % exits, 24 % resource events, 9 % waker events, 6 % span
+ * creations and closes.
  * Deterministic for a seed.
  */
 public final class LoadGenerator {
@@ -105,7 +105,7 @@ public final class LoadGenerator {
         long blockOn;
         /** The runtime-wide resource (a shared channel) that some polls use. */
         long resource;
-        /** Each live task's own resource: the channel or timer it waits on. */
+        /** Each live task's own resource: the channel it waits on. */
         final Map<Long, Long> resourceOf = new HashMap<>();
 
         final LongSupplier wallClock;

@@ -33,8 +33,8 @@ class LoadGeneratorTest {
     }
 
     /**
-     * As in a real service, resource activity is spread over many resources: one busy process's
-     * records spread over the input's partitions, not most of them under one span's key. Each
+     * As in a real service, resource activity is spread over many resources: no span's key holds
+     * 10 % or more of a 1-process trace (the benchmark's partitions are filled by these keys). Each
      * task's own resource is closed with it, so the live resources follow the live tasks.
      */
     @Test
