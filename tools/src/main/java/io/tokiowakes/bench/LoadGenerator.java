@@ -104,7 +104,7 @@ public final class LoadGenerator {
         long spawned;
         long blockOn;
         /** The runtime-wide resource (a shared channel) that some polls use. */
-        long resource;
+        long sharedResource;
         /** Each live task's own resource: the channel it waits on. */
         final Map<Long, Long> resourceOf = new HashMap<>();
 
@@ -129,8 +129,8 @@ public final class LoadGenerator {
                     "{\"kind\":\"block_on\",\"loc.col\":8,\"loc.file\":\"src/main.rs\",\"loc.line\":376,\"task.id\":" + blockOn + ",\"task.name\":\"\"}",
                     "ThreadId(1)", "main"));
             out.accept(spanKey(blockOn), span("span_enter", blockOn, "ThreadId(1)", "main"));
-            resource = nextSpan++;
-            out.accept(spanKey(resource), spanNew(resource, null, "runtime.resource", "tokio::sync::mpsc",
+            sharedResource = nextSpan++;
+            out.accept(spanKey(sharedResource), spanNew(sharedResource, null, "runtime.resource", "tokio::sync::mpsc",
                     "{\"concrete_type\":\"Semaphore\",\"kind\":\"Sync\"}", "ThreadId(1)", "main"));
         }
 
@@ -209,7 +209,7 @@ public final class LoadGenerator {
         /** One poll: the task's span, a resource's async_op.poll span and its state updates inside. */
         private void poll(Keyed out, long task, String worker, boolean parks) {
             out.accept(spanKey(task), span("span_enter", task, worker, "tokio-runtime-worker"));
-            resourceActivity(out, worker, random.nextInt(SHARED_ONE_IN) == 0 ? resource : resourceOf.get(task));
+            resourceActivity(out, worker, random.nextInt(SHARED_ONE_IN) == 0 ? sharedResource : resourceOf.get(task));
             if (parks) {
                 out.accept(eventKey(task, worker), waker("waker.clone", task, task, worker, "tokio-runtime-worker"));
             }
