@@ -18,6 +18,8 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 import java.time.Duration;
@@ -121,13 +123,16 @@ public final class WakeTopology {
         stores.add(true, StoreNames.ORDERING_BUFFER, Serdes.ByteArray(), Map.of(
                 TopicConfig.SEGMENT_MS_CONFIG, String.valueOf(Duration.ofMinutes(1).toMillis()),
                 TopicConfig.DELETE_RETENTION_MS_CONFIG, String.valueOf(Duration.ofMinutes(10).toMillis()),
-                TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1"));
+                TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1"), true);
     }
 
     /**
-     * The job's key-value stores: keyed by string, cached (repeated writes of a key between two
-     * commits reach the changelog once), changelogged, and each a {@link BeforeCommitStore}, so
-     * that its processor can write what it keeps in memory at each commit.
+     * The job's key-value stores: keyed by string, changelogged, and each a {@link BeforeCommitStore},
+     * so that its processor can write what it keeps in memory at each commit. Such a store is
+     * written once a commit, each key at most once, so Kafka Streams' record cache in front of it
+     * would only copy every write into the cache and out again at the same commit: it has none.
+     * The ordering buffer, written and deleted per batch within a commit or two, has one (a batch
+     * put and deleted between two commits reaches the changelog once, as its tombstone).
      *
      * @param inMemory whether the stores that grow with the fleet are kept in memory
      *                 ({@code state.stores}); the others always are
@@ -145,9 +150,15 @@ public final class WakeTopology {
         }
 
         <V> void add(boolean inMemory, String name, Serde<V> values, Map<String, String> changelogConfig) {
-            builder.addStateStore(BeforeCommitStore.builder(Stores.keyValueStoreBuilder(inMemory
+            add(inMemory, name, values, changelogConfig, false);
+        }
+
+        /** A store in memory or in RocksDB, with Kafka Streams' record cache in front if {@code cached}. */
+        <V> void add(boolean inMemory, String name, Serde<V> values, Map<String, String> changelogConfig, boolean cached) {
+            StoreBuilder<KeyValueStore<String, V>> store = BeforeCommitStore.builder(Stores.keyValueStoreBuilder(inMemory
                     ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name), Serdes.String(), values), commitHooks)
-                    .withCachingEnabled().withLoggingEnabled(changelogConfig));
+                    .withLoggingEnabled(changelogConfig);
+            builder.addStateStore(cached ? store.withCachingEnabled() : store.withCachingDisabled());
         }
     }
 }
