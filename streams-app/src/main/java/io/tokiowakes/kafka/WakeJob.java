@@ -5,6 +5,7 @@ import io.tokiowakes.topology.JobSettings;
 import io.tokiowakes.topology.WakeTopology;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -79,7 +80,8 @@ public final class WakeJob implements AutoCloseable {
 
     /**
      * The job's Kafka Streams settings: its defaults (exactly-once v2, two stream threads per core,
-     * the dead-letter handler, snappy batches, larger input fetches, no task idling) under whatever {@code client} sets.
+     * the dead-letter handler, snappy batches, larger input fetches, no task idling, sparse indexes on
+     * its internal topics) under whatever {@code client} sets.
      *
      * @return new properties; {@code client} is not changed
      */
@@ -111,6 +113,8 @@ public final class WakeJob implements AutoCloseable {
         // Every task reads one partition (no joins): there is nothing to wait for across partitions,
         // and the check for it costs a few percent of each record. The job orders records itself.
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, String.valueOf(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
+        // Changelogs and the repartition topic: an index entry a MiB, not one per commit marker (TopicSetup).
+        p.put(StreamsConfig.topicPrefix(TopicConfig.INDEX_INTERVAL_BYTES_CONFIG), String.valueOf(TopicSetup.INDEX_INTERVAL_BYTES));
         p.putAll(client);
         return p;
     }

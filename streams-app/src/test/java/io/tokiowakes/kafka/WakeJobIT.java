@@ -6,6 +6,11 @@ import io.tokiowakes.analyze.TraceFileAnalyzer;
 import io.tokiowakes.observe.MetricsEndpoint;
 import io.tokiowakes.observe.StoreAccess;
 import io.tokiowakes.topology.JobSettings;
+import io.tokiowakes.topology.WakeGraph;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -109,7 +115,8 @@ class WakeJobIT {
         Properties client = KafkaTestSupport.client(KAFKA.bootstrapServers());
         TopicSetup.ensure(client, settings.topics(), 4, 4);
         Path out = dir.resolve("job");
-        try (WakeJob job = new WakeJob(KafkaTestSupport.streamsConfig(KAFKA.bootstrapServers(), settings, dir.resolve("state")), settings).start()) {
+        Properties streams = KafkaTestSupport.streamsConfig(KAFKA.bootstrapServers(), settings, dir.resolve("state"));
+        try (WakeJob job = new WakeJob(streams, settings).start()) {
             assertTrue(job.awaitRunning(Duration.ofSeconds(60)), "job running");
             try (TraceReplayer replayer = new TraceReplayer(client, settings.topics().input(), 0)) {
                 // One key for everything: one partition gets the whole trace, three stay empty.
@@ -120,6 +127,23 @@ class WakeJobIT {
             awaitEdges(client, settings, out, expected.edgeCount());
             assertEquals(List.of(), expected.differences(ExpectedWakes.fromOutputs(out)));
             assertMetricsOfBothStoreKindsAreExported(job);
+            assertWrittenTopicsIndexSparsely(client, settings, streams.getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
+        }
+    }
+
+    /**
+     * The topics the job writes in transactions (an output, the dead letters, a changelog, the
+     * repartition topic) add an index entry a MiB, not one after each commit's batch.
+     */
+    private static void assertWrittenTopicsIndexSparsely(Properties client, JobSettings settings, String applicationId)
+            throws Exception {
+        List<ConfigResource> topics = Stream.of(settings.topics().wakeEdges(), settings.topics().deadLetter(),
+                        applicationId + "-" + WakeGraph.LIVE_TASKS + "-changelog", applicationId + "-by-source-repartition")
+                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        try (Admin admin = Admin.create(client)) {
+            admin.describeConfigs(topics).all().get().forEach((topic, config) -> assertEquals(
+                    String.valueOf(TopicSetup.INDEX_INTERVAL_BYTES),
+                    config.get(TopicConfig.INDEX_INTERVAL_BYTES_CONFIG).value(), topic.name()));
         }
     }
 
