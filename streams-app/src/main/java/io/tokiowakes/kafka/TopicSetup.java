@@ -22,13 +22,13 @@ public final class TopicSetup {
     /**
      * {@code index.interval.bytes} of the topics the job writes (outputs, dead letters, and through
      * {@code topic.index.interval.bytes} its changelogs and repartition topic), 1 MiB rather than
-     * Kafka's 4 KB. A partition gets the log bytes past which it adds an entry to its offset and
-     * time indexes at its next append. The job writes each partition in transactions: a batch of
-     * up to {@code WakeJob.PRODUCER_BATCH_BYTES} (256 KB) a commit, then the commit's marker, so
-     * with 4 KB nearly every marker wrote two index entries, into the memory-mapped index files.
-     * On the local broker those writes were half of its request handlers' samples
-     * ({@code LogSegment.append} from {@code handleWriteTxnMarkersRequest}, JFR), and its kernel
-     * time over a benchmark fell from 40 to 11 s with 1 MiB (README, Speed). Reads lose little: a
+     * Kafka's 4 KB. A partition adds an entry to its offset and time indexes at the first append
+     * after this many bytes of log since its last entry ({@code LogSegment.append}). The job writes
+     * each partition in transactions: a batch of up to {@code WakeJob.PRODUCER_BATCH_BYTES} (256 KB)
+     * a commit, then the commit's marker, so with 4 KB nearly every marker wrote two index entries,
+     * into the memory-mapped index files. On the local broker those writes were half of its request
+     * handlers' samples (from {@code handleWriteTxnMarkersRequest}, JFR), and with 1 MiB its kernel
+     * time over a benchmark fell to 28-54 % of what it was (README, Speed). Reads lose little: a
      * fetch finds its offset by reading at most 1 MiB of batch headers past an entry, and the job
      * and its readers fetch in order.
      */
