@@ -26,7 +26,7 @@ public final class TopicSetup {
      * after this many bytes of log since its last entry ({@code LogSegment.append}). The job writes
      * each partition in transactions: a batch of up to {@code WakeJob.PRODUCER_BATCH_BYTES} (256 KB)
      * a commit, then the commit's marker, so with 4 KB nearly every marker wrote two index entries,
-     * into the memory-mapped index files. On the local broker those writes were half of its request
+     * into the memory-mapped index files. On the local broker those writes were 43 % of its request
      * handlers' samples (from {@code handleWriteTxnMarkersRequest}, JFR), and with 1 MiB its kernel
      * time over a benchmark fell to 28-54 % of what it was (README, Speed). Reads lose little: a
      * fetch finds its offset by reading at most 1 MiB of batch headers past an entry, and the job
