@@ -141,16 +141,12 @@ public final class WakeTopology {
 
         /** A store in memory or in RocksDB, as {@code state.stores} says. */
         <V> void add(String name, Serde<V> values) {
-            add(inMemory, name, values, Map.of());
+            add(inMemory, name, values, Map.of(), false);
         }
 
         /** A store always in memory. */
         <V> void addInMemory(String name, Serde<V> values) {
-            add(true, name, values, Map.of());
-        }
-
-        <V> void add(boolean inMemory, String name, Serde<V> values, Map<String, String> changelogConfig) {
-            add(inMemory, name, values, changelogConfig, false);
+            add(true, name, values, Map.of(), false);
         }
 
         /** A store in memory or in RocksDB, with Kafka Streams' record cache in front if {@code cached}. */
